@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { type DatasetId, loadDataset } from '../engine/data/datasets';
+
+/** The repository root, found from this file's location (src/cli). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function loadDatasetFromDisk(id: DatasetId) {
+  return loadDataset(id, async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', 'datasets', rel))));
+}
+
+/** Node has only the CPU backend here (tfjs-node cannot install); silence tfjs's hint about it. */
+export async function useCpuBackend(): Promise<void> {
+  tf.env().set('IS_NODE', true);
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,102 @@
+import type { DatasetId } from '../data/datasets';
+
+export type MethodId = 'random' | 'evolution' | 'nao' | 'dna' | 'cream';
+export type EvaluatorId = 'supernet' | 'standalone' | 'table';
+/** Pacing between units of work: 'max' runs flat out; the others leave time to watch. */
+export type Speed = 'max' | 'fast' | 'normal' | 'slow';
+
+export const SPEED_DELAY_MS: Record<Speed, number> = { max: 0, fast: 20, normal: 120, slow: 600 };
+
+export interface SupernetSettings {
+  /** Training steps of the weight-sharing supernet before candidates are scored. */
+  steps: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  /** Validation examples in the fixed batch every candidate is scored on. */
+  evalBatch: number;
+}
+
+export interface StandaloneSettings {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+export interface TableSettings {
+  /** Which table: a shipped one by id, or 'custom' for a CSV the user supplied. */
+  source: string;
+  /** Column the search sees (its score). */
+  searchColumn: string;
+  /** Column reported for the found architecture. */
+  reportColumn: string;
+}
+
+export interface RunConfig {
+  method: MethodId;
+  dataset: DatasetId;
+  evaluator: EvaluatorId;
+  /** Candidates the search may evaluate (table queries, supernet scorings or standalone trainings). */
+  budget: number;
+  seed: number;
+  speed: Speed;
+  supernet: SupernetSettings;
+  /** Standalone recipe used by the standalone evaluator (short) and for the final retrain. */
+  standalone: StandaloneSettings;
+  final: StandaloneSettings & { enabled: boolean };
+  table: TableSettings;
+  /** Method-specific settings, owned by each method's folder. */
+  methodSettings: Record<string, unknown>;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  method: 'random',
+  dataset: 'digits',
+  evaluator: 'supernet',
+  budget: 30,
+  seed: 1,
+  speed: 'max',
+  supernet: { steps: 300, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, evalBatch: 256 },
+  standalone: { epochs: 3, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
+  final: { enabled: true, epochs: 10, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
+  table: { source: 'custom', searchColumn: 'c10_valid_acc', reportColumn: 'c10_test_acc' },
+  methodSettings: {},
+};
+
+/** Deep-merges a partial config over the defaults (one level of nesting, as RunConfig has). */
+export function withDefaults(partial: Partial<RunConfig> & Record<string, unknown> = {}): RunConfig {
+  const out = structuredClone(DEFAULT_CONFIG) as RunConfig & Record<string, unknown>;
+  for (const [k, v] of Object.entries(partial)) {
+    if (v === undefined) continue;
+    const cur = out[k];
+    out[k] = cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' ? { ...cur, ...v } : v;
+  }
+  return out;
+}
+
+/** Returns the reasons a config cannot run, empty when it can. */
+export function checkConfig(c: RunConfig): string[] {
+  const errs: string[] = [];
+  const posInt = (v: number, name: string, min = 1) => {
+    if (!Number.isInteger(v) || v < min) errs.push(`${name} must be an integer ≥ ${min} (got ${v})`);
+  };
+  posInt(c.budget, 'budget');
+  if (!Number.isInteger(c.seed)) errs.push(`seed must be an integer (got ${c.seed})`);
+  posInt(c.supernet.steps, 'supernet steps', 0);
+  posInt(c.supernet.batchSize, 'supernet batch size', 2);
+  posInt(c.supernet.evalBatch, 'evaluation batch', 2);
+  posInt(c.standalone.epochs, 'standalone epochs');
+  posInt(c.final.epochs, 'final epochs');
+  for (const [name, v] of [
+    ['supernet lr', c.supernet.lr],
+    ['standalone lr', c.standalone.lr],
+    ['final lr', c.final.lr],
+  ] as const) {
+    if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
+  }
+  if (!(c.speed in SPEED_DELAY_MS)) errs.push(`unknown speed "${c.speed}"`);
+  return errs;
+}

@@ -1,0 +1,53 @@
+import type { RunConfig } from './config';
+import type { Cost } from '../nn/macro';
+
+/**
+ * Everything a run tells the page. The page is a function of this log, so a recorded run can be
+ * replayed without compute. `t` (ms since the run started) is the only field that depends on the
+ * machine; determinism tests compare logs without it.
+ */
+export type Phase = 'setup' | 'supernet' | 'search' | 'final' | 'done';
+
+/** An architecture as it travels in events: its space and canonical string. */
+export interface ArchRef {
+  space: 'nb201' | 'blocks';
+  arch: string;
+}
+
+export type RunEvent =
+  | { type: 'run-start'; t: number; config: RunConfig; backend: string; tfjsVersion: string; datasetSizes?: Record<string, number> }
+  | { type: 'phase'; t: number; phase: Phase; detail: string; total?: number }
+  | { type: 'train'; t: number; phase: Phase; step: number; loss: number; acc: number; lr: number }
+  | { type: 'val'; t: number; phase: Phase; step: number; loss: number; acc: number }
+  | {
+      type: 'candidate';
+      t: number;
+      index: number;
+      arch: ArchRef;
+      score: number;
+      metrics: Record<string, number>;
+      cost: Cost;
+      /** Method-specific provenance: 'sample', 'mutation of #3', 'nao η=2 from #5' … */
+      origin: string;
+    }
+  | { type: 'progress'; t: number; done: number; total: number; unit: string }
+  | {
+      type: 'final';
+      t: number;
+      arch: ArchRef;
+      candidateIndex: number;
+      score: number;
+      metrics: Record<string, number>;
+      cost: Cost;
+      recipe: string;
+    }
+  | { type: 'log'; t: number; level: 'info' | 'warn'; message: string }
+  | { type: 'run-end'; t: number; status: 'completed' | 'stopped' | 'error'; message?: string }
+  /** Method-specific views (evolution population, NAO iterations, DNA blocks, Cream board …). */
+  | { type: 'method'; t: number; method: string; kind: string; data: unknown };
+
+export type RunEventType = RunEvent['type'];
+
+/** Distributes Omit over the union, so callers can emit without a timestamp. */
+export type Untimed<E> = E extends unknown ? Omit<E, 't'> : never;
+export type EmitFn = (e: Untimed<RunEvent>) => void;

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RunContext } from '../core/runLoop';
+import { BatchSampler, type Dataset } from '../data/datasets';
+import { CellNetwork } from '../nn/cellNetwork';
+import { type MacroConfig, nb201Cost } from '../nn/macro';
+import { PathSgd } from '../nn/optim';
+import { accuracy, crossEntropy, MetricBuffer } from '../nn/trainer';
+import { sampleCell, type Nb201Cell } from '../spaces/nb201';
+import { DeviceData, finalRetrain, l2 } from './standalone';
+import type { Evaluation, Evaluator, FinalReport } from './types';
+
+/**
+ * The weight-sharing supernet (RSPS / SPOS style on the NB-201 cell): every step trains one
+ * uniformly sampled path; a candidate is scored with the shared weights on one fixed validation
+ * batch. BatchNorm uses the batch's own statistics, as NB-201's weight-sharing baselines do.
+ */
+export class SupernetEvaluator implements Evaluator<Nb201Cell> {
+  readonly id = 'supernet' as const;
+  readonly scoreLabel = 'val acc % (shared weights, fixed batch)';
+  net: CellNetwork | null = null;
+  private data: DeviceData | null = null;
+  private evalBatch: { x: tf.Tensor4D; y: tf.Tensor1D } | null = null;
+  private opt: PathSgd | null = null;
+  private sampler: BatchSampler | null = null;
+  /** Steps the supernet has trained so far (methods like NAO-WS train more between iterations). */
+  stepsDone = 0;
+
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly macro: MacroConfig,
+  ) {}
+
+  async prepare(ctx: RunContext): Promise<void> {
+    const s = ctx.config.supernet;
+    this.data = new DeviceData(this.dataset);
+    this.net = new CellNetwork(this.macro, ctx.rng.fork('supernet/init'), 'batch');
+    this.evalBatch = this.data.val.head(s.evalBatch);
+    this.opt = new PathSgd(s.lr, s.momentum);
+    this.sampler = new BatchSampler(this.data.train.n, s.batchSize, ctx.rng.fork('supernet/batches'));
+    if (s.steps > 0) {
+      ctx.emit({ type: 'phase', phase: 'supernet', detail: `training the weight-sharing supernet: ${s.steps} steps, one uniformly sampled path per step`, total: s.steps });
+      const pathRng = ctx.rng.fork('supernet/paths');
+      await this.train(ctx, s.steps, () => sampleCell(pathRng));
+    }
+  }
+
+  /**
+   * Trains `steps` more steps; `pickPath` chooses each step's cell (uniform for RSPS; NAO-WS
+   * draws from its pool). Emits train events, and a validation probe every 50 steps.
+   */
+  async train(ctx: RunContext, steps: number, pickPath: () => Nb201Cell): Promise<void> {
+    const s = ctx.config.supernet;
+    const net = this.net!;
+    const probeRng = ctx.rng.fork('supernet/probe');
+    const probes = Array.from({ length: 4 }, () => sampleCell(probeRng));
+    const metrics = new MetricBuffer('supernet', ctx.emit, 10);
+    try {
+      for (let i = 0; i < steps; i++) {
+        await ctx.checkpoint();
+        const cell = pickPath();
+        const vars = net.pathVariables(cell);
+        const { x, y } = this.data!.train.batch(this.sampler!.next());
+        let acc: tf.Scalar | null = null;
+        const loss = this.opt!.minimize(
+          () => {
+            const logits = net.forward(x, cell, 'train');
+            acc = tf.keep(accuracy(logits, y));
+            return tf.add(crossEntropy(logits, y), l2(vars, s.weightDecay)) as tf.Scalar;
+          },
+          vars,
+        );
+        x.dispose();
+        y.dispose();
+        const step = this.stepsDone++;
+        await metrics.push(step, loss, acc!, s.lr);
+        if ((step + 1) % 50 === 0) {
+          await metrics.flush();
+          const accs = await Promise.all(probes.map((p) => this.score(p)));
+          ctx.emit({
+            type: 'val',
+            phase: 'supernet',
+            step,
+            acc: accs.reduce((a, b) => a + b.acc, 0) / accs.length,
+            loss: accs.reduce((a, b) => a + b.loss, 0) / accs.length,
+          });
+        }
+      }
+      await metrics.flush();
+    } finally {
+      metrics.dispose();
+    }
+  }
+
+  /** Accuracy (%) and loss of one path with the shared weights on the fixed validation batch. */
+  async score(cell: Nb201Cell): Promise<{ acc: number; loss: number }> {
+    const { x, y } = this.evalBatch!;
+    const out = tf.tidy(() => {
+      const logits = this.net!.forward(x, cell, 'eval');
+      return tf.stack([accuracy(logits, y), crossEntropy(logits, y)]);
+    });
+    const [acc, loss] = await out.data();
+    out.dispose();
+    return { acc: 100 * acc, loss };
+  }
+
+  async evaluate(cell: Nb201Cell): Promise<Evaluation> {
+    const { acc, loss } = await this.score(cell);
+    return { score: acc, metrics: { supernetAcc: acc, supernetLoss: loss }, cost: nb201Cost(cell, this.macro) };
+  }
+
+  async finalize(cell: Nb201Cell, ctx: RunContext): Promise<FinalReport> {
+    return finalRetrain(cell, ctx, this.data!, this.macro);
+  }
+
+  dispose(): void {
+    this.evalBatch?.x.dispose();
+    this.evalBatch?.y.dispose();
+    this.evalBatch = null;
+    this.opt?.dispose();
+    this.opt = null;
+    this.net?.dispose();
+    this.net = null;
+    this.data?.dispose();
+    this.data = null;
+  }
+}

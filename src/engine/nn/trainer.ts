@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Split } from '../data/datasets';
+import type { Phase, RunEvent, Untimed } from '../core/events';
+
+/** A split uploaded to the backend once, so a step gathers its batch on the device. */
+export class DeviceSplit {
+  readonly x: tf.Tensor4D;
+  readonly y: tf.Tensor1D;
+  readonly n: number;
+
+  constructor(split: Split, shape: [number, number, number]) {
+    this.n = split.n;
+    this.x = tf.tensor4d(split.x, [split.n, ...shape]);
+    this.y = tf.tensor1d(split.y, 'int32');
+  }
+
+  batch(indices: number[]): { x: tf.Tensor4D; y: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const idx = tf.tensor1d(indices, 'int32');
+      return { x: tf.gather(this.x, idx) as tf.Tensor4D, y: tf.gather(this.y, idx) as tf.Tensor1D };
+    });
+  }
+
+  /** The first n examples (a fixed evaluation batch). */
+  head(n: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+    const m = Math.min(n, this.n);
+    return tf.tidy(() => ({
+      x: this.x.slice([0, 0, 0, 0], [m, -1, -1, -1]) as tf.Tensor4D,
+      y: this.y.slice([0], [m]) as tf.Tensor1D,
+    }));
+  }
+
+  dispose(): void {
+    this.x.dispose();
+    this.y.dispose();
+  }
+}
+
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as tf.Scalar;
+}
+
+export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar;
+}
+
+/** Half-cosine decay from lr to 0 over `total` steps (the NAS-Bench-201 recipe's schedule). */
+export function cosineLr(lr: number, step: number, total: number): number {
+  return 0.5 * lr * (1 + Math.cos((Math.PI * Math.min(step, total)) / Math.max(total, 1)));
+}
+
+/**
+ * Keeps the scalar tensors of recent training steps and reads them back together, off the
+ * training step: one `data()` per flush instead of one sync per step.
+ */
+export class MetricBuffer {
+  private rows: { step: number; loss: tf.Scalar; acc: tf.Scalar; lr: number }[] = [];
+
+  constructor(
+    private readonly phase: Phase,
+    private readonly emit: (e: Untimed<RunEvent>) => void,
+    private readonly every = 10,
+  ) {}
+
+  /** Returns the last flushed values when this push triggered a flush, else null. */
+  async push(step: number, loss: tf.Scalar, acc: tf.Scalar, lr: number): Promise<{ loss: number; acc: number } | null> {
+    this.rows.push({ step, loss, acc, lr });
+    return this.rows.length >= this.every ? this.flush() : null;
+  }
+
+  async flush(): Promise<{ loss: number; acc: number } | null> {
+    if (this.rows.length === 0) return null;
+    const rows = this.rows;
+    this.rows = [];
+    const stacked = tf.tidy(() => tf.stack(rows.flatMap((r) => [r.loss, r.acc])));
+    const values = await stacked.data();
+    stacked.dispose();
+    rows.forEach((r, i) => {
+      r.loss.dispose();
+      r.acc.dispose();
+      this.emit({ type: 'train', phase: this.phase, step: r.step, loss: values[2 * i], acc: values[2 * i + 1], lr: r.lr });
+    });
+    const last = rows.length - 1;
+    return { loss: values[2 * last], acc: values[2 * last + 1] };
+  }
+
+  dispose(): void {
+    for (const r of this.rows) {
+      r.loss.dispose();
+      r.acc.dispose();
+    }
+    this.rows = [];
+  }
+}

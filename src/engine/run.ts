@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+import { checkConfig, type RunConfig } from './core/config';
+import type { RunEvent } from './core/events';
+import { makeContext, RunController, StopRequested } from './core/runLoop';
+import type { Dataset } from './data/datasets';
+import { StandaloneEvaluator } from './evaluate/standalone';
+import { SupernetEvaluator } from './evaluate/supernet';
+import { type BenchmarkTable, TableEvaluator } from './evaluate/table';
+import type { Evaluator } from './evaluate/types';
+import { getMethod } from './methods';
+import { defaultMacro, nb201Cost } from './nn/macro';
+import type { Nb201Cell } from './spaces/nb201';
+
+/** What a run needs from outside the engine: loaded data and, for table mode, a table. */
+export interface RunResources {
+  dataset?: Dataset;
+  table?: BenchmarkTable;
+}
+
+export function makeEvaluator(config: RunConfig, res: RunResources): Evaluator<Nb201Cell> {
+  const macro = defaultMacro(config.dataset);
+  if (config.evaluator === 'table') {
+    if (!res.table) throw new Error('table evaluator: no benchmark table loaded');
+    return new TableEvaluator(res.table, config.table.searchColumn, config.table.reportColumn, (c) => nb201Cost(c, macro));
+  }
+  if (!res.dataset) throw new Error(`${config.evaluator} evaluator: dataset "${config.dataset}" is not loaded`);
+  return config.evaluator === 'supernet' ? new SupernetEvaluator(res.dataset, macro) : new StandaloneEvaluator(res.dataset, macro);
+}
+
+/**
+ * Runs one search to the end (or until stopped), sending every event to `sink`. Errors become a
+ * `run-end` event with status 'error' rather than a throw, so the page can show them.
+ */
+export async function runSearch(config: RunConfig, res: RunResources, controller: RunController, sink: (e: RunEvent) => void): Promise<void> {
+  const backend = tf.getBackend();
+  const ctx = makeContext(config, controller, sink, backend);
+  const problems = checkConfig(config);
+  if (problems.length > 0) {
+    ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
+    return;
+  }
+  const startTensors = tf.memory().numTensors;
+  let evaluator: Evaluator<Nb201Cell> | null = null;
+  controller.speed = config.speed;
+  // A controller that was paused or stepped before the start keeps that state.
+  if (controller.state === 'idle') controller.start();
+  try {
+    const method = getMethod(config.method);
+    evaluator = makeEvaluator(config, res);
+    ctx.emit({
+      type: 'run-start',
+      config,
+      backend,
+      tfjsVersion: tf.version.tfjs,
+      datasetSizes: res.dataset ? { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n } : undefined,
+    });
+    ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${config.evaluator === 'table' ? res.table!.name : config.dataset}` });
+    await evaluator.prepare(ctx);
+    await method.run(ctx, evaluator);
+    ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
+    ctx.emit({ type: 'run-end', status: 'completed' });
+  } catch (err) {
+    if (err instanceof StopRequested) ctx.emit({ type: 'run-end', status: 'stopped' });
+    else ctx.emit({ type: 'run-end', status: 'error', message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    evaluator?.dispose();
+    controller.finish();
+    const leaked = tf.memory().numTensors - startTensors;
+    if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
+  }
+}

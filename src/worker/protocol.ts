@@ -1,0 +1,41 @@
+import type { RunConfig } from '../engine/core/config';
+import type { RunEvent } from '../engine/core/events';
+
+/** Backends the worker can run on, fastest first. wasm is absent: tfjs-backend-wasm 4.22 cannot train convolutions. */
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+
+/** Page → worker. */
+export type WorkerCommand =
+  | { type: 'init'; backend: BackendChoice; datasetsUrl: string }
+  | {
+      type: 'start';
+      config: RunConfig;
+      /** CSV text of a benchmark table (for the table evaluator), when the user supplied or picked one. */
+      tableCsv?: { name: string; text: string };
+      /** Start held: the run waits for 'step' or 'resume'. */
+      paused?: boolean;
+    }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stop' }
+  | { type: 'speed'; speed: RunConfig['speed'] };
+
+export interface BackendReport {
+  name: BackendName;
+  /** Why each faster backend was skipped, e.g. "webgpu: navigator.gpu is missing". */
+  skipped: string[];
+  forced: boolean;
+  tfjsVersion: string;
+}
+
+/** Worker → page. Run events arrive in batches at a steady rate, never one message per event. */
+export type WorkerMessage =
+  | { type: 'ready'; backend: BackendReport }
+  | { type: 'events'; events: RunEvent[] }
+  | { type: 'state'; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
+  | { type: 'error'; message: string };
+
+/** How often batched events are posted to the page. */
+export const EVENT_FLUSH_MS = 100;

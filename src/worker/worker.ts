@@ -1,0 +1,103 @@
+/// <reference lib="webworker" />
+import { RunController } from '../engine/core/runLoop';
+import type { RunEvent } from '../engine/core/events';
+import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
+import { parseBenchmarkCsv } from '../engine/evaluate/table';
+import { runSearch } from '../engine/run';
+import { chooseBackend } from './backend';
+import { EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
+
+/**
+ * The worker owns the tfjs backend and the run. It turns page commands into controller calls
+ * and posts run events in batches every EVENT_FLUSH_MS, so the page receives a steady trickle
+ * however fast steps run.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: WorkerMessage) => scope.postMessage(m);
+
+let datasetsUrl = '';
+let controller: RunController | null = null;
+let running: Promise<void> | null = null;
+const datasets = new Map<DatasetId, Promise<Dataset>>();
+let queue: RunEvent[] = [];
+let timer: ReturnType<typeof setInterval> | null = null;
+
+function flush(): void {
+  if (queue.length === 0) return;
+  const events = queue;
+  queue = [];
+  post({ type: 'events', events });
+}
+
+function getDataset(id: DatasetId): Promise<Dataset> {
+  let p = datasets.get(id);
+  if (!p) {
+    p = loadDataset(id, async (rel) => {
+      const res = await fetch(`${datasetsUrl}${rel}`);
+      if (!res.ok) throw new Error(`could not load ${rel}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    });
+    p.catch(() => datasets.delete(id));
+    datasets.set(id, p);
+  }
+  return p;
+}
+
+async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  if (running) {
+    controller?.stop();
+    await running;
+  }
+  const c = new RunController();
+  controller = c;
+  c.onState = (state) => post({ type: 'state', state });
+  if (cmd.paused) c.startPaused();
+  timer ??= setInterval(flush, EVENT_FLUSH_MS);
+  running = (async () => {
+    try {
+      const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
+      const dataset = cmd.config.evaluator === 'table' ? undefined : await getDataset(cmd.config.dataset);
+      await runSearch(cmd.config, { dataset, table }, c, (e) => queue.push(e));
+    } catch (err) {
+      queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
+      c.finish();
+    } finally {
+      flush();
+      running = null;
+    }
+  })();
+}
+
+scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
+  const cmd = ev.data;
+  try {
+    switch (cmd.type) {
+      case 'init': {
+        datasetsUrl = cmd.datasetsUrl;
+        const backend = await chooseBackend(cmd.backend);
+        post({ type: 'ready', backend });
+        break;
+      }
+      case 'start':
+        await start(cmd);
+        break;
+      case 'pause':
+        controller?.pause();
+        break;
+      case 'resume':
+        controller?.resume();
+        break;
+      case 'step':
+        controller?.step();
+        break;
+      case 'stop':
+        controller?.stop();
+        break;
+      case 'speed':
+        if (controller) controller.speed = cmd.speed;
+        break;
+    }
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+};
