@@ -1,4 +1,5 @@
 import type { DatasetId } from '../data/datasets';
+import { NB201_OPS, type Nb201Op } from '../spaces/nb201';
 
 export type MethodId = 'random' | 'evolution' | 'nao' | 'dna' | 'cream';
 export type EvaluatorId = 'supernet' | 'standalone' | 'table';
@@ -35,6 +36,11 @@ export interface TableSettings {
   reportColumn: string;
 }
 
+export interface SpaceSettings {
+  /** Ops an edge may take: all five for NAS-Bench-201, a subset for a small exhaustive space. */
+  ops: Nb201Op[];
+}
+
 export interface RunConfig {
   method: MethodId;
   dataset: DatasetId;
@@ -43,6 +49,7 @@ export interface RunConfig {
   budget: number;
   seed: number;
   speed: Speed;
+  space: SpaceSettings;
   supernet: SupernetSettings;
   /** Standalone recipe used by the standalone evaluator (short) and for the final retrain. */
   standalone: StandaloneSettings;
@@ -59,6 +66,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   budget: 30,
   seed: 1,
   speed: 'max',
+  space: { ops: [...NB201_OPS] },
   supernet: { steps: 300, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, evalBatch: 256 },
   standalone: { epochs: 3, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
   final: { enabled: true, epochs: 10, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
@@ -98,5 +106,8 @@ export function checkConfig(c: RunConfig): string[] {
     if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
   }
   if (!(c.speed in SPEED_DELAY_MS)) errs.push(`unknown speed "${c.speed}"`);
+  const badOps = c.space.ops.filter((o) => !(NB201_OPS as readonly string[]).includes(o));
+  if (badOps.length > 0) errs.push(`unknown op(s) in the space: ${badOps.join(', ')}`);
+  if (c.space.ops.length < 2) errs.push('the space needs at least two ops');
   return errs;
 }

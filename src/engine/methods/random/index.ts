@@ -13,7 +13,7 @@ export const randomSearch: SearchMethod = {
     const log = new CandidateLog(ctx, evaluator, ctx.config.budget);
     const rng = ctx.rng.fork('random/sample');
     ctx.emit({ type: 'phase', phase: 'search', detail: `sampling ${ctx.config.budget} cells uniformly`, total: ctx.config.budget });
-    while (!log.exhausted) await log.evaluate(sampleCell(rng), 'uniform sample');
+    while (!log.exhausted) await log.evaluate(sampleCell(rng, ctx.config.space.ops), 'uniform sample');
     await reportFinal(ctx, evaluator, log.best!);
   },
 };
