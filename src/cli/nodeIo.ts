@@ -19,6 +19,7 @@ export async function useCpuBackend(): Promise<void> {
   try {
     await tf.setBackend('cpu');
     await tf.ready();
+    tf.tensor(0).dispose(); // the hint is printed on the backend's first write
   } finally {
     console.warn = warn;
   }

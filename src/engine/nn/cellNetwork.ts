@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { NB201_EDGES, NB201_NODES, type Nb201Cell } from '../spaces/nb201';
 import type { MacroConfig } from './macro';
+import { avgPool3x3 } from './pool';
 import { batchNorm, type BnMode, type BnRecorder, type Mode, ParamStore, reluConvBn } from './params';
 
 /**
@@ -57,7 +58,7 @@ export class CellNetwork {
         const inp = nodes[from];
         const name = `${prefix}.e${from}${to}.${op}`;
         if (op === 'skip_connect') parts.push(inp);
-        else if (op === 'avg_pool_3x3') parts.push(tf.avgPool(inp, 3, 1, 'same'));
+        else if (op === 'avg_pool_3x3') parts.push(avgPool3x3(inp));
         else if (op === 'nor_conv_1x1') parts.push(reluConvBn(this.store, name, inp, 1, inp.shape[3], 1, mode, this.bnMode, recorder));
         else if (op === 'nor_conv_3x3') parts.push(reluConvBn(this.store, name, inp, 3, inp.shape[3], 1, mode, this.bnMode, recorder));
         // 'none' contributes nothing
