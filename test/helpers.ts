@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { useCpuBackend } from '../src/cli/nodeIo';
 import type { RunEvent } from '../src/engine/core/events';

@@ -9,7 +9,8 @@ import { type BenchmarkTable, TableEvaluator } from './evaluate/table';
 import type { Evaluator } from './evaluate/types';
 import { getMethod } from './methods';
 import { defaultMacro, nb201Cost } from './nn/macro';
-import type { Nb201Cell } from './spaces/nb201';
+import { formatCell, type Nb201Cell, parseCell } from './spaces/nb201';
+import type { RunContext } from './core/runLoop';
 
 /** What a run needs from outside the engine: loaded data and, for table mode, a table. */
 export interface RunResources {
@@ -31,7 +32,14 @@ export function makeEvaluator(config: RunConfig, res: RunResources): Evaluator<N
  * Runs one search to the end (or until stopped), sending every event to `sink`. Errors become a
  * `run-end` event with status 'error' rather than a throw, so the page can show them.
  */
-export async function runSearch(config: RunConfig, res: RunResources, controller: RunController, sink: (e: RunEvent) => void): Promise<void> {
+export async function runSearch(
+  config: RunConfig,
+  res: RunResources,
+  controller: RunController,
+  sink: (e: RunEvent) => void,
+  /** Train (or look up) this one architecture instead of searching: an imported file's "train it". */
+  trainArch?: string,
+): Promise<void> {
   const backend = tf.getBackend();
   const ctx = makeContext(config, controller, sink, backend);
   const problems = checkConfig(config);
@@ -46,17 +54,27 @@ export async function runSearch(config: RunConfig, res: RunResources, controller
   if (controller.state === 'idle') controller.start();
   try {
     const method = getMethod(config.method);
-    evaluator = makeEvaluator(config, res);
+    const target = trainArch === undefined ? null : parseCell(trainArch);
+    if (target && !target.ok) throw new Error(`cannot train "${trainArch}": ${target.reason}`);
+    evaluator = target ? makeFinalEvaluator(config, res) : makeEvaluator(config, res);
     ctx.emit({
       type: 'run-start',
       config,
       backend,
       tfjsVersion: tf.version.tfjs,
       datasetSizes: res.dataset ? { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n } : undefined,
+      preprocessing: res.dataset?.preprocessing,
+      trainArch: target ? formatCell(target.cell) : undefined,
     });
-    ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${config.evaluator === 'table' ? res.table!.name : config.dataset}` });
-    await evaluator.prepare(ctx);
-    await method.run(ctx, evaluator);
+    const where = config.evaluator === 'table' ? res.table!.name : config.dataset;
+    if (target) {
+      ctx.emit({ type: 'phase', phase: 'setup', detail: `training ${formatCell(target.cell)} on ${where}` });
+      await trainOne(ctx, evaluator, target.cell);
+    } else {
+      ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${where}` });
+      await evaluator.prepare(ctx);
+      await method.run(ctx, evaluator);
+    }
     ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
     ctx.emit({ type: 'run-end', status: 'completed' });
   } catch (err) {
@@ -68,4 +86,17 @@ export async function runSearch(config: RunConfig, res: RunResources, controller
     const leaked = tf.memory().numTensors - startTensors;
     if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
   }
+}
+
+/** For training a given architecture, the search evaluator is not needed: only its finalize (standalone retrain or table lookup). */
+function makeFinalEvaluator(config: RunConfig, res: RunResources): Evaluator<Nb201Cell> {
+  return makeEvaluator(config.evaluator === 'table' ? config : { ...config, evaluator: 'standalone' }, res);
+}
+
+async function trainOne(ctx: RunContext, evaluator: Evaluator<Nb201Cell>, cell: Nb201Cell): Promise<void> {
+  await evaluator.prepare(ctx);
+  const arch = formatCell(cell);
+  ctx.emit({ type: 'phase', phase: 'final', detail: evaluator.id === 'table' ? `looking up ${arch}` : `training ${arch} from scratch for ${ctx.config.final.epochs} epochs` });
+  const report = await evaluator.finalize(cell, ctx);
+  ctx.emit({ type: 'final', arch: { space: 'nb201', arch }, candidateIndex: -1, score: report.metrics.valAcc ?? report.metrics.reported ?? 0, metrics: report.metrics, cost: report.cost, recipe: report.recipe });
 }

@@ -15,6 +15,8 @@ export type WorkerCommand =
       tableCsv?: { name: string; text: string };
       /** Start held: the run waits for 'step' or 'resume'. */
       paused?: boolean;
+      /** Train this one architecture (an imported file) instead of searching. */
+      trainArch?: string;
     }
   | { type: 'pause' }
   | { type: 'resume' }

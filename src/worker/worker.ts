@@ -57,7 +57,7 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
     try {
       const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
       const dataset = cmd.config.evaluator === 'table' ? undefined : await getDataset(cmd.config.dataset);
-      await runSearch(cmd.config, { dataset, table }, c, (e) => queue.push(e));
+      await runSearch(cmd.config, { dataset, table }, c, (e) => queue.push(e), cmd.trainArch);
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
       c.finish();

@@ -1,5 +1,6 @@
 import type { RunConfig } from './config';
 import type { Cost } from '../nn/macro';
+import type { Preprocessing } from '../data/datasets';
 
 /**
  * Everything a run tells the page. The page is a function of this log, so a recorded run can be
@@ -15,7 +16,18 @@ export interface ArchRef {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; t: number; config: RunConfig; backend: string; tfjsVersion: string; datasetSizes?: Record<string, number> }
+  | {
+      type: 'run-start';
+      t: number;
+      config: RunConfig;
+      backend: string;
+      tfjsVersion: string;
+      datasetSizes?: Record<string, number>;
+      /** Exactly how the data was prepared (split, scaling, standardisation statistics). */
+      preprocessing?: Preprocessing;
+      /** Set when the run trains one given architecture instead of searching. */
+      trainArch?: string;
+    }
   | { type: 'phase'; t: number; phase: Phase; detail: string; total?: number }
   | { type: 'train'; t: number; phase: Phase; step: number; loss: number; acc: number; lr: number }
   | { type: 'val'; t: number; phase: Phase; step: number; loss: number; acc: number }
