@@ -25,8 +25,13 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
   return { shape, data: bytes.subarray(headerBytes) };
 }
 
-/** Gunzip with the platform's DecompressionStream (browsers, workers and Node ≥ 18 all have it). */
+/**
+ * Gunzip with the platform's DecompressionStream (browsers, workers and Node ≥ 18 all have it).
+ * Bytes without the gzip magic are returned as they are: static servers such as vite preview
+ * send .gz files with Content-Encoding: gzip, and fetch has already inflated them.
+ */
 export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

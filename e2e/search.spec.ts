@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { validateArchitectureFile } from '../src/engine/export/architectureFile';
+import { count, openQuick, runStatus } from './util';
+
+test('the page loads with its controls and a backend', async ({ page }) => {
+  await openQuick(page);
+  await expect(page).toHaveTitle(/NAS Playground/);
+  for (const id of ['method-select', 'dataset-select', 'evaluator-select', 'budget-input', 'seed-input', 'speed-select', 'start-button']) {
+    await expect(page.getByTestId(id)).toBeVisible();
+  }
+  await expect(page.getByTestId('backend-badge')).toContainText('cpu');
+  expect(await runStatus(page)).toBe('idle');
+});
+
+test('a random search on the digits runs live, finishes, and exports a valid file', async ({ page }) => {
+  await openQuick(page);
+  await page.getByTestId('start-button').click();
+  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(0);
+  await expect.poll(() => count(page, 'score-chart'), { timeout: 120_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('leaderboard-row').first()).toBeVisible();
+  await expect(page.getByTestId('final-result')).toContainText(/test/i, { timeout: 180_000 });
+  expect(await runStatus(page)).toBe('done');
+  expect(await count(page, 'score-chart')).toBe(5);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(5);
+  await expect(page.getByTestId('progress-bar')).toHaveAttribute('data-done', '5');
+
+  await page.getByTestId('leaderboard-row').nth(1).click();
+  await expect(page.getByTestId('cell-graph').first()).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+  expect(download.suggestedFilename()).toMatch(/^nas-playground-.*\.json$/);
+  const file = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  const result = validateArchitectureFile(file);
+  expect(result.ok, JSON.stringify(result)).toBe(true);
+  expect(file.config.seed).toBe(3);
+  expect(file.backend).toBe('cpu');
+  expect(file.metrics.testAcc).toBeGreaterThan(10);
+
+  // the exported file imports back: its architecture is shown
+  await page.getByTestId('import-input').setInputFiles((await download.path())!);
+  await expect(page.getByTestId('import-result')).toContainText(file.arch.slice(0, 20));
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+});
+
+test('pause holds the run and resume continues it', async ({ page }) => {
+  await openQuick(page, 'backend=cpu&speed=normal');
+  await page.getByTestId('start-button').click();
+  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(0);
+  await page.getByTestId('pause-button').click();
+  await expect.poll(() => runStatus(page)).toBe('paused');
+  await page.waitForTimeout(800); // let in-flight batched events land
+  const held = await count(page, 'loss-chart');
+  await page.waitForTimeout(2000);
+  expect(await count(page, 'loss-chart')).toBe(held);
+  await page.getByTestId('resume-button').click();
+  await expect.poll(() => runStatus(page)).toBe('running');
+  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(held);
+  await page.getByTestId('reset-button').click();
+});
+
+test('a broken import is refused with a message and changes nothing', async ({ page }) => {
+  await openQuick(page);
+  const before = await page.locator('main').innerText();
+  for (const [name, body, why] of [
+    ['broken.json', '{"schema": "nas-playground/architecture", "version": 1, ', /json/i],
+    ['future.json', JSON.stringify({ schema: 'nas-playground/architecture', version: 99 }), /version/i],
+    ['wrong-op.json', JSON.stringify({ schema: 'nas-playground/architecture', version: 1, space: 'nb201', arch: '|conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|' }), /conv_9x9|op/i],
+  ] as const) {
+    await page.getByTestId('import-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+    await expect(page.getByTestId('import-error')).toContainText(why);
+    await expect(page.getByTestId('import-result')).toHaveCount(0);
+  }
+  expect(await runStatus(page)).toBe('idle');
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(0);
+  expect(before.length).toBeGreaterThan(0);
+});
+
+test('settings round-trip through the URL', async ({ page }) => {
+  await page.goto('/?method=random&dataset=fashion&evaluator=standalone&budget=12&seed=42&speed=slow&backend=cpu');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('fashion');
+  await expect(page.getByTestId('evaluator-select')).toHaveValue('standalone');
+  await expect(page.getByTestId('budget-input')).toHaveValue('12');
+  await expect(page.getByTestId('seed-input')).toHaveValue('42');
+  await expect(page.getByTestId('speed-select')).toHaveValue('slow');
+  await page.getByTestId('seed-input').fill('7');
+  await expect.poll(() => new URL(page.url()).searchParams.get('seed')).toBe('7');
+  await page.reload();
+  await expect(page.getByTestId('seed-input')).toHaveValue('7');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('fashion');
+});
