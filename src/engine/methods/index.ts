@@ -1,10 +1,12 @@
 import type { MethodId } from '../core/config';
+import { regularizedEvolution } from './evolution';
 import { randomSearch } from './random';
 import type { SearchMethod } from './types';
 
 /** The registry: each method lives in its own folder and is listed here once. */
 export const METHODS: Partial<Record<MethodId, SearchMethod>> = {
   random: randomSearch,
+  evolution: regularizedEvolution,
 };
 
 export function getMethod(id: MethodId): SearchMethod {

@@ -1,0 +1,151 @@
+import type { RunConfig } from '../../core/config';
+import type { RunContext } from '../../core/runLoop';
+import type { Evaluator } from '../../evaluate/types';
+import { formatCell, mutateCell, NB201_EDGES, sampleCell, type Nb201Cell, type Nb201Op } from '../../spaces/nb201';
+import { type Candidate, CandidateLog, reportFinal } from '../common';
+import type { SearchMethod } from '../types';
+
+/**
+ * Regularised (aging) evolution, Real et al. AAAI 2019, as NAS-Bench-201's REA baseline runs it:
+ * fill a population of P random cells; then each cycle draws S members uniformly (with
+ * replacement), mutates one edge of the fittest, evaluates the child, appends it and removes the
+ * OLDEST member — not the worst. Age-based removal is what "regularised" means: a lucky score
+ * cannot stay in the population forever. The final pick is the best of the whole history.
+ */
+export interface EvolutionSettings {
+  /** P: members alive at once (NB-201's REA: 10; Real et al. on CIFAR-10: 100). */
+  populationSize: number;
+  /** S: members drawn per tournament (NB-201's REA: 3; Real et al.: 25). */
+  sampleSize: number;
+}
+
+export const EVOLUTION_DEFAULTS: EvolutionSettings = { populationSize: 10, sampleSize: 3 };
+
+/** Settings from config.methodSettings.evolution over the defaults; throws with a readable message when invalid. */
+export function evolutionSettings(config: RunConfig): EvolutionSettings {
+  const raw = (config.methodSettings.evolution ?? {}) as Partial<EvolutionSettings>;
+  const s: EvolutionSettings = { ...EVOLUTION_DEFAULTS, ...raw };
+  const errs: string[] = [];
+  if (!Number.isInteger(s.populationSize) || s.populationSize < 2) errs.push(`population size must be an integer ≥ 2 (got ${s.populationSize})`);
+  if (!Number.isInteger(s.sampleSize) || s.sampleSize < 1) errs.push(`sample size must be an integer ≥ 1 (got ${s.sampleSize})`);
+  if (errs.length > 0) throw new Error(`evolution: ${errs.join('; ')}`);
+  return s;
+}
+
+/** Payloads of the `{ type: 'method', method: 'evolution' }` events the live view draws. */
+export interface EvolutionConfigData {
+  populationSize: number;
+  sampleSize: number;
+  ops: Nb201Op[];
+  budget: number;
+}
+
+/** A tournament's outcome, sent before the child is evaluated (a standalone evaluation can take a while). */
+export interface EvolutionMutationData {
+  cycle: number;
+  /** Candidate indices drawn for the tournament (with replacement, so repeats are possible). */
+  sample: number[];
+  parentIndex: number;
+  parentArch: string;
+  /** Edge index in NB201_EDGES order, and its endpoints. */
+  edge: number;
+  from: number;
+  to: number;
+  fromOp: Nb201Op;
+  toOp: Nb201Op;
+  childArch: string;
+}
+
+/** The population after a member was added (and, once full, the oldest removed). Oldest first. */
+export interface EvolutionPopulationData {
+  /** 0 while the initial population fills, then the cycle number. */
+  cycle: number;
+  /** The new member: candidate index, arch string and search score (a view needs no other events). */
+  added: number;
+  addedArch: string;
+  addedScore: number;
+  /** Candidate index of the removed oldest member, or null while the population fills. */
+  removed: number | null;
+  /** Present for children: the parent's candidate index and the mutated edge. */
+  parentIndex: number | null;
+  edge: number | null;
+  population: number[];
+}
+
+export type EvolutionEvent =
+  | { kind: 'config'; data: EvolutionConfigData }
+  | { kind: 'mutation'; data: EvolutionMutationData }
+  | { kind: 'population'; data: EvolutionPopulationData };
+
+function emitEvolution(ctx: RunContext, e: EvolutionEvent): void {
+  ctx.emit({ type: 'method', method: 'evolution', kind: e.kind, data: e.data });
+}
+
+/** Index of the edge where two cells differ (the mutation changes exactly one). */
+function changedEdge(a: Nb201Cell, b: Nb201Cell): number {
+  return a.ops.findIndex((op, e) => op !== b.ops[e]);
+}
+
+export const regularizedEvolution: SearchMethod = {
+  id: 'evolution',
+  title: 'Regularised evolution',
+  summary: 'Aging evolution (Real et al. 2019): tournament of S from a population of P, mutate one edge of the winner, remove the oldest.',
+  async run(ctx: RunContext, evaluator: Evaluator<Nb201Cell>) {
+    const s = evolutionSettings(ctx.config);
+    const ops = ctx.config.space.ops;
+    const budget = ctx.config.budget;
+    const log = new CandidateLog(ctx, evaluator, budget);
+    const initRng = ctx.rng.fork('evolution/init');
+    const tournamentRng = ctx.rng.fork('evolution/tournament');
+    const mutateRng = ctx.rng.fork('evolution/mutate');
+    /** Alive members, oldest first. */
+    const population: Candidate[] = [];
+
+    emitEvolution(ctx, { kind: 'config', data: { populationSize: s.populationSize, sampleSize: s.sampleSize, ops: [...ops], budget } });
+    const initial = Math.min(s.populationSize, budget);
+    ctx.emit({ type: 'phase', phase: 'search', detail: `evolution: ${initial} random cells start the population (P = ${s.populationSize}, S = ${s.sampleSize})`, total: budget });
+    while (population.length < initial) {
+      const c = await log.evaluate(sampleCell(initRng, ops), 'initial population: uniform sample');
+      population.push(c);
+      emitEvolution(ctx, {
+        kind: 'population',
+        data: { cycle: 0, added: c.index, addedArch: c.arch, addedScore: c.score, removed: null, parentIndex: null, edge: null, population: population.map((m) => m.index) },
+      });
+    }
+
+    let cycle = 0;
+    while (!log.exhausted) {
+      cycle++;
+      const sample: Candidate[] = [];
+      for (let k = 0; k < s.sampleSize; k++) sample.push(population[tournamentRng.int(population.length)]);
+      // The fittest of the sample; ties go to the earlier draw, so the outcome depends on the seed only.
+      const parent = sample.reduce((best, m) => (m.score > best.score ? m : best));
+      const childCell = mutateCell(parent.cell, mutateRng, ops);
+      const edge = changedEdge(parent.cell, childCell);
+      const [from, to] = NB201_EDGES[edge];
+      emitEvolution(ctx, {
+        kind: 'mutation',
+        data: {
+          cycle,
+          sample: sample.map((m) => m.index),
+          parentIndex: parent.index,
+          parentArch: parent.arch,
+          edge,
+          from,
+          to,
+          fromOp: parent.cell.ops[edge],
+          toOp: childCell.ops[edge],
+          childArch: formatCell(childCell),
+        },
+      });
+      const child = await log.evaluate(childCell, `mutation of #${parent.index}: edge ${from}→${to} ${parent.cell.ops[edge]} → ${childCell.ops[edge]}`);
+      population.push(child);
+      const removed = population.shift()!;
+      emitEvolution(ctx, {
+        kind: 'population',
+        data: { cycle, added: child.index, addedArch: child.arch, addedScore: child.score, removed: removed.index, parentIndex: parent.index, edge, population: population.map((m) => m.index) },
+      });
+    }
+    await reportFinal(ctx, evaluator, log.best!);
+  },
+};
