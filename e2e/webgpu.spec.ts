@@ -1,0 +1,17 @@
+import { expect, test } from '@playwright/test';
+import { count } from './util';
+
+/**
+ * Headless Chromium offers a WebGPU adapter only with --enable-unsafe-webgpu (SwiftShader here,
+ * about 10× slower than the CPU backend on convolutions), so the run is tiny.
+ */
+test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan'] } });
+
+test('auto picks webgpu when an adapter is offered, and training steps run on it', async ({ page }) => {
+  await page.goto('/?method=random&dataset=digits&evaluator=supernet&budget=2&seed=1&speed=max&supernetSteps=6&finalEpochs=1&backend=auto');
+  await expect(page.getByTestId('backend-badge')).toContainText('webgpu', { timeout: 120_000 });
+  await page.getByTestId('start-button').click();
+  await expect.poll(() => count(page, 'loss-chart'), { timeout: 180_000 }).toBeGreaterThanOrEqual(6);
+  await expect.poll(() => count(page, 'score-chart'), { timeout: 180_000 }).toBeGreaterThan(0);
+  await page.getByTestId('reset-button').click();
+});
