@@ -13,6 +13,6 @@ test('without WebGPU, auto falls back to webgl and says why', async ({ page }) =
 });
 
 test('a forced backend is used', async ({ page }) => {
-  await openQuick(page, 'backend=cpu');
+  await openQuick(page, { backend: 'cpu' });
   await expect(page.getByTestId('backend-badge')).toContainText('cpu');
 });

@@ -8,7 +8,7 @@ import { count, openQuick } from './util';
  * (npm run bench copies the figure into docs/benchmarks.md).
  */
 test('main-thread long tasks and frame times while a search runs', async ({ page }) => {
-  await openQuick(page, 'backend=cpu&budget=20');
+  await openQuick(page, { budget: '20' });
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[]; __frames: number[] };
     w.__longTasks = [];

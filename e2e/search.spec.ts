@@ -44,7 +44,7 @@ test('a random search on the digits runs live, finishes, and exports a valid fil
 });
 
 test('pause holds the run and resume continues it', async ({ page }) => {
-  await openQuick(page, 'backend=cpu&speed=normal');
+  await openQuick(page, { speed: 'normal' });
   await page.getByTestId('start-button').click();
   await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(0);
   await page.getByTestId('pause-button').click();

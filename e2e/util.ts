@@ -1,10 +1,20 @@
 import { expect, type Page } from '@playwright/test';
 
 /** A quick digits run: small enough for headless software rendering, real in every step. */
-export const QUICK = 'method=random&dataset=digits&evaluator=supernet&budget=5&seed=3&speed=max&supernetSteps=40&finalEpochs=1';
+export const QUICK: Record<string, string> = {
+  method: 'random',
+  dataset: 'digits',
+  evaluator: 'supernet',
+  budget: '5',
+  seed: '3',
+  speed: 'max',
+  supernetSteps: '40',
+  finalEpochs: '1',
+  backend: 'cpu',
+};
 
-export async function openQuick(page: Page, extra = 'backend=cpu'): Promise<void> {
-  await page.goto(`/?${QUICK}&${extra}`);
+export async function openQuick(page: Page, overrides: Record<string, string> = {}): Promise<void> {
+  await page.goto(`/?${new URLSearchParams({ ...QUICK, ...overrides })}`);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu|webgl|cpu/i, { timeout: 120_000 });
 }
 
