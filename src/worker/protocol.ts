@@ -1,5 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
+import type { ThroughputResult } from '../engine/evaluate/throughput';
 
 /** Backends the worker can run on, fastest first. wasm is absent: tfjs-backend-wasm 4.22 cannot train convolutions. */
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
@@ -22,7 +23,9 @@ export type WorkerCommand =
   | { type: 'resume' }
   | { type: 'step' }
   | { type: 'stop' }
-  | { type: 'speed'; speed: RunConfig['speed'] };
+  | { type: 'speed'; speed: RunConfig['speed'] }
+  /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
+  | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
 
 export interface BackendReport {
   name: BackendName;
@@ -35,7 +38,13 @@ export interface BackendReport {
 /** Worker → page. Run events arrive in batches at a steady rate, never one message per event. */
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }
-  | { type: 'events'; events: RunEvent[] }
+  | {
+      type: 'events';
+      events: RunEvent[];
+      /** The backend's live tensor count when the batch was posted: flat over a run unless something leaks. */
+      memory: { numTensors: number; numBytes: number };
+    }
+  | { type: 'bench-result'; result: ThroughputResult }
   | { type: 'state'; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
   | { type: 'error'; message: string };
 

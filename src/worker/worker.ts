@@ -1,5 +1,7 @@
 /// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
 import { RunController } from '../engine/core/runLoop';
+import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
 import { parseBenchmarkCsv } from '../engine/evaluate/table';
@@ -26,7 +28,8 @@ function flush(): void {
   if (queue.length === 0) return;
   const events = queue;
   queue = [];
-  post({ type: 'events', events });
+  const { numTensors, numBytes } = tf.memory();
+  post({ type: 'events', events, memory: { numTensors, numBytes } });
 }
 
 function getDataset(id: DatasetId): Promise<Dataset> {
@@ -96,6 +99,12 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
       case 'speed':
         if (controller) controller.speed = cmd.speed;
         break;
+      case 'bench': {
+        if (running) throw new Error('a run is in progress: stop it before measuring throughput');
+        const result = await measureSupernetThroughput(await getDataset(cmd.dataset), cmd);
+        post({ type: 'bench-result', result });
+        break;
+      }
     }
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
