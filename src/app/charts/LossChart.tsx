@@ -1,0 +1,220 @@
+import * as d3 from 'd3';
+import { useCallback, useRef } from 'react';
+import type { Phase } from '../../engine/core/events';
+import type { SeriesPoint } from '../runState';
+import { useRunStore } from '../store';
+import { thin, useRafDraw } from './rafDraw';
+
+/**
+ * Training loss (top) and accuracy (bottom) over every training step of the run, end to end:
+ * the supernet's steps, each standalone training, the final retrain. Phases are shaded bands.
+ * d3 owns the whole <svg> (created here, inside a React-owned <div>); React never touches it.
+ */
+export const PHASE_COLORS: Record<Phase, string> = {
+  setup: '#8c8c8c',
+  supernet: '#4c78a8',
+  search: '#f58518',
+  final: '#54a24b',
+  done: '#8c8c8c',
+};
+const PHASE_NAMES: Record<Phase, string> = { setup: 'setup', supernet: 'supernet training', search: 'search', final: 'final retrain', done: 'done' };
+
+const HEIGHT = 300;
+const M = { left: 52, right: 14, top: 26, bottom: 34, gap: 26 };
+const LOSS_H = 122;
+const ACC_H = HEIGHT - M.top - M.bottom - M.gap - LOSS_H;
+
+interface Span {
+  phase: Phase;
+  x0: number;
+  x1: number;
+}
+
+/** Contiguous trainings of the same phase, as bands; and each training as its own run of points. */
+function segmentsOf(points: SeriesPoint[]): { spans: Span[]; segments: SeriesPoint[][] } {
+  const spans: Span[] = [];
+  const segments: SeriesPoint[][] = [];
+  let seg = -1;
+  for (const p of points) {
+    if (p.segment !== seg) {
+      seg = p.segment;
+      segments.push([]);
+      const last = spans[spans.length - 1];
+      if (last && last.phase === p.phase) last.x1 = Math.max(last.x1, p.x);
+      else spans.push({ phase: p.phase, x0: p.x, x1: p.x });
+    }
+    segments[segments.length - 1].push(p);
+    spans[spans.length - 1].x1 = p.x;
+  }
+  return { spans, segments };
+}
+
+/** Exponential moving average within a training, restarted at each one, so the trend reads through batch noise. */
+function smooth(seg: SeriesPoint[], key: 'loss' | 'acc', alpha = 0.15): [number, number][] {
+  let ema = NaN;
+  return seg.map((p) => {
+    const v = p[key];
+    if (Number.isFinite(v)) ema = Number.isFinite(ema) ? ema + alpha * (v - ema) : v;
+    return [p.x, ema];
+  });
+}
+
+export function LossChart() {
+  const host = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
+
+  const draw = useCallback((width: number) => {
+    if (!host.current) return;
+    if (!svgRef.current) svgRef.current = build(host.current);
+    const svg = svgRef.current;
+    const W = Math.max(width, 320);
+    const { train, val } = useRunStore.getState().run;
+    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', train.length);
+
+    const xMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
+    const x = d3.scaleLinear().domain([0, xMax]).range([M.left, W - M.right]);
+    const lossMax = d3.max(train, (p) => (Number.isFinite(p.loss) ? p.loss : undefined)) ?? 2.5;
+    const yLoss = d3.scaleLinear().domain([0, lossMax * 1.05]).range([M.top + LOSS_H, M.top]).nice();
+    const accTop = M.top + LOSS_H + M.gap;
+    const yAcc = d3.scaleLinear().domain([0, 100]).range([accTop + ACC_H, accTop]);
+
+    const { spans, segments } = segmentsOf(train);
+    const px = (p: SeriesPoint) => x(p.x);
+    const lossLine = d3
+      .line<SeriesPoint>()
+      .defined((p) => Number.isFinite(p.loss))
+      .x(px)
+      .y((p) => yLoss(p.loss));
+    const accLine = d3
+      .line<SeriesPoint>()
+      .defined((p) => Number.isFinite(p.acc))
+      .x(px)
+      .y((p) => yAcc(p.acc));
+    const pairLine = (y: d3.ScaleLinear<number, number>) =>
+      d3
+        .line<[number, number]>()
+        .defined((p) => Number.isFinite(p[1]))
+        .x((p) => x(p[0]))
+        .y((p) => y(p[1]));
+    const perPx = Math.max(1, segments.length);
+    let rawLoss = '';
+    let smoothLoss = '';
+    let rawAcc = '';
+    for (const seg of segments) {
+      const t = thin(seg, px, (p) => p.loss, W / perPx);
+      rawLoss += lossLine(t) ?? '';
+      rawAcc += accLine(thin(seg, px, (p) => p.acc, W / perPx)) ?? '';
+      smoothLoss += pairLine(yLoss)(smooth(seg, 'loss')) ?? '';
+    }
+
+    svg
+      .select('g.bands')
+      .selectAll<SVGGElement, Span>('g.band')
+      .data(spans)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'band');
+        g.append('rect');
+        g.append('text').attr('class', 'band-label');
+        return g;
+      })
+      .call((g) =>
+        g
+          .select('rect')
+          .attr('x', (s) => x(s.x0))
+          .attr('width', (s) => Math.max(1, x(s.x1) - x(s.x0)))
+          .attr('y', M.top)
+          .attr('height', accTop + ACC_H - M.top)
+          .attr('fill', (s) => PHASE_COLORS[s.phase])
+          .attr('opacity', 0.08),
+      )
+      .call((g) =>
+        g
+          .select('text')
+          .attr('x', (s) => x(s.x0) + 4)
+          .attr('y', M.top - 8)
+          .attr('fill', (s) => PHASE_COLORS[s.phase])
+          .text((s) => (x(s.x1) - x(s.x0) > 60 || spans.length === 1 ? PHASE_NAMES[s.phase] : '')),
+      );
+
+    svg.select('path.train-loss-raw').attr('d', rawLoss).attr('data-count', train.length);
+    svg.select('path.train-loss').attr('d', smoothLoss).attr('data-count', train.length);
+    svg.select('path.train-acc').attr('d', rawAcc).attr('data-count', train.length);
+    // Validation probes are joined within one training only: a line across phases would suggest a trend that is not there.
+    let valPath = '';
+    for (let i = 0, j = 0; i < val.length; i = j) {
+      while (j < val.length && val[j].segment === val[i].segment && val[j].phase === val[i].phase) j++;
+      valPath += accLine(val.slice(i, j)) ?? '';
+    }
+    svg
+      .select('path.val-acc')
+      .attr('d', valPath)
+      .attr('data-count', val.length);
+    svg
+      .select('g.val-dots')
+      .selectAll<SVGCircleElement, SeriesPoint>('circle')
+      .data(val)
+      .join((enter) => enter.append('circle').attr('r', 3.5).call((c) => c.append('title')))
+      .attr('cx', px)
+      .attr('cy', (p) => (Number.isFinite(p.acc) ? yAcc(p.acc) : -100))
+      .attr('fill', (p) => PHASE_COLORS[p.phase])
+      .select('title')
+      .text((p) => `${PHASE_NAMES[p.phase]}, step ${p.step}: val accuracy ${p.acc.toFixed(1)}%, loss ${p.loss.toFixed(3)}`);
+
+    const ticks = Math.max(2, Math.floor(W / 90));
+    svg.select<SVGGElement>('g.x-axis').attr('transform', `translate(0,${accTop + ACC_H})`).call(d3.axisBottom(x).ticks(ticks).tickSizeOuter(0));
+    svg.select<SVGGElement>('g.y-loss').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yLoss).ticks(4));
+    svg.select<SVGGElement>('g.y-acc').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yAcc).ticks(4));
+    svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
+    svg.select('text.empty').attr('x', W / 2).attr('display', train.length ? 'none' : null);
+  }, []);
+
+  useRafDraw(host, (s) => s.trainVersion, draw);
+  return (
+    <>
+      <div ref={host} className="chart-host" />
+      <p className="chart-legend">
+        <span className="key key-loss" /> loss, smoothed <span className="key key-raw" /> loss per batch <span className="key key-val" /> validation accuracy (coloured by phase){' '}
+        <span className="key key-acc" /> training-batch accuracy
+      </p>
+    </>
+  );
+}
+
+function build(host: HTMLDivElement) {
+  const svg = d3
+    .select(host)
+    .append('svg')
+    .attr('data-testid', 'loss-chart')
+    .attr('class', 'chart loss-chart')
+    .attr('height', HEIGHT)
+    .attr('role', 'img')
+    .attr('aria-label', 'Training loss and validation accuracy over training steps');
+  svg.append('g').attr('class', 'bands');
+  svg.append('g').attr('class', 'axis x-axis');
+  svg.append('g').attr('class', 'axis y-loss');
+  svg.append('g').attr('class', 'axis y-acc');
+  svg.append('path').attr('class', 'train-loss-raw').attr('fill', 'none').attr('stroke', '#334').attr('stroke-opacity', 0.25).attr('stroke-width', 1);
+  svg.append('path').attr('class', 'train-loss').attr('fill', 'none').attr('stroke', '#223').attr('stroke-width', 2);
+  svg.append('path').attr('class', 'train-acc').attr('fill', 'none').attr('stroke', '#667').attr('stroke-opacity', 0.3).attr('stroke-width', 1);
+  svg.append('path').attr('class', 'val-acc').attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('stroke-dasharray', '3 3');
+  svg.append('g').attr('class', 'val-dots');
+  const accTop = M.top + LOSS_H + M.gap;
+  // Panel titles run up the y axes, so they never sit on top of a curve.
+  const yTitle = (text: string, top: number, h: number) =>
+    svg
+      .append('text')
+      .attr('class', 'axis-title')
+      .attr('text-anchor', 'middle')
+      .attr('transform', `translate(13,${top + h / 2}) rotate(-90)`)
+      .text(text);
+  yTitle('training loss', M.top, LOSS_H);
+  yTitle('accuracy %', accTop, ACC_H);
+  svg.append('text').attr('class', 'axis-title x-title').attr('text-anchor', 'end').text('training steps, all trainings of the run end to end');
+  svg
+    .append('text')
+    .attr('class', 'empty')
+    .attr('text-anchor', 'middle')
+    .attr('y', HEIGHT / 2)
+    .text('No training yet: start a run to see the loss fall.');
+  return svg;
+}

@@ -1,0 +1,176 @@
+import * as d3 from 'd3';
+import { useCallback, useRef } from 'react';
+import type { RunConfig } from '../../engine/core/config';
+import { formatScore } from '../format';
+import type { CandidateRow } from '../runState';
+import { useRunStore } from '../store';
+import { useRafDraw } from './rafDraw';
+
+/**
+ * Every evaluated candidate as a dot (x = evaluation order, y = its search score) with the
+ * best-so-far step line: the picture that says whether a method beats random search.
+ * d3 owns the <svg>. The dots are one path of zero-length round-capped segments rather than a
+ * <circle> each, so a 15,625-query table run stays a single DOM node; hover and click find the
+ * candidate from the x position instead of per-dot listeners.
+ */
+const HEIGHT = 300;
+const M = { left: 52, right: 14, top: 26, bottom: 34 };
+
+export function scoreLabel(config: RunConfig | null | undefined): string {
+  if (!config) return 'score';
+  if (config.evaluator === 'table') return `${config.table.searchColumn} (table lookup)`;
+  if (config.evaluator === 'supernet') return 'val accuracy % with shared supernet weights';
+  return 'val accuracy % after a short training';
+}
+
+export function ScoreChart() {
+  const host = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
+  const xRef = useRef<d3.ScaleLinear<number, number> | null>(null);
+  const yRef = useRef<d3.ScaleLinear<number, number> | null>(null);
+  const dotCache = useRef({ key: '', rows: null as CandidateRow[] | null, n: 0, d: '' });
+
+  const draw = useCallback((width: number) => {
+    if (!host.current) return;
+    if (!svgRef.current) svgRef.current = build(host.current, xRef, yRef);
+    const svg = svgRef.current;
+    const W = Math.max(width, 320);
+    const { run, selectedIndex } = useRunStore.getState();
+    const rows = run.candidates;
+    const budget = run.runStart?.config.budget ?? 0;
+    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', rows.length);
+
+    const x = d3
+      .scaleLinear()
+      .domain([-0.5, Math.max(budget, rows.length, 2) - 0.5])
+      .range([M.left, W - M.right]);
+    // The store tracks the extremes, so the range costs nothing per frame however many dots there are.
+    const [lo, hi] = run.worst && run.best ? [run.worst.score, run.best.score] : [0, 100];
+    const pad = Math.max((hi - lo) * 0.08, 0.5);
+    const y = d3
+      .scaleLinear()
+      .domain([lo - pad, hi + pad])
+      .range([HEIGHT - M.bottom, M.top])
+      .nice();
+    xRef.current = x;
+    yRef.current = y;
+
+    // The path text only grows while the scales hold, so a frame formats only the new dots.
+    const scaleKey = `${x.domain()}|${x.range()}|${y.domain()}`;
+    const cache = dotCache.current;
+    if (cache.key !== scaleKey || cache.rows !== rows || cache.n > rows.length) {
+      cache.key = scaleKey;
+      cache.rows = rows;
+      cache.n = 0;
+      cache.d = '';
+    }
+    for (let i = cache.n; i < rows.length; i++) {
+      const r = rows[i];
+      if (Number.isFinite(r.score)) cache.d += `M${x(r.index).toFixed(1)},${y(r.score).toFixed(1)}h0`;
+    }
+    cache.n = rows.length;
+    svg
+      .select('path.dots')
+      .attr('d', cache.d)
+      .attr('data-count', rows.length)
+      .attr('stroke-width', rows.length > 1000 ? 4 : 7);
+    const steps = run.improvements;
+    const step = d3
+      .line<CandidateRow>()
+      .curve(d3.curveStepAfter)
+      .x((r) => x(r.index))
+      .y((r) => y(r.bestSoFar));
+    // Carried to the right edge of the last candidate so the current best reads as a level.
+    const end = rows.length ? rows[rows.length - 1].index + 0.5 : 0;
+    svg.select('path.best').attr('d', steps.length ? `${step(steps)}H${x(end)}` : '');
+
+    const ring = (cls: string, index: number | null | undefined) => {
+      const r = index === null || index === undefined ? undefined : rows[index]?.index === index ? rows[index] : rows.find((c) => c.index === index);
+      svg
+        .select(`circle.${cls}`)
+        .attr('display', r && Number.isFinite(r.score) ? null : 'none')
+        .attr('cx', r ? x(r.index) : 0)
+        .attr('cy', r && Number.isFinite(r.score) ? y(r.score) : 0);
+    };
+    ring('final-ring', run.final?.candidateIndex);
+    ring('selected-ring', selectedIndex);
+
+    const ticks = Math.max(2, Math.floor(W / 80));
+    svg
+      .select<SVGGElement>('g.x-axis')
+      .attr('transform', `translate(0,${HEIGHT - M.bottom})`)
+      .call(d3.axisBottom(x).ticks(Math.min(ticks, Math.max(budget, rows.length, 2))).tickFormat(d3.format('d')).tickSizeOuter(0));
+    svg.select<SVGGElement>('g.y-axis').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5));
+    svg.select('text.y-title').text(run.runStart ? `score: ${scoreLabel(run.runStart.config)}` : 'score');
+    svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
+    svg
+      .select('text.empty')
+      .attr('x', W / 2)
+      .attr('display', rows.length ? 'none' : null)
+      .text(run.runStart?.trainArch ? 'This run trains one given cell: there is no search.' : 'No candidates yet.');
+  }, []);
+
+  // run-start brings the budget (x domain) and the evaluator (y title) before any candidate.
+  useRafDraw(host, (s) => `${s.candidateVersion}:${s.selectedIndex}:${s.run.final ? 1 : 0}:${s.run.runStart ? 1 : 0}:${s.run.log.length === 0}`, draw);
+  return <div ref={host} className="chart-host" />;
+}
+
+function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number, number> | null>, yRef: React.RefObject<d3.ScaleLinear<number, number> | null>) {
+  const svg = d3
+    .select(host)
+    .append('svg')
+    .attr('data-testid', 'score-chart')
+    .attr('class', 'chart score-chart')
+    .attr('height', HEIGHT)
+    .attr('role', 'img')
+    .attr('aria-label', 'Score of every evaluated candidate, with the best so far');
+  svg.append('g').attr('class', 'axis x-axis');
+  svg.append('g').attr('class', 'axis y-axis');
+  svg.append('path').attr('class', 'best').attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
+  svg.append('path').attr('class', 'dots').attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
+  svg.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', '#54a24b').attr('stroke-width', 3).attr('display', 'none');
+  svg.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('display', 'none');
+  const hover = svg.append('g').attr('class', 'hover').attr('display', 'none').attr('pointer-events', 'none');
+  hover.append('circle').attr('r', 5).attr('fill', '#111');
+  const label = hover.append('text').attr('class', 'hover-label').attr('y', -12);
+  svg.append('text').attr('class', 'axis-title y-title').attr('x', M.left + 6).attr('y', M.top - 10);
+  svg.append('text').attr('class', 'axis-title x-title').attr('text-anchor', 'end').text('candidate # (order of evaluation) · red: best so far');
+  svg.append('text').attr('class', 'empty').attr('text-anchor', 'middle').attr('y', HEIGHT / 2).text('No candidates yet.');
+
+  const nearest = (event: PointerEvent): CandidateRow | null => {
+    const x = xRef.current;
+    const y = yRef.current;
+    if (!x || !y) return null;
+    const [mx, my] = d3.pointer(event);
+    const rows = useRunStore.getState().run.candidates;
+    const i = Math.round(x.invert(mx));
+    // Indices near the pointer, then the closest of those on screen: dots are dense in x.
+    let best: CandidateRow | null = null;
+    let bestD = 400;
+    for (let k = Math.max(0, i - 3); k <= Math.min(rows.length - 1, i + 3); k++) {
+      const r = rows[k];
+      if (!Number.isFinite(r.score)) continue;
+      const dd = (x(r.index) - mx) ** 2 + (y(r.score) - my) ** 2;
+      if (dd < bestD) {
+        bestD = dd;
+        best = r;
+      }
+    }
+    return best;
+  };
+  svg
+    .on('pointermove', (event: PointerEvent) => {
+      const r = nearest(event);
+      if (!r || !xRef.current || !yRef.current) return void hover.attr('display', 'none');
+      const cx = xRef.current(r.index);
+      const w = Number(svg.attr('width'));
+      hover.attr('display', null).attr('transform', `translate(${cx},${yRef.current(r.score)})`);
+      label.attr('text-anchor', cx > w * 0.6 ? 'end' : 'start').text(`#${r.index}: ${formatScore(r.score)} (${r.origin})`);
+    })
+    .on('pointerleave', () => hover.attr('display', 'none'))
+    .on('click', (event: PointerEvent) => {
+      const r = nearest(event);
+      if (r) useRunStore.getState().select(r.index);
+    });
+  return svg;
+}

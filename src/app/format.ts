@@ -1,0 +1,39 @@
+/** Number and time formatting shared by the panels, so the same quantity reads the same everywhere. */
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** Compact counts for params and FLOPs: 12.3k, 4.56M. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toPrecision(3)}G`;
+  if (a >= 1e6) return `${(n / 1e6).toPrecision(3)}M`;
+  if (a >= 1e3) return `${(n / 1e3).toPrecision(3)}k`;
+  return String(Math.round(n));
+}
+
+export function formatScore(v: number | null | undefined, digits = 2): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return v.toFixed(digits);
+}
+
+/** Human names for metric keys the engine reports; unknown keys are shown as they are. */
+const METRIC_LABELS: Record<string, string> = {
+  testAcc: 'test accuracy %',
+  valAcc: 'validation accuracy %',
+  testLoss: 'test loss',
+  valLoss: 'validation loss',
+  trainLoss: 'final training loss',
+  supernetAcc: 'supernet val accuracy %',
+  supernetLoss: 'supernet val loss',
+  reported: 'reported value',
+};
+
+export const metricLabel = (key: string) => METRIC_LABELS[key] ?? key;

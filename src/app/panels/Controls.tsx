@@ -1,0 +1,172 @@
+import { checkConfig } from '../../engine/core/config';
+import { DATASETS, type DatasetId } from '../../engine/data/datasets';
+import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
+import { BACKENDS, configFromSettings, EVALUATORS, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
+import { useRunStatus, useRunStore } from '../store';
+import { pauseRun, resumeRun, setRunSpeed, startRun, stepRun, stopRun } from '../workerClient';
+import { TableInput } from './TableInput';
+
+/** Reasons the current settings cannot start a run, in checkConfig's words plus what only the page knows. */
+export function startProblems(s: Settings, table: TableFile | null): string[] {
+  const problems = checkConfig(configFromSettings(s, table));
+  const hasTable = Boolean(table);
+  const tableColumns = table?.table.columns ?? [];
+  if (!isAvailableMethod(s.method)) problems.unshift(`method "${s.method}" is not available yet`);
+  if (s.evaluator === 'table') {
+    if (!hasTable) problems.push('the table evaluator needs a benchmark CSV: choose one under "Benchmark table"');
+    else {
+      if (!tableColumns.includes(s.searchColumn)) problems.push(`the table has no column "${s.searchColumn}" to search on`);
+      if (!tableColumns.includes(s.reportColumn)) problems.push(`the table has no column "${s.reportColumn}" to report`);
+    }
+  }
+  return problems;
+}
+
+export function Controls() {
+  const { settings: s, update, table } = useSettings();
+  const status = useRunStatus();
+  const live = status === 'running' || status === 'paused';
+  const problems = startProblems(s, table);
+
+  const start = (paused = false) => {
+    const store = useRunStore.getState();
+    if (problems.length > 0) {
+      store.clearErrors();
+      store.addError(`Cannot start: ${problems.join('; ')}.`);
+      return false;
+    }
+    const config = configFromSettings(s, table);
+    startRun(config, { paused, tableCsv: s.evaluator === 'table' && table ? { name: table.name, text: table.text } : undefined });
+    return true;
+  };
+  const step = () => {
+    // With no run held, Step starts one held at its first unit of work, then lets that unit through.
+    if (status === 'paused') stepRun();
+    else if (start(true)) stepRun();
+  };
+  const reset = () => {
+    if (live) stopRun();
+    useRunStore.getState().reset();
+  };
+  const onSpeed = (speed: Settings['speed']) => {
+    update({ speed });
+    if (live) setRunSpeed(speed);
+  };
+
+  return (
+    <section className="panel controls" aria-labelledby="controls-title">
+      <h2 id="controls-title">Search setup</h2>
+
+      <Field label="Method" hint={methodOption(s.method).summary}>
+        <select data-testid="method-select" value={s.method} onChange={(e) => update({ method: e.target.value as Settings['method'] })}>
+          {METHOD_OPTIONS.map((m) => (
+            <option key={m.id} value={m.id} disabled={!m.available}>
+              {m.title}
+              {m.available ? '' : ' (coming soon)'}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : DATASETS[s.dataset].title}>
+        <select data-testid="dataset-select" value={s.dataset} onChange={(e) => update({ dataset: e.target.value as DatasetId })}>
+          {Object.values(DATASETS).map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.id === 'digits' ? 'Digits (8×8)' : 'Fashion-MNIST (14×14)'}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      <Field label="Evaluator" hint={EVALUATORS.find((e) => e.id === s.evaluator)?.hint}>
+        <select data-testid="evaluator-select" value={s.evaluator} onChange={(e) => update({ evaluator: e.target.value as Settings['evaluator'] })}>
+          {EVALUATORS.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      {s.evaluator === 'table' && <TableInput />}
+
+      <div className="field-row">
+        <Field label="Budget" hint="How many candidates the search may score.">
+          <input data-testid="budget-input" type="number" min={1} step={1} inputMode="numeric" value={s.budget} onChange={(e) => update({ budget: e.target.value })} />
+        </Field>
+        <Field label="Seed" hint="Same seed and settings, same run.">
+          <input data-testid="seed-input" type="number" step={1} inputMode="numeric" value={s.seed} onChange={(e) => update({ seed: e.target.value })} />
+        </Field>
+      </div>
+
+      <Field label="Speed" hint="A pause after each step, so you can watch; can change mid-run.">
+        <select data-testid="speed-select" value={s.speed} onChange={(e) => onSpeed(e.target.value as Settings['speed'])}>
+          {SPEEDS.map((sp) => (
+            <option key={sp.id} value={sp.id}>
+              {sp.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      <details className="advanced">
+        <summary>Training lengths</summary>
+        <Field label="Supernet steps" hint="SGD steps of the shared supernet before candidates are scored.">
+          <input data-testid="supernet-steps-input" type="number" min={0} step={1} value={s.supernetSteps} onChange={(e) => update({ supernetSteps: e.target.value })} />
+        </Field>
+        <Field label="Standalone epochs" hint="Epochs per candidate with the standalone evaluator.">
+          <input data-testid="standalone-epochs-input" type="number" min={1} step={1} value={s.standaloneEpochs} onChange={(e) => update({ standaloneEpochs: e.target.value })} />
+        </Field>
+        <Field label="Final epochs" hint="The winner is retrained from scratch for this many epochs and tested.">
+          <input data-testid="final-epochs-input" type="number" min={1} step={1} value={s.finalEpochs} onChange={(e) => update({ finalEpochs: e.target.value })} />
+        </Field>
+      </details>
+
+      <Field label="Backend" hint={live ? 'Stop the run to change the backend.' : 'Where tfjs computes; changing it restarts the worker.'}>
+        <select data-testid="backend-select" value={s.backend} disabled={live} onChange={(e) => update({ backend: e.target.value as Settings['backend'] })}>
+          {BACKENDS.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      {problems.length > 0 && (
+        <ul className="config-problems" data-testid="config-error">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+
+      <div className="buttons">
+        <button data-testid="start-button" className="primary" onClick={() => start()} title={live ? 'Stop this run and start again from scratch' : 'Start the search'}>
+          {live ? 'Restart' : 'Start'}
+        </button>
+        <button data-testid="pause-button" onClick={pauseRun} disabled={status !== 'running'}>
+          Pause
+        </button>
+        <button data-testid="resume-button" onClick={resumeRun} disabled={status !== 'paused'}>
+          Resume
+        </button>
+        <button data-testid="step-button" onClick={step} disabled={status === 'running'} title="One unit of work: a training step or a candidate evaluation">
+          Step
+        </button>
+        <button data-testid="reset-button" onClick={reset} title="Stop and clear the page">
+          Reset
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: React.ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {hint && <span className="hint">{hint}</span>}
+    </label>
+  );
+}

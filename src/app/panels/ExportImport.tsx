@@ -1,0 +1,197 @@
+import { useRef, useState } from 'react';
+import { create } from 'zustand';
+import { withDefaults, type RunConfig } from '../../engine/core/config';
+import type { RunEvent } from '../../engine/core/events';
+import {
+  architectureFileName,
+  buildArchitectureFileFromLog,
+  parseArchitectureFile,
+  stringifyArchitectureFile,
+  type ArchitectureFile,
+} from '../../engine/export';
+import { version as appVersion } from '../../../package.json';
+import { formatCount, formatScore, metricLabel } from '../format';
+import { CellGraph } from '../graphs/CellGraph';
+import { methodOption } from '../methods';
+import { useSettings } from '../settings';
+import { useFinal, useRunStatus, useRunStore } from '../store';
+import { startRun, stopRun } from '../workerClient';
+
+/**
+ * The last accepted import and the last refusal. Kept apart from the run and settings stores on
+ * purpose: a refused file must change nothing else on the page.
+ */
+interface ImportState {
+  accepted: { name: string; file: ArchitectureFile } | null;
+  refused: { name: string; errors: string[] } | null;
+  accept(name: string, file: ArchitectureFile): void;
+  refuse(name: string, errors: string[]): void;
+  dismiss(): void;
+}
+
+export const useImport = create<ImportState>()((set) => ({
+  accepted: null,
+  refused: null,
+  accept: (name, file) => set({ accepted: { name, file }, refused: null }),
+  refuse: (name, errors) => set({ refused: { name, errors } }),
+  dismiss: () => set({ accepted: null, refused: null }),
+}));
+
+function download(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download reads the blob asynchronously; revoking at once can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Sidebar section: export the found architecture, import one (or a whole run) from a file. */
+export function ExportImport() {
+  const final = useFinal();
+  const [includeLog, setIncludeLog] = useState(true);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const refused = useImport((s) => s.refused);
+  const input = useRef<HTMLInputElement>(null);
+
+  const onExport = () => {
+    try {
+      const log = useRunStore.getState().run.log;
+      const t = useSettings.getState().table;
+      const tableName = (log.find((e) => e.type === 'method' && e.kind === 'table-info') as Extract<RunEvent, { type: 'method' }> | undefined)?.data as { name?: string } | undefined;
+      const file = buildArchitectureFileFromLog(log, {
+        appVersion,
+        includeLog,
+        table: t && tableName?.name === t.name ? { name: t.name, provenance: t.table.provenance } : undefined,
+      });
+      download(stringifyArchitectureFile(file), architectureFileName(file));
+      setExportError(null);
+    } catch (err) {
+      setExportError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const onImport = async (f: File | undefined) => {
+    if (!f) return;
+    let text: string;
+    try {
+      text = await f.text();
+    } catch (err) {
+      useImport.getState().refuse(f.name, [`could not read the file: ${err instanceof Error ? err.message : String(err)}`]);
+      return;
+    }
+    const r = parseArchitectureFile(text);
+    if (r.ok) useImport.getState().accept(f.name, r.file);
+    else useImport.getState().refuse(f.name, r.errors);
+    // Clearing lets the same file be chosen again after it was fixed on disk.
+    if (input.current) input.current.value = '';
+  };
+
+  return (
+    <section className="panel share" aria-labelledby="share-title">
+      <h2 id="share-title">Save &amp; share</h2>
+      <button data-testid="export-button" className="primary" disabled={!final} onClick={onExport} title={final ? 'Download the found architecture as JSON' : 'Available once a run has a final result'}>
+        Export architecture
+      </button>
+      <label className="check">
+        <input type="checkbox" data-testid="export-include-log" checked={includeLog} onChange={(e) => setIncludeLog(e.target.checked)} />
+        include the run’s event log (others can replay it)
+      </label>
+      {exportError && (
+        <p className="error" role="alert">
+          Export failed: {exportError}
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">Import an architecture file</span>
+        <input ref={input} data-testid="import-input" type="file" accept=".json,application/json" onChange={(e) => void onImport(e.target.files?.[0])} />
+        <span className="hint">A file exported here. It is checked first; a bad file changes nothing.</span>
+      </label>
+      {refused && (
+        <div className="error" role="alert" data-testid="import-error">
+          <strong>{refused.name} was not imported:</strong>
+          <ul>
+            {refused.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** An accepted import: the cell, its numbers, and what can be done with it. */
+export function ImportResult() {
+  const accepted = useImport((s) => s.accepted);
+  const dismiss = useImport((s) => s.dismiss);
+  const speed = useSettings((s) => s.settings.speed);
+  const status = useRunStatus();
+  if (!accepted) return null;
+  const { file, name } = accepted;
+  const c = file.config;
+
+  const train = () => {
+    // A table run's cell is trained on data here (the page holds no table for it), so with the
+    // final recipe of the file's config; the live speed setting applies so the class can watch.
+    const config: RunConfig = withDefaults({ ...c, evaluator: c.evaluator === 'table' ? 'standalone' : c.evaluator, speed });
+    startRun(config, { trainArch: file.arch });
+  };
+
+  const replay = (log: RunEvent[]) => {
+    // A live run would go on computing unseen behind the replay.
+    if (status === 'running' || status === 'paused') stopRun();
+    useRunStore.getState().loadLog(log);
+  };
+
+  return (
+    <section className="panel import-result" data-testid="import-result" aria-labelledby="import-title">
+      <header className="card-header">
+        <h2 id="import-title">Imported: {name}</h2>
+        <button className="link" onClick={dismiss}>
+          close
+        </button>
+      </header>
+      <div className="card-body">
+        <CellGraph arch={file.arch} testId="import-cell-graph" />
+        <div>
+          <p className="arch-string">{file.arch}</p>
+          <dl className="metrics">
+            {Object.entries(file.metrics).map(([k, v]) => (
+              <FragmentPair key={k} k={metricLabel(k)} v={formatScore(v, Math.abs(v ?? 0) >= 100 ? 1 : 3)} />
+            ))}
+            <FragmentPair k="params" v={formatCount(file.cost.params)} />
+            <FragmentPair k="FLOPs" v={formatCount(file.cost.flops)} />
+            <FragmentPair k="found by" v={`${methodOption(c.method).title}, ${c.evaluator} evaluator, budget ${c.budget}, seed ${file.seed}`} />
+            <FragmentPair k="data" v={file.dataset.id} />
+            <FragmentPair k="backend" v={`${file.backend} · tfjs ${file.versions.tfjs} · app ${file.versions.app}`} />
+            <FragmentPair k="created" v={new Date(file.createdAt).toLocaleString()} />
+            {file.recipe && <FragmentPair k="recipe" v={file.recipe} />}
+          </dl>
+          <div className="buttons">
+            <button data-testid="import-train-button" className="primary" onClick={train} title="Retrain this cell from scratch with the file's settings">
+              {status === 'running' || status === 'paused' ? 'Stop run and train this architecture' : 'Train this architecture'}
+            </button>
+            {file.log && file.log.length > 0 && (
+              <button data-testid="import-replay-button" onClick={() => replay(file.log!)} title="Show the recorded run on the charts, without computing anything">
+                Replay its run ({file.log.length.toLocaleString()} events)
+              </button>
+            )}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function FragmentPair({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
+}

@@ -1,0 +1,172 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatCount, formatScore, metricLabel } from '../format';
+import { CellGraph } from '../graphs/CellGraph';
+import type { CandidateRow } from '../runState';
+import { useCandidates, useFinal, useRunStore, useSelectedIndex } from '../store';
+
+type SortKey = 'score' | 'index' | 'params' | 'flops';
+const COLUMNS: { key: SortKey; title: string }[] = [
+  { key: 'index', title: '#' },
+  { key: 'score', title: 'score' },
+  { key: 'params', title: 'params' },
+  { key: 'flops', title: 'FLOPs' },
+];
+const SHOWN = 20;
+/** A table re-sorting ten times a second is unreadable and costs a layout per batch; four times is plenty. */
+const REFRESH_MS = 250;
+
+const value = (r: CandidateRow, k: SortKey) => (k === 'score' ? r.score : k === 'index' ? r.index : k === 'params' ? r.cost.params : r.cost.flops);
+
+/** Every evaluated candidate, sortable; a click shows the cell in the inspector beside it. */
+export function Leaderboard() {
+  const { rows, version } = useCandidates();
+  const selected = useSelectedIndex();
+  const final = useFinal();
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'score', desc: true });
+  const [showAll, setShowAll] = useState(false);
+
+  const shownVersion = useThrottled(version, REFRESH_MS);
+  const sorted = useMemo(() => {
+    const dir = sort.desc ? -1 : 1;
+    // NaN scores (a missing table value) sink to the bottom whichever way the column is sorted.
+    return [...rows].sort((a, b) => {
+      const va = value(a, sort.key);
+      const vb = value(b, sort.key);
+      if (Number.isNaN(va) !== Number.isNaN(vb)) return Number.isNaN(va) ? 1 : -1;
+      return (va - vb) * dir || a.index - b.index;
+    });
+    // The version is a dependency because the store appends to `rows` in place.
+  }, [rows, shownVersion, sort]);
+  const shown = showAll ? sorted : sorted.slice(0, SHOWN);
+  const select = (i: number) => useRunStore.getState().select(i);
+  const rankBy = sort.key === 'score' && sort.desc;
+
+  return (
+    <section className="panel leaderboard" data-testid="leaderboard" aria-labelledby="leaderboard-title">
+      <h2 id="leaderboard-title">Leaderboard</h2>
+      {rows.length === 0 ? (
+        <p className="muted">Every candidate the search scores will be listed here. Click a row to see its cell.</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table>
+              <colgroup>
+                {rankBy && <col className="c-num" />}
+                <col className="c-num" />
+                <col className="c-score" />
+                <col className="c-num" />
+                <col className="c-num" />
+                <col />
+                <col className="c-origin" />
+              </colgroup>
+              <thead>
+                <tr>
+                  {rankBy && <th>rank</th>}
+                  {COLUMNS.map((c) => (
+                    <th key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                      <button className="sort" data-testid={`sort-${c.key}`} onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : c.key === 'score' })}>
+                        {c.title}
+                        {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                      </button>
+                    </th>
+                  ))}
+                  <th>cell (arch string)</th>
+                  <th>origin</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((r, k) => (
+                  <tr
+                    key={r.index}
+                    data-testid="leaderboard-row"
+                    data-index={r.index}
+                    className={`${r.index === selected ? 'selected' : ''} ${final?.candidateIndex === r.index ? 'final' : ''}`}
+                    tabIndex={0}
+                    aria-selected={r.index === selected}
+                    onClick={() => select(r.index)}
+                    onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(r.index))}
+                  >
+                    {rankBy && <td className="num">{k + 1}</td>}
+                    <td className="num">{r.index}</td>
+                    <td className="num strong">{formatScore(r.score)}</td>
+                    <td className="num">{formatCount(r.cost.params)}</td>
+                    <td className="num">{formatCount(r.cost.flops)}</td>
+                    <td className="arch" title={r.arch}>
+                      {r.arch}
+                    </td>
+                    <td className="origin">{r.origin}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {sorted.length > SHOWN && (
+            <button className="link" onClick={() => setShowAll(!showAll)}>
+              {showAll ? `Show the first ${SHOWN}` : `Show all ${sorted.length}`}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** `value`, but changing at most once per `ms` (the last change always lands). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - performance.now();
+    const apply = () => {
+      last.current = performance.now();
+      setShown(value);
+    };
+    if (wait <= 0) return apply();
+    const id = setTimeout(apply, wait);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return shown;
+}
+
+/** The selected candidate's cell; before any click, the best so far (or the final pick). */
+export function CellInspector() {
+  const { rows, best } = useCandidates();
+  const selected = useSelectedIndex();
+  const final = useFinal();
+  const row = (selected !== null ? rows[selected]?.index === selected ? rows[selected] : rows.find((r) => r.index === selected) : undefined) ?? (final ? rows.find((r) => r.index === final.candidateIndex) : undefined) ?? best ?? undefined;
+  return (
+    <section className="panel inspector" aria-labelledby="inspector-title">
+      <h2 id="inspector-title">{row ? `Cell #${row.index}${selected === null ? (final ? ' (the final pick)' : ' (best so far)') : ''}` : 'Cell'}</h2>
+      {row ? (
+        <>
+          <CellGraph arch={row.arch} testId="cell-graph" />
+          <p className="arch-string">{row.arch}</p>
+          <dl className="metrics">
+            <dt>score</dt>
+            <dd>{formatScore(row.score)}</dd>
+            <dt>params</dt>
+            <dd>{formatCount(row.cost.params)}</dd>
+            <dt>FLOPs</dt>
+            <dd>{formatCount(row.cost.flops)}</dd>
+            <dt>origin</dt>
+            <dd>{row.origin}</dd>
+            {Object.entries(row.metrics).map(([k, v]) => (
+              <MetricPair key={k} k={k} v={v} />
+            ))}
+          </dl>
+        </>
+      ) : (
+        <p className="muted">Cells appear here as they are scored: 4 nodes, 6 edges, one op per edge.</p>
+      )}
+    </section>
+  );
+}
+
+function MetricPair({ k, v }: { k: string; v: number | null }) {
+  return (
+    <>
+      <dt>{metricLabel(k)}</dt>
+      <dd>{formatScore(v, Math.abs(v ?? 0) >= 100 ? 1 : 3)}</dd>
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { Phase } from '../../engine/core/events';
+import { formatDuration } from '../format';
+import { useBackend, usePhase, useProgress, useReplay, useRunStatus } from '../store';
+
+const PHASE_TITLES: Record<Phase, string> = {
+  setup: 'Setting up',
+  supernet: 'Training the supernet',
+  search: 'Searching',
+  final: 'Retraining the winner',
+  done: 'Done',
+};
+
+/** Run status, phase, progress and timing: what a class watching the projector needs at a glance. */
+export function StatusBar() {
+  const status = useRunStatus();
+  const replay = useReplay();
+  const { phase, detail, progress: phaseProgress } = usePhase();
+  const { progress, budget, trainArch, elapsedMs, remainingMs } = useProgress();
+  // Training one given cell spends no search budget: its training steps are the progress then.
+  const main = trainArch ? (phaseProgress ?? { done: 0, total: 0, unit: 'steps' }) : progress;
+  const done = main?.done ?? 0;
+  const total = main?.total ?? budget ?? 0;
+  const unit = main?.unit ?? 'candidates';
+  const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
+  const phasePct = phaseProgress && phaseProgress.total > 0 ? Math.min(100, (100 * phaseProgress.done) / phaseProgress.total) : 0;
+
+  const phaseText = phase ? `${PHASE_TITLES[phase]}${detail ? ` — ${detail}` : ''}` : status === 'running' ? 'Starting: loading the data…' : status === 'paused' ? 'Held before the first step: press Step or Resume' : 'Not started';
+
+  return (
+    <section className="status-bar" aria-label="Run status">
+      <div className="status-line">
+        <span className={`run-status status-${status}`} data-testid="run-status">
+          {status}
+        </span>
+        {replay && <span className="replay-tag">replay of an imported log</span>}
+        <span className="phase-text" data-testid="phase-text">
+          {phaseText}
+        </span>
+        <BackendBadge />
+      </div>
+      <div
+        className="progress"
+        data-testid="progress-bar"
+        data-done={done}
+        data-total={total}
+        data-unit={unit}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-label={`${done} of ${total} ${unit}`}
+      >
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+        <span className="progress-label">
+          {done} / {total} {unit}
+        </span>
+      </div>
+      <div className="progress-meta">
+        {phaseProgress && phase !== 'done' && !trainArch && (
+          <span className="phase-progress">
+            <span className="mini-bar">
+              <span style={{ width: `${phasePct}%` }} />
+            </span>
+            this phase: {phaseProgress.done} / {phaseProgress.total} {phaseProgress.unit}
+          </span>
+        )}
+        <span data-testid="elapsed">elapsed {formatDuration(elapsedMs)}</span>
+        {remainingMs !== null && <span data-testid="remaining">≈ {formatDuration(remainingMs)} left in this phase</span>}
+      </div>
+    </section>
+  );
+}
+
+/** The backend the worker runs on; the reasons faster ones were skipped on hover and on request. */
+function BackendBadge() {
+  const { report, state } = useBackend();
+  const [open, setOpen] = useState(false);
+  const why = report?.skipped.length ? `Skipped: ${report.skipped.join('; ')}` : report ? 'The fastest backend was available.' : '';
+  return (
+    <span className="backend">
+      <span className={`backend-badge backend-${report?.name ?? state}`} data-testid="backend-badge" title={why}>
+        {report ? `backend: ${report.name}${report.forced ? ' (chosen)' : ''}` : state === 'failed' ? 'no backend could start' : 'starting backend…'}
+      </span>
+      {report && (
+        <button className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="backend-why">
+          why?
+        </button>
+      )}
+      {open && report && (
+        <span className="backend-details" data-testid="backend-details" role="note">
+          {report.skipped.length === 0 ? (
+            <>Running on {report.name}: nothing faster was skipped.</>
+          ) : (
+            <>
+              Running on {report.name} because:
+              <ul>
+                {report.skipped.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          <span className="muted">tfjs {report.tfjsVersion}</span>
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { parseBenchmarkCsv } from '../../engine/evaluate/table';
+import { useSettings } from '../settings';
+
+/**
+ * The benchmark CSV for the table evaluator. It is parsed here, on the page, only to check it and
+ * fill the column pickers before a run; the worker parses its own copy from the start command.
+ */
+export function TableInput() {
+  const { settings, update, table, tableError, setTable } = useSettings();
+  const [loading, setLoading] = useState(false);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setLoading(true);
+    try {
+      const text = await file.text();
+      const parsed = parseBenchmarkCsv(text, file.name);
+      const cols = parsed.columns;
+      // Keep columns that fit (a link may name them); otherwise NAS-Bench-201's own names, else the first.
+      const pick = (want: string, fallback: string) => (cols.includes(want) ? want : cols.includes(fallback) ? fallback : cols[0]);
+      const searchColumn = pick(settings.searchColumn, 'c10_valid_acc');
+      const reportColumn = pick(settings.reportColumn, cols.includes('c10_test_acc') ? 'c10_test_acc' : searchColumn);
+      setTable({ name: file.name, text, table: parsed }, null);
+      update({ searchColumn, reportColumn });
+    } catch (err) {
+      setTable(null, err instanceof Error ? err.message : String(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const columns = table?.table.columns ?? [];
+  return (
+    <fieldset className="table-input">
+      <legend>Benchmark table</legend>
+      <p className="hint">
+        A CSV with an <code>arch</code> column of NAS-Bench-201 arch strings and numeric columns (e.g. <code>nb201_cifar10.csv</code>).
+      </p>
+      <input data-testid="table-file-input" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
+      {loading && <p className="muted">Reading…</p>}
+      {tableError && (
+        <p className="error" role="alert" data-testid="table-error">
+          {tableError}
+        </p>
+      )}
+      {table && (
+        <p className="ok" data-testid="table-summary">
+          {table.name}: {table.table.rows.size.toLocaleString()} cells, {columns.length} metric columns.
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">Search on</span>
+        <select data-testid="search-column-select" value={columns.includes(settings.searchColumn) ? settings.searchColumn : ''} disabled={!table} onChange={(e) => update({ searchColumn: e.target.value })}>
+          {!table && <option value="">(choose a file first)</option>}
+          {columns.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <span className="hint">The column the search sees as each candidate’s score.</span>
+      </label>
+      <label className="field">
+        <span className="field-label">Report</span>
+        <select data-testid="report-column-select" value={columns.includes(settings.reportColumn) ? settings.reportColumn : ''} disabled={!table} onChange={(e) => update({ reportColumn: e.target.value })}>
+          {!table && <option value="">(choose a file first)</option>}
+          {columns.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <span className="hint">The column reported for the winner, e.g. test accuracy the search never saw.</span>
+      </label>
+    </fieldset>
+  );
+}

@@ -1,0 +1,190 @@
+import { create } from 'zustand';
+import { DEFAULT_CONFIG, withDefaults, type EvaluatorId, type MethodId, type RunConfig, type Speed } from '../engine/core/config';
+import { DATASETS, type DatasetId } from '../engine/data/datasets';
+import type { BenchmarkTable } from '../engine/evaluate/table';
+import type { Nb201Op } from '../engine/spaces/nb201';
+import type { BackendChoice } from '../worker/protocol';
+import { isAvailableMethod, METHOD_OPTIONS } from './methods';
+
+/**
+ * The controls' state, and its round trip through the URL query string (as TensorFlow Playground
+ * does), so a shared link reproduces a setup. Number fields hold the text as typed: checkConfig
+ * judges them when a run starts, which gives one place for the rules and one wording.
+ */
+export interface Settings {
+  method: MethodId;
+  dataset: DatasetId;
+  evaluator: EvaluatorId;
+  budget: string;
+  seed: string;
+  speed: Speed;
+  backend: BackendChoice;
+  supernetSteps: string;
+  standaloneEpochs: string;
+  finalEpochs: string;
+  searchColumn: string;
+  reportColumn: string;
+}
+
+export const SPEEDS: { id: Speed; title: string }[] = [
+  { id: 'max', title: 'max (flat out)' },
+  { id: 'fast', title: 'fast' },
+  { id: 'normal', title: 'normal' },
+  { id: 'slow', title: 'slow (watch each step)' },
+];
+export const EVALUATORS: { id: EvaluatorId; title: string; hint: string }[] = [
+  { id: 'supernet', title: 'Supernet (weight sharing)', hint: 'Trains one big network holding every op once; a candidate is scored with the shared weights, in milliseconds.' },
+  { id: 'standalone', title: 'Standalone training', hint: 'Trains every candidate from scratch for a few epochs: honest scores, slow.' },
+  { id: 'table', title: 'Benchmark table', hint: 'Looks each candidate up in a table of measured results (NAS-Bench-201): instant, no training.' },
+];
+export const BACKENDS: { id: BackendChoice; title: string }[] = [
+  { id: 'auto', title: 'auto (fastest available)' },
+  { id: 'webgpu', title: 'WebGPU' },
+  { id: 'webgl', title: 'WebGL' },
+  { id: 'cpu', title: 'CPU' },
+];
+
+const d = DEFAULT_CONFIG;
+export const DEFAULT_SETTINGS: Settings = {
+  method: d.method,
+  dataset: d.dataset,
+  evaluator: d.evaluator,
+  budget: String(d.budget),
+  seed: String(d.seed),
+  speed: d.speed,
+  backend: 'auto',
+  supernetSteps: String(d.supernet.steps),
+  standaloneEpochs: String(d.standalone.epochs),
+  finalEpochs: String(d.final.epochs),
+  searchColumn: d.table.searchColumn,
+  reportColumn: d.table.reportColumn,
+};
+
+type Rule = { key: keyof Settings; check: (v: string) => string | null };
+const oneOf = (allowed: readonly string[], what: string) => (v: string) => (allowed.includes(v) ? null : `unknown ${what} (choose ${allowed.join(', ')})`);
+const int = (min: number) => (v: string) => (/^-?\d+$/.test(v) && Number(v) >= min ? null : `not a whole number ≥ ${min}`);
+
+/** Query keys in the order they are written. */
+const RULES: Rule[] = [
+  {
+    key: 'method',
+    check: (v) =>
+      isAvailableMethod(v)
+        ? null
+        : METHOD_OPTIONS.some((m) => m.id === v)
+          ? 'that method is not available yet'
+          : oneOf(METHOD_OPTIONS.filter((m) => m.available).map((m) => m.id), 'method')(v),
+  },
+  { key: 'dataset', check: oneOf(Object.keys(DATASETS), 'dataset') },
+  { key: 'evaluator', check: oneOf(EVALUATORS.map((e) => e.id), 'evaluator') },
+  { key: 'budget', check: int(1) },
+  { key: 'seed', check: (v) => (/^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? null : 'not a whole number') },
+  { key: 'speed', check: oneOf(SPEEDS.map((s) => s.id), 'speed') },
+  { key: 'backend', check: oneOf(BACKENDS.map((b) => b.id), 'backend') },
+  { key: 'supernetSteps', check: int(0) },
+  { key: 'standaloneEpochs', check: int(1) },
+  { key: 'finalEpochs', check: int(1) },
+  { key: 'searchColumn', check: (v) => (v.trim() ? null : 'empty') },
+  { key: 'reportColumn', check: (v) => (v.trim() ? null : 'empty') },
+];
+/** Always written; the rest only when they differ from the default, to keep links short. */
+const CORE_KEYS = new Set<keyof Settings>(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed', 'backend']);
+
+export function settingsFromQuery(search: string): { settings: Settings; notices: string[] } {
+  const q = new URLSearchParams(search);
+  const settings = { ...DEFAULT_SETTINGS };
+  const notices: string[] = [];
+  for (const { key, check } of RULES) {
+    const v = q.get(key);
+    if (v === null) continue;
+    const why = check(v.trim());
+    if (why) notices.push(`Link setting ${key}=${JSON.stringify(v)}: ${why}; using the default ${JSON.stringify(DEFAULT_SETTINGS[key])}.`);
+    else (settings as Record<string, string>)[key] = v.trim();
+  }
+  const known = new Set(RULES.map((r) => r.key as string));
+  for (const key of q.keys()) if (!known.has(key)) notices.push(`Link setting "${key}" is not a setting of this page; ignored.`);
+  return { settings, notices };
+}
+
+export function settingsToQuery(s: Settings): string {
+  const q = new URLSearchParams();
+  for (const { key, check } of RULES) {
+    const v = s[key];
+    // An invalid value being typed is not worth sharing; a reload would only report it.
+    if (check(v) !== null) continue;
+    if (CORE_KEYS.has(key) || v !== DEFAULT_SETTINGS[key]) {
+      if ((key === 'searchColumn' || key === 'reportColumn') && s.evaluator !== 'table') continue;
+      q.set(key, v);
+    }
+  }
+  return q.toString();
+}
+
+export function configFromSettings(s: Settings, table?: TableFile | null): RunConfig {
+  const n = (v: string) => (v.trim() === '' ? NaN : Number(v));
+  return withDefaults({
+    method: s.method,
+    dataset: s.dataset,
+    evaluator: s.evaluator,
+    budget: n(s.budget),
+    seed: n(s.seed),
+    speed: s.speed,
+    supernet: { ...d.supernet, steps: n(s.supernetSteps) },
+    standalone: { ...d.standalone, epochs: n(s.standaloneEpochs) },
+    final: { ...d.final, epochs: n(s.finalEpochs) },
+    table: { source: table?.source ?? 'custom', searchColumn: s.searchColumn, reportColumn: s.reportColumn },
+    // A shipped table may cover only some ops; the search must stay inside them or lookups fail.
+    ...(s.evaluator === 'table' && table?.ops ? { space: { ops: [...table.ops] } } : {}),
+  });
+}
+
+export interface TableFile {
+  name: string;
+  text: string;
+  table: BenchmarkTable;
+  /** config.table.source: a shipped table's id; absent for an uploaded file ('custom'). */
+  source?: string;
+  /** The op subset a shipped table covers exhaustively (config.space.ops). */
+  ops?: Nb201Op[];
+}
+
+interface SettingsStore {
+  settings: Settings;
+  notices: string[];
+  table: TableFile | null;
+  tableError: string | null;
+  update(patch: Partial<Settings>): void;
+  setTable(table: TableFile | null, error: string | null): void;
+  dismissNotices(): void;
+}
+
+const initial = typeof location === 'undefined' ? { settings: DEFAULT_SETTINGS, notices: [] } : settingsFromQuery(location.search);
+
+export const useSettings = create<SettingsStore>()((set, get) => ({
+  settings: initial.settings,
+  notices: initial.notices,
+  table: null,
+  tableError: null,
+  update(patch) {
+    set({ settings: { ...get().settings, ...patch } });
+  },
+  setTable(table, tableError) {
+    set({ table, tableError });
+  },
+  dismissNotices() {
+    set({ notices: [] });
+  },
+}));
+
+/** Keeps the address bar in step with the settings, without adding history entries per keystroke. */
+export function syncUrl(): () => void {
+  const write = (s: Settings) => {
+    const query = settingsToQuery(s);
+    const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+  };
+  write(useSettings.getState().settings);
+  return useSettings.subscribe((st, prev) => {
+    if (st.settings !== prev.settings) write(st.settings);
+  });
+}

@@ -1,0 +1,146 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { RunEvent } from '../engine/core/events';
+import type { BackendReport } from '../worker/protocol';
+import { applyEvent, emptyRun, endBatch, remainingMs, statusOf, type RunData, type RunStatus } from './runState';
+
+/**
+ * The page's run store. `run` is a mutable container (see runState.ts); every batch bumps `tick`
+ * and the per-series versions, which is what selectors compare. Views select primitives or the
+ * versions, never the growing arrays themselves.
+ */
+
+/** Whether incoming worker events belong to the run on screen (see receiveEvents). */
+type Gate = 'open' | 'await-start' | 'closed';
+
+export interface RunStore {
+  run: RunData;
+  tick: number;
+  trainVersion: number;
+  candidateVersion: number;
+  /** The worker's live state; the log has the last word once the run ends. */
+  live: 'idle' | 'running' | 'paused';
+  /** The log on screen came from an imported file, not from the worker. */
+  replay: boolean;
+  gate: Gate;
+  backend: BackendReport | null;
+  backendState: 'starting' | 'ready' | 'failed';
+  /** Errors outside the log: refused starts, worker failures. */
+  errors: string[];
+  selectedIndex: number | null;
+
+  beginRun(paused: boolean): void;
+  receiveEvents(events: RunEvent[]): void;
+  loadLog(events: RunEvent[]): void;
+  reset(): void;
+  setLive(state: 'idle' | 'running' | 'paused' | 'stopped' | 'done'): void;
+  setBackend(report: BackendReport | null, state: RunStore['backendState']): void;
+  addError(message: string): void;
+  clearErrors(): void;
+  select(index: number | null): void;
+}
+
+function publish(run: RunData) {
+  endBatch(run);
+  return { run, tick: run.versions.log, trainVersion: run.versions.train, candidateVersion: run.versions.candidates };
+}
+
+export const useRunStore = create<RunStore>()((set, get) => ({
+  run: emptyRun(),
+  tick: 0,
+  trainVersion: 0,
+  candidateVersion: 0,
+  live: 'idle',
+  replay: false,
+  gate: 'closed',
+  backend: null,
+  backendState: 'starting',
+  errors: [],
+  selectedIndex: null,
+
+  beginRun(paused) {
+    set({ ...publish(emptyRun()), live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
+  },
+
+  receiveEvents(events) {
+    const s = get();
+    if (s.gate === 'closed') return;
+    let from = 0;
+    if (s.gate === 'await-start') {
+      // The worker finishes the previous run (its trailing events arrive first) before it starts
+      // the new one, and the protocol carries no run id: the new run begins at its run-start.
+      // A run refused before run-start (bad config, unreadable table) only sends an error run-end.
+      from = events.findIndex((e) => e.type === 'run-start' || (e.type === 'run-end' && e.status === 'error'));
+      if (from < 0) return;
+    }
+    const run = s.run;
+    for (let i = from; i < events.length; i++) applyEvent(run, events[i]);
+    set({ ...publish(run), gate: 'open', live: run.end ? 'idle' : s.live });
+  },
+
+  loadLog(events) {
+    const run = emptyRun();
+    for (const e of events) applyEvent(run, e);
+    set({ ...publish(run), live: 'idle', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+  },
+
+  reset() {
+    set({ ...publish(emptyRun()), live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
+  },
+
+  setLive(state) {
+    const s = get();
+    // 'stopped' / 'done' come from the controller before the run's last events are flushed;
+    // the run-end event is what ends the run on the page, so those two are not taken from here.
+    if (s.gate === 'closed' || state === 'stopped' || state === 'done') return;
+    if (s.run.end) return;
+    set({ live: state });
+  },
+
+  setBackend(report, backendState) {
+    set({ backend: report, backendState });
+  },
+
+  addError(message) {
+    set({ errors: [...get().errors, message] });
+  },
+
+  clearErrors() {
+    set({ errors: [] });
+  },
+
+  select(index) {
+    set({ selectedIndex: index });
+  },
+}));
+
+// ---- selector hooks: each returns primitives or stable references, so a batch re-renders only what changed.
+
+export const useRunStatus = (): RunStatus => useRunStore((s) => statusOf(s.run, s.live, s.replay));
+
+export const usePhase = () =>
+  useRunStore(useShallow((s) => ({ phase: s.run.phase, detail: s.run.phaseDetail, progress: s.run.phaseProgress })));
+
+export const useProgress = () =>
+  useRunStore(
+    useShallow((s) => ({
+      progress: s.run.progress,
+      budget: s.run.runStart?.config.budget ?? null,
+      trainArch: s.run.runStart?.trainArch ?? null,
+      elapsedMs: s.run.lastT,
+      remainingMs: remainingMs(s.run),
+    })),
+  );
+
+export const useRunStart = () => useRunStore((s) => s.run.runStart);
+export const useFinal = () => useRunStore((s) => s.run.final);
+export const useRunEnd = () => useRunStore((s) => s.run.end);
+export const useMethodEvents = () => useRunStore((s) => s.run.methodEvents);
+export const useHasLog = () => useRunStore((s) => s.run.log.length > 0);
+export const useBackend = () => useRunStore(useShallow((s) => ({ report: s.backend, state: s.backendState })));
+export const useErrors = () => useRunStore((s) => s.errors);
+export const useSelectedIndex = () => useRunStore((s) => s.selectedIndex);
+export const useReplay = () => useRunStore((s) => s.replay);
+/** The candidate list and a version to re-derive on; the array is the store's own, do not mutate it. */
+export const useCandidates = () => useRunStore(useShallow((s) => ({ rows: s.run.candidates, version: s.candidateVersion, best: s.run.best })));
+export const useMessages = () => useRunStore(useShallow((s) => ({ messages: s.run.messages, version: s.run.versions.messages })));

@@ -1,0 +1,87 @@
+import type { RunConfig } from '../engine/core/config';
+import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { useRunStore } from './store';
+
+/**
+ * The page's only link to the compute: it creates the worker, sends commands and feeds what comes
+ * back into the store. The page itself never trains.
+ */
+
+type StartCommand = Extract<WorkerCommand, { type: 'start' }>;
+
+let worker: Worker | null = null;
+let ready = false;
+/**
+ * Commands sent before the worker reports `ready`. The worker handles messages concurrently, so a
+ * `start` arriving while `init` is still choosing the backend would run on whichever backend tfjs
+ * picked by default; holding them here keeps the backend choice honest.
+ */
+let pending: WorkerCommand[] = [];
+
+export function connectWorker(backend: BackendChoice): void {
+  disconnectWorker();
+  const store = useRunStore.getState();
+  store.setBackend(null, 'starting');
+  const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' });
+  worker = w;
+  w.onmessage = (ev: MessageEvent<WorkerMessage>) => {
+    if (w !== worker) return;
+    const m = ev.data;
+    const s = useRunStore.getState();
+    switch (m.type) {
+      case 'ready':
+        ready = true;
+        s.setBackend(m.backend, 'ready');
+        for (const cmd of pending) w.postMessage(cmd);
+        pending = [];
+        break;
+      case 'events':
+        s.receiveEvents(m.events);
+        break;
+      case 'state':
+        s.setLive(m.state);
+        break;
+      case 'error':
+        if (!ready) {
+          s.setBackend(null, 'failed');
+          pending = [];
+        }
+        s.addError(m.message);
+        break;
+    }
+  };
+  w.onerror = (ev) => {
+    if (w !== worker) return;
+    ev.preventDefault();
+    const s = useRunStore.getState();
+    if (!ready) s.setBackend(null, 'failed');
+    s.addError(`The compute worker failed: ${ev.message || 'it could not be loaded'}`);
+  };
+  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/' } satisfies WorkerCommand);
+}
+
+export function disconnectWorker(): void {
+  worker?.terminate();
+  worker = null;
+  ready = false;
+  pending = [];
+}
+
+function send(cmd: WorkerCommand): void {
+  if (!worker) return;
+  if (ready) worker.postMessage(cmd);
+  else pending.push(cmd);
+}
+
+export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string } = {}): void {
+  useRunStore.getState().beginRun(Boolean(opts.paused));
+  const cmd: StartCommand = { type: 'start', config, paused: opts.paused, tableCsv: opts.tableCsv };
+  if (opts.trainArch) cmd.trainArch = opts.trainArch;
+  send(cmd);
+}
+
+export const pauseRun = () => send({ type: 'pause' });
+export const resumeRun = () => send({ type: 'resume' });
+export const stepRun = () => send({ type: 'step' });
+export const stopRun = () => send({ type: 'stop' });
+export const setRunSpeed = (speed: RunConfig['speed']) => send({ type: 'speed', speed });

@@ -1,0 +1,221 @@
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, withDefaults } from '../src/engine/core/config';
+import type { RunEvent } from '../src/engine/core/events';
+import {
+  ARCHITECTURE_FILE_VERSION,
+  architectureFileName,
+  buildArchitectureFile,
+  buildArchitectureFileFromLog,
+  parseArchitectureFile,
+  stringifyArchitectureFile,
+  validateArchitectureFile,
+  type FinalEvent,
+  type RunStartEvent,
+} from '../src/engine/export';
+import schema from '../src/engine/export/architecture.schema.json';
+import { NB201_OPS } from '../src/engine/spaces/nb201';
+import { applyEvent, emptyRun, statusOf } from '../src/app/runState';
+
+const ARCH = '|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_3x3~2|';
+
+const runStart: RunStartEvent = {
+  type: 'run-start',
+  t: 0,
+  config: withDefaults({ budget: 5, seed: 7 }),
+  backend: 'cpu',
+  tfjsVersion: '4.22.0',
+  datasetSizes: { train: 1078, val: 359, test: 360 },
+};
+const final: FinalEvent = {
+  type: 'final',
+  t: 9000,
+  arch: { space: 'nb201', arch: ARCH },
+  candidateIndex: 3,
+  score: 71.5,
+  metrics: { testAcc: 93.1, valAcc: 92.4, testLoss: 0.25, valLoss: 0.27, trainLoss: NaN },
+  cost: { params: 12345, flops: 678901 },
+  recipe: 'SGD momentum 0.9 (Nesterov), lr 0.05 cosine to 0, 10 epoch(s)',
+};
+const log: RunEvent[] = [
+  runStart,
+  { type: 'phase', t: 1, phase: 'supernet', detail: 'training', total: 2 },
+  { type: 'train', t: 2, phase: 'supernet', step: 0, loss: 2.3, acc: 0.1, lr: 0.05 },
+  { type: 'val', t: 3, phase: 'supernet', step: 0, loss: NaN, acc: 12 },
+  { type: 'candidate', t: 4, index: 0, arch: { space: 'nb201', arch: ARCH }, score: 71.5, metrics: {}, cost: { params: 1, flops: 2 }, origin: 'uniform sample' },
+  { type: 'progress', t: 5, done: 1, total: 5, unit: 'candidates' },
+  final,
+  { type: 'run-end', t: 9001, status: 'completed' },
+];
+
+const ajv = new Ajv({ allErrors: true });
+const validateSchema = ajv.compile(schema);
+const build = () => buildArchitectureFile({ runStart, final, appVersion: '0.1.0', createdAt: new Date('2025-03-01T10:00:00Z') });
+/** What a file looks like after being written and read back. */
+const roundTrip = (v: unknown) => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+
+function rejected(json: unknown): string[] {
+  const r = validateArchitectureFile(json);
+  expect(r.ok).toBe(false);
+  return r.ok ? [] : r.errors;
+}
+
+describe('architecture file', () => {
+  it('builds a file that the JSON Schema and the validator accept', () => {
+    const file = roundTrip(build());
+    expect(validateSchema(file), JSON.stringify(validateSchema.errors)).toBe(true);
+    const r = validateArchitectureFile(file);
+    expect(r.ok ? [] : r.errors).toEqual([]);
+    expect(file).toMatchObject({ schema: 'nas-playground/architecture', version: 1, space: 'nb201', arch: ARCH, seed: 7, backend: 'cpu' });
+    expect(file.versions).toEqual({ tfjs: '4.22.0', app: '0.1.0' });
+    expect(file.createdAt).toBe('2025-03-01T10:00:00.000Z');
+    expect((file.metrics as Record<string, unknown>).trainLoss).toBeNull();
+    expect((file.dataset as { id: string }).id).toBe('digits');
+    expect(file.edges).toEqual([
+      { from: 0, to: 1, op: 'nor_conv_3x3' },
+      { from: 0, to: 2, op: 'skip_connect' },
+      { from: 1, to: 2, op: 'none' },
+      { from: 0, to: 3, op: 'nor_conv_1x1' },
+      { from: 1, to: 3, op: 'avg_pool_3x3' },
+      { from: 2, to: 3, op: 'nor_conv_3x3' },
+    ]);
+    expect(architectureFileName(build())).toMatch(/^nas-playground-[0-9a-f]{8}\.json$/);
+  });
+
+  it('carries the event log when asked, and it still validates after a JSON round trip', () => {
+    const file = roundTrip(buildArchitectureFileFromLog(log, { appVersion: '0.1.0', includeLog: true }));
+    expect(validateSchema(file), JSON.stringify(validateSchema.errors)).toBe(true);
+    expect(validateArchitectureFile(file).ok).toBe(true);
+    expect((file.log as unknown[]).length).toBe(log.length);
+    expect(buildArchitectureFileFromLog(log, { appVersion: '0.1.0' }).log).toBeUndefined();
+  });
+
+  it('records the table as the data source for a table run', () => {
+    const tableStart: RunStartEvent = { ...runStart, config: withDefaults({ evaluator: 'table' }) };
+    const file = roundTrip(buildArchitectureFile({ runStart: tableStart, final, appVersion: '0.1.0', table: { name: 'nb201_c10.csv' } }));
+    expect(validateSchema(file)).toBe(true);
+    expect(file.dataset).toMatchObject({ id: 'benchmark-table', preprocessing: { source: 'benchmark table nb201_c10.csv' } });
+  });
+
+  it('uses the preprocessing recorded in run-start, and omits the search record for a trained-only cell', () => {
+    const preprocessing = { source: 'x.gz', scale: 'pixel / 16', downsample: 'none', standardise: { mean: 0.3, std: 0.4, from: 'train split' }, split: 's', splitSeed: 20201 };
+    const trained = roundTrip(
+      buildArchitectureFile({ runStart: { ...runStart, preprocessing, trainArch: ARCH }, final: { ...final, candidateIndex: -1 }, appVersion: '0.1.0' }),
+    );
+    expect(validateSchema(trained), JSON.stringify(validateSchema.errors)).toBe(true);
+    expect(validateArchitectureFile(trained).ok).toBe(true);
+    expect(trained.search).toBeUndefined();
+    expect((trained.dataset as { preprocessing: unknown }).preprocessing).toMatchObject({ standardise: { mean: 0.3, std: 0.4 } });
+  });
+
+  it('keeps the schema file in step with the code', () => {
+    const s = schema as { properties: { version: { const: number } }; definitions: { op: { enum: string[] } }; required: string[] };
+    expect(s.properties.version.const).toBe(ARCHITECTURE_FILE_VERSION);
+    expect(s.definitions.op.enum).toEqual([...NB201_OPS]);
+    for (const key of s.required) expect(build()).toHaveProperty(key);
+    expect(Object.keys(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed']));
+  });
+
+  it('rejects malformed JSON text with a message', () => {
+    const r = parseArchitectureFile('{"schema": "nas-playground/architecture", ');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatch(/not valid JSON/);
+  });
+
+  it('rejects a bad JSON shape', () => {
+    expect(rejected([1, 2, 3])[0]).toMatch(/expected a JSON object/);
+    expect(rejected({ hello: 'world' })[0]).toMatch(/not a NAS Playground architecture file/);
+    const f = roundTrip(build());
+    f.cost = 'cheap';
+    f.metrics = { testAcc: 'high' };
+    delete f.backend;
+    const errs = rejected(f);
+    expect(errs).toEqual(expect.arrayContaining([expect.stringMatching(/^cost must be an object/), expect.stringMatching(/^metrics\.testAcc must be a number/), expect.stringMatching(/^backend must be a string/)]));
+    expect(validateSchema(f)).toBe(false);
+  });
+
+  it('rejects an unknown version with a clear message', () => {
+    const f = { ...roundTrip(build()), version: 99 };
+    const errs = rejected(f);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatch(/unsupported file version 99.*reads version 1.*newer/);
+    expect(validateSchema(f)).toBe(false);
+  });
+
+  it('rejects an unknown op, in edges or in arch', () => {
+    const f = roundTrip(build());
+    (f.edges as { op: string }[])[2].op = 'conv_5x5';
+    expect(rejected(f)).toEqual([expect.stringMatching(/edges\[2\]\.op: unknown op "conv_5x5"/)]);
+    expect(validateSchema(f)).toBe(false);
+
+    const g = roundTrip(build());
+    g.arch = ARCH.replace('none~1', 'sep_conv~1');
+    expect(rejected(g)[0]).toMatch(/^arch: .*unknown op "sep_conv"/);
+    expect(validateSchema(g)).toBe(false);
+  });
+
+  it('rejects edges that disagree with arch', () => {
+    const f = roundTrip(build());
+    (f.edges as { op: string }[])[0].op = 'avg_pool_3x3';
+    expect(rejected(f)).toEqual([expect.stringMatching(/edges\[0\]: edge 0→1 has op "avg_pool_3x3" but arch says "nor_conv_3x3"/)]);
+
+    const g = roundTrip(build());
+    (g.edges as { from: number; to: number }[])[1] = { from: 0, to: 1, op: 'nor_conv_3x3' } as never;
+    expect(rejected(g)).toEqual([expect.stringMatching(/edge 0→1 is listed twice/)]);
+
+    const h = roundTrip(build());
+    (h.edges as unknown[]).pop();
+    expect(rejected(h)[0]).toMatch(/a cell has 6 edges, the file lists 5/);
+  });
+
+  it('rejects an invalid config, seed mismatch and a bad date', () => {
+    const f = roundTrip(build());
+    (f.config as Record<string, unknown>).method = 'genetic';
+    f.seed = 8;
+    f.createdAt = 'yesterday';
+    const errs = rejected(f);
+    expect(errs).toEqual(
+      expect.arrayContaining([expect.stringMatching(/config\.method: unknown method "genetic"/), expect.stringMatching(/seed 8 disagrees with config\.seed 7/), expect.stringMatching(/createdAt must be an ISO 8601/)]),
+    );
+  });
+
+  it('rejects a log event a replay could not read', () => {
+    const f = roundTrip(buildArchitectureFileFromLog(log, { appVersion: '0.1.0', includeLog: true }));
+    (f.log as Record<string, unknown>[])[2].loss = 'low';
+    (f.log as Record<string, unknown>[])[3].type = 'teleport';
+    expect(rejected(f)).toEqual([expect.stringMatching(/log\[2\]\.loss must be a number/), expect.stringMatching(/log\[3\]\.type: unknown event type "teleport"/)]);
+  });
+});
+
+describe('stringifyArchitectureFile', () => {
+  it('writes JSON that reads back to the same file, with or without a log', () => {
+    const withLog = buildArchitectureFileFromLog(log, { appVersion: '0.1.0', includeLog: true });
+    const back = parseArchitectureFile(stringifyArchitectureFile(withLog));
+    expect(back.ok).toBe(true);
+    if (back.ok) expect(back.file).toEqual(roundTrip(withLog));
+    const plain = build();
+    expect(JSON.parse(stringifyArchitectureFile(plain))).toEqual(roundTrip(plain));
+  });
+});
+
+describe('an exported log replays through the page reducer', () => {
+  it('derives the same run from the file as from the live events, NaN turned null included', () => {
+    const live = emptyRun();
+    for (const e of log) applyEvent(live, e);
+    const file = parseArchitectureFile(stringifyArchitectureFile(buildArchitectureFileFromLog(log, { appVersion: '0.1.0', includeLog: true })));
+    expect(file.ok).toBe(true);
+    if (!file.ok) return;
+    const replay = emptyRun();
+    for (const e of file.file.log!) applyEvent(replay, e);
+    for (const d of [live, replay]) {
+      expect(d.runStart?.config.seed).toBe(7);
+      expect(d.train).toHaveLength(1);
+      expect(d.train[0].acc).toBeCloseTo(10); // a fraction in train events, % on the chart
+      expect(d.val[0].loss).toBeNaN(); // null in the file reads as a missing value again
+      expect(d.candidates.map((c) => c.bestSoFar)).toEqual([71.5]);
+      expect(d.progress).toEqual({ done: 1, total: 5, unit: 'candidates' });
+      expect(d.final?.arch.arch).toBe(ARCH);
+      expect(statusOf(d, 'idle', true)).toBe('done');
+    }
+  });
+});
