@@ -1,5 +1,6 @@
 import type { MethodId } from '../core/config';
 import { regularizedEvolution } from './evolution';
+import { nao } from './nao';
 import { randomSearch } from './random';
 import type { SearchMethod } from './types';
 
@@ -7,6 +8,7 @@ import type { SearchMethod } from './types';
 export const METHODS: Partial<Record<MethodId, SearchMethod>> = {
   random: randomSearch,
   evolution: regularizedEvolution,
+  nao,
 };
 
 export function getMethod(id: MethodId): SearchMethod {

@@ -1,0 +1,149 @@
+/**
+ * NAO's settings: every number the method uses, with defaults scaled so a run finishes in a few
+ * minutes in a browser. The originals (NAO / NAO-WS, renqianluo/NAO_pytorch) are noted beside
+ * each default. They live in `config.methodSettings.nao`; anything missing takes its default.
+ */
+export interface NaoSettings {
+  /** Random architectures evaluated before the first iteration (original: 600 for NAO-WS, 1000 for NAO). */
+  initialPool: number;
+  /** Search iterations: train the encoder–predictor–decoder, generate, evaluate (original: 3 for NAO-WS). */
+  iterations: number;
+  /** New architectures wanted per iteration — the quota (original: 300). */
+  newPerIteration: number;
+  /** Seeds: the top-k of the pool by measured score that are moved along the gradient (original: 100). */
+  topK: number;
+  /** η grows 1·step, 2·step, 3·step … (original: step 1). */
+  etaStep: number;
+  /** η's cap: generation stops once η passes it, quota met or not (original: 50). */
+  etaMax: number;
+  /** Token embedding width of the encoder (original: 32 for NAO-WS; 6 tokens of 6 symbols need less). */
+  embeddingSize: number;
+  /** LSTM width of encoder and decoder; the embedding e_x lives in this many dimensions (original: 64–96). */
+  hiddenSize: number;
+  /** Predictor MLP: ReLU layers (original: 3). */
+  mlpLayers: number;
+  /** Predictor MLP: units per layer (original: 200). */
+  mlpHidden: number;
+  /** Predictor MLP: dropout after each ReLU layer (original: 0.1). */
+  mlpDropout: number;
+  /** λ in L = λ·L_pred + (1−λ)·L_rec (original: 0.8). */
+  lambda: number;
+  /** Adam learning rate (original: 1e-3). */
+  lr: number;
+  /** Adam weight decay, added to the gradient as in PyTorch's Adam (original: 1e-4). */
+  weightDecay: number;
+  /** Global gradient-norm clip (original: 5). */
+  gradClip: number;
+  /** Minibatch size of the encoder–predictor–decoder (original: 100). */
+  batchSize: number;
+  /** Epochs over the pool per iteration; weights carry over between iterations (original: 1000). */
+  epochs: number;
+  /** Add each pool cell's equivalent encoding (nodes 1 and 2 swapped when edge 1→2 is "none"). */
+  augment: boolean;
+  /** NAO-WS: supernet steps per iteration, each on a cell drawn uniformly from the pool. */
+  wsStepsPerIteration: number;
+  /** NAO-WS: score the whole pool again with the shared weights each iteration (as the original does). */
+  wsRescorePool: boolean;
+  /** Cells per side of the grid on which the predictor's landscape is drawn. */
+  landscapeGrid: number;
+}
+
+export const NAO_DEFAULTS: NaoSettings = {
+  initialPool: 20,
+  iterations: 8,
+  newPerIteration: 10,
+  topK: 10,
+  etaStep: 1,
+  etaMax: 50,
+  embeddingSize: 16,
+  hiddenSize: 32,
+  mlpLayers: 3,
+  mlpHidden: 64,
+  mlpDropout: 0.1,
+  lambda: 0.8,
+  lr: 1e-3,
+  weightDecay: 1e-4,
+  gradClip: 5,
+  batchSize: 16,
+  epochs: 100,
+  augment: true,
+  wsStepsPerIteration: 100,
+  wsRescorePool: true,
+  landscapeGrid: 24,
+};
+
+/** One line per setting, for the page. */
+export const NAO_SETTING_HELP: Record<keyof NaoSettings, string> = {
+  initialPool: 'random cells evaluated first; the predictor starts from these',
+  iterations: 'rounds of train → move seeds along the gradient → decode → evaluate',
+  newPerIteration: 'the quota: new cells to find per round',
+  topK: 'the best k measured cells are the seeds that get moved',
+  etaStep: 'η grows by this much per decoding round (η = step, 2·step, …)',
+  etaMax: 'give up on the quota once η passes this',
+  embeddingSize: 'width of each token’s embedding',
+  hiddenSize: 'LSTM width: the dimension of the continuous space',
+  mlpLayers: 'ReLU layers in the predictor',
+  mlpHidden: 'units per predictor layer',
+  mlpDropout: 'dropout in the predictor while training',
+  lambda: 'λ: weight of the prediction loss against reconstruction',
+  lr: 'Adam learning rate',
+  weightDecay: 'L2 weight decay inside Adam',
+  gradClip: 'gradients are rescaled when their global norm exceeds this',
+  batchSize: 'cells per training minibatch',
+  epochs: 'passes over the pool per round (weights carry over between rounds)',
+  augment: 'also train on each cell’s equivalent encoding (nodes 1↔2 when edge 1→2 is none)',
+  wsStepsPerIteration: 'NAO-WS: supernet steps per round, each on a cell drawn from the pool',
+  wsRescorePool: 'NAO-WS: re-score the whole pool with the updated shared weights each round',
+  landscapeGrid: 'resolution of the predictor landscape behind the embedding plot',
+};
+
+type Check = (v: number) => boolean;
+const int = (min: number, max = Infinity): Check => (v) => Number.isInteger(v) && v >= min && v <= max;
+const real = (lo: number, hi: number, loOpen = false): Check => (v) => Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v <= hi;
+
+const NUMERIC: Record<Exclude<keyof NaoSettings, 'augment' | 'wsRescorePool'>, [Check, string]> = {
+  initialPool: [int(2, 10000), 'an integer ≥ 2'],
+  iterations: [int(0, 1000), 'an integer ≥ 0'],
+  newPerIteration: [int(1, 10000), 'an integer ≥ 1'],
+  topK: [int(1, 10000), 'an integer ≥ 1'],
+  etaStep: [real(0, 1e6, true), 'a number > 0'],
+  etaMax: [real(0, 1e6, true), 'a number > 0'],
+  embeddingSize: [int(1, 1024), 'an integer in [1, 1024]'],
+  hiddenSize: [int(2, 1024), 'an integer in [2, 1024]'],
+  mlpLayers: [int(0, 16), 'an integer in [0, 16]'],
+  mlpHidden: [int(1, 4096), 'an integer in [1, 4096]'],
+  mlpDropout: [real(0, 0.95), 'a number in [0, 0.95]'],
+  lambda: [real(0, 1), 'a number in [0, 1]'],
+  lr: [real(0, 1, true), 'a number in (0, 1]'],
+  weightDecay: [real(0, 1), 'a number in [0, 1]'],
+  gradClip: [real(0, 1e6, true), 'a number > 0'],
+  batchSize: [int(1, 10000), 'an integer ≥ 1'],
+  epochs: [int(0, 100000), 'an integer ≥ 0'],
+  wsStepsPerIteration: [int(0, 1e6), 'an integer ≥ 0'],
+  landscapeGrid: [int(2, 200), 'an integer in [2, 200]'],
+};
+
+/** Merges `methodSettings.nao` over the defaults; throws one error naming every bad field. */
+export function parseNaoSettings(raw: unknown): NaoSettings {
+  const src = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out: NaoSettings = { ...NAO_DEFAULTS };
+  const errs: string[] = [];
+  for (const [key, value] of Object.entries(src)) {
+    if (value === undefined) continue;
+    if (!(key in NAO_DEFAULTS)) {
+      errs.push(`unknown setting "${key}"`);
+      continue;
+    }
+    const k = key as keyof NaoSettings;
+    if (k === 'augment' || k === 'wsRescorePool') {
+      if (typeof value !== 'boolean') errs.push(`${k} must be true or false (got ${JSON.stringify(value)})`);
+      else out[k] = value;
+      continue;
+    }
+    const [ok, what] = NUMERIC[k];
+    if (typeof value !== 'number' || !ok(value)) errs.push(`${k} must be ${what} (got ${JSON.stringify(value)})`);
+    else out[k] = value;
+  }
+  if (errs.length > 0) throw new Error(`NAO settings: ${errs.join('; ')}`);
+  return out;
+}
