@@ -37,3 +37,10 @@ const METRIC_LABELS: Record<string, string> = {
 };
 
 export const metricLabel = (key: string) => METRIC_LABELS[key] ?? key;
+
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} kB`;
+  return `${n} B`;
+}

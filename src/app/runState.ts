@@ -29,6 +29,8 @@ export interface SeriesPoint {
 
 export interface CandidateRow {
   index: number;
+  /** 'nb201' cells are drawn as graphs; other spaces (DNA's blocks) are shown as text. */
+  space: string;
   arch: string;
   score: number;
   metrics: Record<string, number>;
@@ -169,7 +171,7 @@ export function applyEvent(d: RunData, e: RunEvent): void {
     case 'candidate': {
       const score = num(e.score);
       const prev = d.candidates.length > 0 ? d.candidates[d.candidates.length - 1].bestSoFar : -Infinity;
-      const row: CandidateRow = { index: e.index, arch: e.arch.arch, score, metrics: e.metrics, cost: e.cost, origin: e.origin, t: e.t, bestSoFar: Number.isNaN(score) ? prev : Math.max(prev, score) };
+      const row: CandidateRow = { index: e.index, space: e.arch.space, arch: e.arch.arch, score, metrics: e.metrics, cost: e.cost, origin: e.origin, t: e.t, bestSoFar: Number.isNaN(score) ? prev : Math.max(prev, score) };
       d.candidates.push(row);
       if (Number.isFinite(score) && (!d.worst || score < d.worst.score)) d.worst = row;
       if (Number.isFinite(score) && (!d.best || score > d.best.score)) {

@@ -15,6 +15,8 @@ type Gate = 'open' | 'await-start' | 'closed';
 
 export interface RunStore {
   run: RunData;
+  /** Changes whenever `run` is replaced (new run, replay, reset): views keyed on versions alone could miss it. */
+  runId: number;
   tick: number;
   trainVersion: number;
   candidateVersion: number;
@@ -28,9 +30,11 @@ export interface RunStore {
   /** Errors outside the log: refused starts, worker failures. */
   errors: string[];
   selectedIndex: number | null;
+  /** The worker's live tfjs tensor count with the last batch: flat over a run unless something leaks. */
+  memory: { numTensors: number; numBytes: number } | null;
 
   beginRun(paused: boolean): void;
-  receiveEvents(events: RunEvent[]): void;
+  receiveEvents(events: RunEvent[], memory?: RunStore['memory']): void;
   loadLog(events: RunEvent[]): void;
   reset(): void;
   setLive(state: 'idle' | 'running' | 'paused' | 'stopped' | 'done'): void;
@@ -47,6 +51,7 @@ function publish(run: RunData) {
 
 export const useRunStore = create<RunStore>()((set, get) => ({
   run: emptyRun(),
+  runId: 0,
   tick: 0,
   trainVersion: 0,
   candidateVersion: 0,
@@ -57,13 +62,15 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   backendState: 'starting',
   errors: [],
   selectedIndex: null,
+  memory: null,
 
   beginRun(paused) {
-    set({ ...publish(emptyRun()), live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
+    set({ ...publish(emptyRun()), runId: get().runId + 1, live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
   },
 
-  receiveEvents(events) {
+  receiveEvents(events, memory) {
     const s = get();
+    if (memory) set({ memory });
     if (s.gate === 'closed') return;
     let from = 0;
     if (s.gate === 'await-start') {
@@ -81,11 +88,11 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   loadLog(events) {
     const run = emptyRun();
     for (const e of events) applyEvent(run, e);
-    set({ ...publish(run), live: 'idle', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...publish(run), runId: get().runId + 1, live: 'idle', replay: true, gate: 'closed', errors: [], selectedIndex: null });
   },
 
   reset() {
-    set({ ...publish(emptyRun()), live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...publish(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
   },
 
   setLive(state) {
@@ -144,3 +151,4 @@ export const useReplay = () => useRunStore((s) => s.replay);
 /** The candidate list and a version to re-derive on; the array is the store's own, do not mutate it. */
 export const useCandidates = () => useRunStore(useShallow((s) => ({ rows: s.run.candidates, version: s.candidateVersion, best: s.run.best })));
 export const useMessages = () => useRunStore(useShallow((s) => ({ messages: s.run.messages, version: s.run.versions.messages })));
+export const useMemory = () => useRunStore((s) => s.memory);

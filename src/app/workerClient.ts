@@ -36,7 +36,7 @@ export function connectWorker(backend: BackendChoice): void {
         pending = [];
         break;
       case 'events':
-        s.receiveEvents(m.events);
+        s.receiveEvents(m.events, m.memory);
         break;
       case 'state':
         s.setLive(m.state);

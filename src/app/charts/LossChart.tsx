@@ -68,7 +68,7 @@ export function LossChart() {
     if (!svgRef.current) svgRef.current = build(host.current);
     const svg = svgRef.current;
     const W = Math.max(width, 320);
-    const { train, val } = useRunStore.getState().run;
+    const { train, val, runStart } = useRunStore.getState().run;
     svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', train.length);
 
     const xMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
@@ -165,10 +165,20 @@ export function LossChart() {
     svg.select<SVGGElement>('g.y-loss').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yLoss).ticks(4));
     svg.select<SVGGElement>('g.y-acc').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yAcc).ticks(4));
     svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
-    svg.select('text.empty').attr('x', W / 2).attr('display', train.length ? 'none' : null);
+    svg
+      .select('text.empty')
+      .attr('x', W / 2)
+      .attr('display', train.length ? 'none' : null)
+      .text(
+        runStart?.config.evaluator === 'table'
+          ? 'Nothing trains here: the table evaluator looks every score up.'
+          : runStart
+            ? 'Loading the data and building the network…'
+            : 'No training yet: start a run to see the loss fall.',
+      );
   }, []);
 
-  useRafDraw(host, (s) => s.trainVersion, draw);
+  useRafDraw(host, (s) => `${s.runId}:${s.trainVersion}:${s.run.runStart ? 1 : 0}`, draw);
   return (
     <>
       <div ref={host} className="chart-host" />
@@ -214,7 +224,6 @@ function build(host: HTMLDivElement) {
     .append('text')
     .attr('class', 'empty')
     .attr('text-anchor', 'middle')
-    .attr('y', HEIGHT / 2)
-    .text('No training yet: start a run to see the loss fall.');
+    .attr('y', HEIGHT / 2);
   return svg;
 }

@@ -111,7 +111,7 @@ export function ScoreChart() {
   }, []);
 
   // run-start brings the budget (x domain) and the evaluator (y title) before any candidate.
-  useRafDraw(host, (s) => `${s.candidateVersion}:${s.selectedIndex}:${s.run.final ? 1 : 0}:${s.run.runStart ? 1 : 0}:${s.run.log.length === 0}`, draw);
+  useRafDraw(host, (s) => `${s.runId}:${s.candidateVersion}:${s.selectedIndex}:${s.run.final ? 1 : 0}:${s.run.runStart ? 1 : 0}`, draw);
   return <div ref={host} className="chart-host" />;
 }
 

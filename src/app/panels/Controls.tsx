@@ -30,11 +30,14 @@ export function Controls() {
 
   const start = (paused = false) => {
     const store = useRunStore.getState();
-    if (problems.length > 0) {
+    const refuse = (why: string) => {
       store.clearErrors();
-      store.addError(`Cannot start: ${problems.join('; ')}.`);
+      store.addError(`Cannot start: ${why}.`);
       return false;
-    }
+    };
+    if (problems.length > 0) return refuse(problems.join('; '));
+    // A start sent to a worker with no backend would wait forever for 'ready'.
+    if (store.backendState === 'failed') return refuse('no compute backend started; choose another one under Backend');
     const config = configFromSettings(s, table);
     startRun(config, { paused, tableCsv: s.evaluator === 'table' && table ? { name: table.name, text: table.text } : undefined });
     return true;

@@ -52,6 +52,7 @@ function download(text: string, name: string): void {
 /** Sidebar section: export the found architecture, import one (or a whole run) from a file. */
 export function ExportImport() {
   const final = useFinal();
+  const exportable = final?.arch.space === 'nb201';
   const [includeLog, setIncludeLog] = useState(true);
   const [exportError, setExportError] = useState<string | null>(null);
   const refused = useImport((s) => s.refused);
@@ -93,7 +94,13 @@ export function ExportImport() {
   return (
     <section className="panel share" aria-labelledby="share-title">
       <h2 id="share-title">Save &amp; share</h2>
-      <button data-testid="export-button" className="primary" disabled={!final} onClick={onExport} title={final ? 'Download the found architecture as JSON' : 'Available once a run has a final result'}>
+      <button
+        data-testid="export-button"
+        className="primary"
+        disabled={!exportable}
+        onClick={onExport}
+        title={!final ? 'Available once a run has a final result' : exportable ? 'Download the found architecture as JSON' : `The file format (version 1) holds NB-201 cells; this run found a ${final.arch.space} architecture`}
+      >
         Export architecture
       </button>
       <label className="check">

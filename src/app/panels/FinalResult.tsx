@@ -48,7 +48,7 @@ export function FinalResult() {
             <dd className="recipe">{final.recipe}</dd>
           </dl>
         </div>
-        <CellGraph arch={final.arch.arch} testId="final-cell-graph" title="the found cell" />
+        {final.arch.space === 'nb201' ? <CellGraph arch={final.arch.arch} testId="final-cell-graph" title="the found cell" /> : <p className="muted">A {final.arch.space} architecture: it has no NB-201 cell to draw.</p>}
       </div>
     </section>
   );

@@ -39,7 +39,6 @@ export function Leaderboard() {
   }, [rows, shownVersion, sort]);
   const shown = showAll ? sorted : sorted.slice(0, SHOWN);
   const select = (i: number) => useRunStore.getState().select(i);
-  const rankBy = sort.key === 'score' && sort.desc;
 
   return (
     <section className="panel leaderboard" data-testid="leaderboard" aria-labelledby="leaderboard-title">
@@ -51,17 +50,14 @@ export function Leaderboard() {
           <div className="table-scroll">
             <table>
               <colgroup>
-                {rankBy && <col className="c-num" />}
-                <col className="c-num" />
+                <col className="c-index" />
                 <col className="c-score" />
-                <col className="c-num" />
-                <col className="c-num" />
+                <col className="c-cost" />
+                <col className="c-cost" />
                 <col />
-                <col className="c-origin" />
               </colgroup>
               <thead>
                 <tr>
-                  {rankBy && <th>rank</th>}
                   {COLUMNS.map((c) => (
                     <th key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
                       <button className="sort" data-testid={`sort-${c.key}`} onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : c.key === 'score' })}>
@@ -70,12 +66,11 @@ export function Leaderboard() {
                       </button>
                     </th>
                   ))}
-                  <th>cell (arch string)</th>
-                  <th>origin</th>
+                  <th>cell (arch string) · origin</th>
                 </tr>
               </thead>
               <tbody>
-                {shown.map((r, k) => (
+                {shown.map((r) => (
                   <tr
                     key={r.index}
                     data-testid="leaderboard-row"
@@ -86,15 +81,14 @@ export function Leaderboard() {
                     onClick={() => select(r.index)}
                     onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(r.index))}
                   >
-                    {rankBy && <td className="num">{k + 1}</td>}
                     <td className="num">{r.index}</td>
                     <td className="num strong">{formatScore(r.score)}</td>
                     <td className="num">{formatCount(r.cost.params)}</td>
                     <td className="num">{formatCount(r.cost.flops)}</td>
                     <td className="arch" title={r.arch}>
-                      {r.arch}
+                      <ArchText arch={r.arch} />
+                      <span className="origin">{r.origin}</span>
                     </td>
-                    <td className="origin">{r.origin}</td>
                   </tr>
                 ))}
               </tbody>
@@ -108,6 +102,22 @@ export function Leaderboard() {
         </>
       )}
     </section>
+  );
+}
+
+/** The arch string as it is, with line-break chances after each node group's "+", so it wraps where a reader would split it. */
+function ArchText({ arch }: { arch: string }) {
+  const groups = arch.split('+');
+  return (
+    <span className="arch-text">
+      {groups.map((g, i) => (
+        <span key={i}>
+          {i > 0 && '+'}
+          {g}
+          {i < groups.length - 1 && <wbr />}
+        </span>
+      ))}
+    </span>
   );
 }
 
@@ -139,7 +149,7 @@ export function CellInspector() {
       <h2 id="inspector-title">{row ? `Cell #${row.index}${selected === null ? (final ? ' (the final pick)' : ' (best so far)') : ''}` : 'Cell'}</h2>
       {row ? (
         <>
-          <CellGraph arch={row.arch} testId="cell-graph" />
+          {row.space === 'nb201' ? <CellGraph arch={row.arch} testId="cell-graph" /> : <p className="muted">A {row.space} architecture: it has no NB-201 cell to draw.</p>}
           <p className="arch-string">{row.arch}</p>
           <dl className="metrics">
             <dt>score</dt>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Phase } from '../../engine/core/events';
-import { formatDuration } from '../format';
-import { useBackend, usePhase, useProgress, useReplay, useRunStatus } from '../store';
+import { formatBytes, formatDuration } from '../format';
+import { useBackend, useMemory, usePhase, useProgress, useReplay, useRunStatus } from '../store';
 
 const PHASE_TITLES: Record<Phase, string> = {
   setup: 'Setting up',
@@ -67,6 +67,7 @@ export function StatusBar() {
         )}
         <span data-testid="elapsed">elapsed {formatDuration(elapsedMs)}</span>
         {remainingMs !== null && <span data-testid="remaining">≈ {formatDuration(remainingMs)} left in this phase</span>}
+        <TensorCount />
       </div>
     </section>
   );
@@ -104,6 +105,17 @@ function BackendBadge() {
           <span className="muted">tfjs {report.tfjsVersion}</span>
         </span>
       )}
+    </span>
+  );
+}
+
+/** Every tensor a step creates is released in that step, so this number holds still while a run trains. */
+function TensorCount() {
+  const memory = useMemory();
+  if (!memory) return null;
+  return (
+    <span data-testid="tensor-count" data-count={memory.numTensors} title="Live TensorFlow.js tensors in the worker. It stays flat during a run; a steady climb would mean a leak.">
+      tensors in memory {memory.numTensors.toLocaleString()} ({formatBytes(memory.numBytes)})
     </span>
   );
 }
