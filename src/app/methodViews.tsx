@@ -1,11 +1,8 @@
 import type { ComponentType } from 'react';
 import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
-import { EvolutionView } from './panels/evolution/EvolutionView';
-import { NaoView } from './panels/nao/NaoView';
 
 /**
- * Method-specific views, one line per method: `evolution: EvolutionView,`.
  *
  * A view receives `events`: the run's `method` events only (RunEvent with type 'method', in log
  * order, every `method` name included — an evaluator's own events such as the table's
@@ -21,6 +18,4 @@ export interface MethodViewProps {
 
 export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProps>>> = {
   // random search keeps no state between samples, so it has no view of its own.
-  evolution: EvolutionView,
-  nao: NaoView,
 };
