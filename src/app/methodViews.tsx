@@ -3,6 +3,7 @@ import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 
 /**
+ * Method-specific views, one line per method: `evolution: EvolutionView,`.
  *
  * A view receives `events`: the run's `method` events only (RunEvent with type 'method', in log
  * order, every `method` name included — an evaluator's own events such as the table's
