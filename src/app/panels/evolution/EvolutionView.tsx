@@ -1,0 +1,210 @@
+import * as d3 from 'd3';
+import { useId, useMemo, useState } from 'react';
+import type { RunEvent } from '../../../engine/core/events';
+import { NB201_EDGES } from '../../../engine/spaces/nb201';
+import { CellGraph } from '../../graphs/CellGraph';
+import { Axis } from '../benchmark/Axis';
+import { OP_SHORT, opColor } from '../../graphs/ops';
+import { foldEvolution, type EvolutionModel, type Member, mutationView } from './evolutionState';
+import './evolution.css';
+
+/**
+ * Regularised evolution, live: every member's life as a line (born at its query, retired when the
+ * P-th younger member arrives), each child's gain over its parent as a tick, and one tournament at
+ * a time on the cell graph with the mutated edge highlighted. React owns the SVG; d3 computes the
+ * scales and the path strings (retired members share one path, so long runs stay light).
+ */
+export interface EvolutionViewProps {
+  /** The run's `method` events (others are ignored). */
+  events: readonly RunEvent[];
+}
+
+const W = 640;
+const H = 270;
+const M = { left: 48, right: 14, top: 16, bottom: 34 };
+const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
+
+export function EvolutionView({ events }: EvolutionViewProps) {
+  const model = useMemo(() => foldEvolution(events), [events]);
+  const [pinned, setPinned] = useState<number | null>(null);
+  const cycles = model.mutations.length;
+  const cycle = pinned !== null && pinned <= cycles ? pinned : cycles;
+
+  if (!model.config) return <p className="muted">Waiting for the first evolution event…</p>;
+  const { populationSize: P, sampleSize: S } = model.config;
+  const filling = model.queries < Math.min(P, model.config.budget) && cycles === 0;
+  return (
+    <div className="evo" data-testid="evolution-view">
+      <p className="evo-summary" data-testid="evolution-summary">
+        Population <strong>P = {P}</strong>, tournament <strong>S = {S}</strong>. {filling ? `Filling the initial population with random cells: ${model.queries} of ${P}.` : `Cycle ${cycles}: ${model.queries} of ${model.config.budget} queries spent.`}{' '}
+        {model.best && (
+          <>
+            Best so far: <strong>#{model.best.index}</strong> at {fmt(model.best.score)}.
+          </>
+        )}
+      </p>
+      <Lifelines model={model} cycle={cycle} />
+      {cycles > 0 && (
+        <label className="evo-cycle">
+          <span>Tournament shown: cycle {cycle} of {cycles}</span>
+          <input type="range" min={1} max={cycles} value={cycle} onChange={(e) => setPinned(Number(e.target.value) === cycles ? null : Number(e.target.value))} data-testid="evolution-cycle" />
+          {pinned !== null && (
+            <button type="button" onClick={() => setPinned(null)}>
+              follow the latest
+            </button>
+          )}
+        </label>
+      )}
+      <MutationPanel model={model} cycle={cycle} />
+      <PopulationList model={model} cycle={cycle} />
+    </div>
+  );
+}
+
+function Lifelines({ model, cycle }: { model: EvolutionModel; cycle: number }) {
+  const budget = Math.max(model.config!.budget, model.queries, 2);
+  const shown = mutationView(model, cycle);
+  const geometry = useMemo(() => {
+    const x = d3.scaleLinear().domain([0, budget]).range([M.left, W - M.right]);
+    const finite = model.members.filter((m) => Number.isFinite(m.score));
+    const [lo, hi] = finite.length ? (d3.extent(finite, (m) => m.score) as [number, number]) : [0, 100];
+    const pad = Math.max((hi - lo) * 0.08, 0.5);
+    const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([H - M.bottom, M.top]).nice();
+    const end = (m: Member) => x(m.retiredAt ?? model.queries);
+    let retired = '';
+    let up = '';
+    let down = '';
+    let dots = '';
+    for (const m of finite) {
+      if (m.retiredAt !== null) retired += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}H${end(m).toFixed(1)}`;
+      dots += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}h0`;
+      const parent = m.parentIndex === null ? undefined : model.byIndex.get(m.parentIndex);
+      if (parent && Number.isFinite(parent.score)) {
+        const seg = `M${x(m.index).toFixed(1)},${y(parent.score).toFixed(1)}V${y(m.score).toFixed(1)}`;
+        if (m.score >= parent.score) up += seg;
+        else down += seg;
+      }
+    }
+    const best: [number, number][] = [];
+    let b = -Infinity;
+    for (const m of model.members) {
+      if (m.score > b) b = m.score;
+      if (Number.isFinite(b)) best.push([m.index, b]);
+    }
+    const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(model.queries)}` : '';
+    return { x, y, end, retired, up, down, dots, bestPath };
+  }, [model, budget]);
+  const { x, y, end } = geometry;
+  const alive = model.population.map((i) => model.byIndex.get(i)).filter((m): m is Member => !!m && Number.isFinite(m.score));
+  const at = shown?.child ? shown.child.index : model.queries;
+  return (
+    <svg className="evo-lifelines chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Population over time: each member's score from birth to retirement" data-testid="evolution-lifelines">
+      <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
+      <Axis scale={y} orient="left" at={M.left} ticks={5} />
+      <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
+        query # (birth) · a line lives until the member is the oldest of P and retires
+      </text>
+      <path d={geometry.retired} stroke="#9aa0a6" strokeOpacity={0.55} strokeWidth={1.2} fill="none" />
+      <path d={geometry.bestPath} stroke="#d62728" strokeWidth={1.5} strokeDasharray="4 3" fill="none" />
+      {alive.map((m) => (
+        <line key={m.index} x1={x(m.index)} x2={end(m)} y1={y(m.score)} y2={y(m.score)} stroke="#2f5fd0" strokeWidth={2.5}>
+          <title>{`#${m.index}: ${fmt(m.score)} (alive)`}</title>
+        </line>
+      ))}
+      <path d={geometry.up} stroke="#2e7d32" strokeWidth={1.5} fill="none" />
+      <path d={geometry.down} stroke="#b3261e" strokeWidth={1.5} strokeOpacity={0.7} fill="none" />
+      <path d={geometry.dots} stroke="#1d2330" strokeWidth={4.5} strokeLinecap="round" fill="none" />
+      {shown &&
+        shown.sampleMembers.map(
+          (m, k) =>
+            m && (
+              <circle key={`s${k}`} cx={x(at)} cy={y(m.score)} r={m.index === shown.mutation.parentIndex ? 7 : 5} fill="none" stroke={m.index === shown.mutation.parentIndex ? '#d95f02' : '#5f6778'} strokeWidth={m.index === shown.mutation.parentIndex ? 2.5 : 1.2}>
+                <title>{`in the tournament: #${m.index} (${fmt(m.score)})${m.index === shown.mutation.parentIndex ? ' — the winner, mutated' : ''}`}</title>
+              </circle>
+            ),
+        )}
+      {shown?.child && <circle cx={x(shown.child.index)} cy={y(shown.child.score)} r={6} fill="#d95f02" stroke="white" strokeWidth={1.5} />}
+      <g className="evo-legend" transform={`translate(${M.left + 8},${M.top + 4})`}>
+        <LegendItem y={0} color="#2f5fd0" label="alive" />
+        <LegendItem y={14} color="#9aa0a6" label="retired" />
+        <LegendItem y={28} color="#2e7d32" label="child ≥ parent" vertical />
+        <LegendItem y={42} color="#b3261e" label="child < parent" vertical />
+        <LegendItem y={56} color="#d62728" label="best so far" dashed />
+      </g>
+    </svg>
+  );
+}
+
+function LegendItem({ y, color, label, vertical, dashed }: { y: number; color: string; label: string; vertical?: boolean; dashed?: boolean }) {
+  return (
+    <g transform={`translate(0,${y})`}>
+      {vertical ? <line x1={8} x2={8} y1={-4} y2={6} stroke={color} strokeWidth={2} /> : <line x1={0} x2={16} y1={1} y2={1} stroke={color} strokeWidth={2} strokeDasharray={dashed ? '4 3' : undefined} />}
+      <text x={22} y={5}>
+        {label}
+      </text>
+    </g>
+  );
+}
+
+function MutationPanel({ model, cycle }: { model: EvolutionModel; cycle: number }) {
+  const uid = `evo${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  const v = mutationView(model, cycle);
+  if (!v) return <p className="muted">The first tournament starts once the population holds P members.</p>;
+  const { mutation: m, parent, child, removed } = v;
+  const gain = child && parent ? child.score - parent.score : undefined;
+  // CellGraph draws its six edge paths in NB201_EDGES order as the svg's only direct <path> children.
+  const css = `.${uid} .cell-graph svg > path.edge:nth-of-type(${m.edge + 1}) { stroke-width: 7px; filter: drop-shadow(0 0 4px #d95f02); }`;
+  return (
+    <div className={`evo-mutation ${uid}`} data-testid="evolution-mutation" data-edge={m.edge} data-parent={m.parentIndex} data-child={child?.index ?? ''}>
+      <style>{css}</style>
+      <p>
+        <strong>Cycle {m.cycle}.</strong> Tournament of {m.sample.length} drawn from the population (with replacement):{' '}
+        {v.sampleMembers.map((s, k) => (
+          <span key={k} className={s?.index === m.parentIndex ? 'evo-winner' : undefined}>
+            #{m.sample[k]} ({fmt(s?.score)}){k < m.sample.length - 1 ? ', ' : ''}
+          </span>
+        ))}
+        . The fittest, <strong>#{m.parentIndex}</strong>, is copied and one edge mutated: edge {m.from}→{m.to}{' '}
+        <span style={{ color: opColor(m.fromOp) }}>{OP_SHORT[m.fromOp]}</span> → <span style={{ color: opColor(m.toOp) }}>{OP_SHORT[m.toOp]}</span>.{' '}
+        {child ? (
+          <>
+            Child <strong>#{child.index}</strong> scores {fmt(child.score)} ({gain! >= 0 ? '+' : ''}
+            {fmt(gain)} vs its parent).{removed && <> The oldest member, #{removed.index} ({fmt(removed.score)}), retires — whatever its score.</>}
+          </>
+        ) : (
+          <em>Evaluating the child…</em>
+        )}
+      </p>
+      <div className="evo-cells">
+        <CellGraph arch={m.parentArch} testId="evolution-parent-cell" title={`parent #${m.parentIndex}: ${m.parentArch}`} />
+        <span className="evo-arrow" aria-hidden>
+          →
+        </span>
+        <CellGraph arch={m.childArch} testId="evolution-child-cell" title={`child${child ? ` #${child.index}` : ''}: ${m.childArch}, edge ${NB201_EDGES[m.edge].join('→')} mutated`} />
+      </div>
+    </div>
+  );
+}
+
+function PopulationList({ model, cycle }: { model: EvolutionModel; cycle: number }) {
+  const v = mutationView(model, cycle);
+  const inSample = new Set(v?.mutation.sample ?? []);
+  const latest = cycle === model.mutations.length;
+  return (
+    <div className="evo-population">
+      <h3>Population now (oldest first)</h3>
+      <ol data-testid="evolution-population">
+        {model.population.map((i, k) => {
+          const m = model.byIndex.get(i);
+          return (
+            <li key={i} className={[k === 0 ? 'evo-oldest' : '', latest && inSample.has(i) ? 'evo-in-sample' : '', latest && v?.mutation.parentIndex === i ? 'evo-parent' : ''].join(' ').trim() || undefined}>
+              #{i} · {fmt(m?.score)} · age {model.queries - i}
+              {k === 0 && model.population.length >= (model.config?.populationSize ?? Infinity) && <span className="evo-tag"> retires next</span>}
+              {latest && v?.mutation.parentIndex === i && <span className="evo-tag"> last parent</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
