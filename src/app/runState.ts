@@ -73,6 +73,10 @@ export interface RunData {
   lastT: number;
   /** Bumped when the matching array grows. */
   versions: { log: number; train: number; candidates: number; method: number; messages: number };
+  /** Index into `train` where each training (segment) starts, so charts slice instead of scanning. */
+  segmentStarts: number[];
+  /** Largest finite training loss so far: the loss axis without a scan per frame. */
+  maxLoss: number;
   // Segment bookkeeping for the x axis.
   segOffset: number;
   segment: number;
@@ -102,6 +106,8 @@ export function emptyRun(): RunData {
     progress: null,
     lastT: 0,
     versions: { log: 0, train: 0, candidates: 0, method: 0, messages: 0 },
+    segmentStarts: [],
+    maxLoss: 0,
     segOffset: 0,
     segment: -1,
     segPhase: null,
@@ -118,6 +124,7 @@ function xFor(d: RunData, phase: Phase, step: number, isTrain: boolean): number 
     d.segOffset = d.segment < 0 ? 0 : d.segOffset + d.segLastStep + 1;
     d.segment++;
     d.segPhase = phase;
+    d.segmentStarts.push(d.train.length);
   }
   if (isTrain) d.segLastStep = step;
   return d.segOffset + step;
@@ -159,6 +166,7 @@ export function applyEvent(d: RunData, e: RunEvent): void {
       p.x = xFor(d, e.phase, e.step, true);
       p.segment = d.segment;
       d.train.push(p);
+      if (p.loss > d.maxLoss) d.maxLoss = p.loss;
       d.versions.train++;
       const pp = d.phaseProgress;
       if (pp && e.phase === d.phase && pp.unit === 'steps') d.phaseProgress = { ...pp, done: Math.min(e.step + 1, pp.total) };
@@ -211,11 +219,12 @@ export type RunStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'er
 
 /**
  * The status shown to the user. The log decides once the run has ended; before that the worker's
- * live state says whether it is running or held. A replayed log that stops short reads 'stopped'.
+ * live state says whether it is running or held. A replay reads 'running' while it is being
+ * applied, and a replayed log that stops short reads 'stopped'.
  */
 export function statusOf(d: RunData, live: 'idle' | 'running' | 'paused', replay: boolean): RunStatus {
   if (d.end) return d.end.status === 'completed' ? 'done' : d.end.status === 'stopped' ? 'stopped' : 'error';
-  if (replay) return d.log.length > 0 ? 'stopped' : 'idle';
+  if (replay) return live === 'running' ? 'running' : d.log.length > 0 ? 'stopped' : 'idle';
   return live;
 }
 

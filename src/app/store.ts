@@ -44,6 +44,8 @@ export interface RunStore {
   select(index: number | null): void;
 }
 
+const REPLAY_SLICE = 2500;
+
 function publish(run: RunData) {
   endBatch(run);
   return { run, tick: run.versions.log, trainVersion: run.versions.train, candidateVersion: run.versions.candidates };
@@ -86,9 +88,21 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   },
 
   loadLog(events) {
+    // Applied in slices, one macrotask each: a 20,000-event log in one go is a long task that
+    // freezes the page; in slices the charts fill over a few frames and input stays live.
     const run = emptyRun();
-    for (const e of events) applyEvent(run, e);
-    set({ ...publish(run), runId: get().runId + 1, live: 'idle', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+    const runId = get().runId + 1;
+    set({ ...publish(run), runId, live: 'running', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+    let i = 0;
+    const slice = () => {
+      if (get().runId !== runId) return; // superseded by a new run, replay or reset
+      const end = Math.min(events.length, i + REPLAY_SLICE);
+      for (; i < end; i++) applyEvent(run, events[i]);
+      const finished = i >= events.length;
+      set({ ...publish(run), ...(finished ? { live: 'idle' as const } : {}) });
+      if (!finished) setTimeout(slice, 0);
+    };
+    slice();
   },
 
   reset() {

@@ -30,23 +30,31 @@ interface Span {
   x1: number;
 }
 
-/** Contiguous trainings of the same phase, as bands; and each training as its own run of points. */
-function segmentsOf(points: SeriesPoint[]): { spans: Span[]; segments: SeriesPoint[][] } {
+/** Each training as its own slice of points, and contiguous trainings of one phase as a band. */
+function segmentsOf(points: SeriesPoint[], starts: number[]): { spans: Span[]; segments: SeriesPoint[][] } {
   const spans: Span[] = [];
   const segments: SeriesPoint[][] = [];
-  let seg = -1;
-  for (const p of points) {
-    if (p.segment !== seg) {
-      seg = p.segment;
-      segments.push([]);
-      const last = spans[spans.length - 1];
-      if (last && last.phase === p.phase) last.x1 = Math.max(last.x1, p.x);
-      else spans.push({ phase: p.phase, x0: p.x, x1: p.x });
-    }
-    segments[segments.length - 1].push(p);
-    spans[spans.length - 1].x1 = p.x;
+  for (let k = 0; k < starts.length; k++) {
+    const seg = points.slice(starts[k], k + 1 < starts.length ? starts[k + 1] : points.length);
+    if (seg.length === 0) continue;
+    segments.push(seg);
+    const first = seg[0];
+    const lastX = seg[seg.length - 1].x;
+    const span = spans[spans.length - 1];
+    if (span && span.phase === first.phase) span.x1 = lastX;
+    else spans.push({ phase: first.phase, x0: first.x, x1: lastX });
   }
   return { spans, segments };
+}
+
+/**
+ * Upper end of the x axis while a run grows: the next 1-2-5 step above the data, so the scale
+ * (and with it every finished training's cached path) holds still for many frames.
+ */
+function roomyMax(v: number): number {
+  const base = 10 ** Math.floor(Math.log10(Math.max(v, 1)));
+  for (const m of [1, 1.5, 2, 3, 5, 7.5, 10]) if (m * base >= v) return m * base;
+  return 10 * base;
 }
 
 /** Exponential moving average within a training, restarted at each one, so the trend reads through batch noise. */
@@ -62,23 +70,30 @@ function smooth(seg: SeriesPoint[], key: 'loss' | 'acc', alpha = 0.15): [number,
 export function LossChart() {
   const host = useRef<HTMLDivElement>(null);
   const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
+  const pathCache = useRef<{ key: string; train: SeriesPoint[] | null; paths: { n: number; raw: string; acc: string; smooth: string }[] }>({ key: '', train: null, paths: [] });
 
   const draw = useCallback((width: number) => {
     if (!host.current) return;
     if (!svgRef.current) svgRef.current = build(host.current);
     const svg = svgRef.current;
     const W = Math.max(width, 320);
-    const { train, val, runStart } = useRunStore.getState().run;
+    const { train, val, runStart, segmentStarts, maxLoss, end } = useRunStore.getState().run;
     svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', train.length);
 
-    const xMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
-    const x = d3.scaleLinear().domain([0, xMax]).range([M.left, W - M.right]);
-    const lossMax = d3.max(train, (p) => (Number.isFinite(p.loss) ? p.loss : undefined)) ?? 2.5;
-    const yLoss = d3.scaleLinear().domain([0, lossMax * 1.05]).range([M.top + LOSS_H, M.top]).nice();
+    const dataMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
+    const x = d3
+      .scaleLinear()
+      .domain([0, end ? dataMax : roomyMax(dataMax)])
+      .range([M.left, W - M.right]);
+    const yLoss = d3
+      .scaleLinear()
+      .domain([0, (maxLoss || 2.5) * 1.05])
+      .range([M.top + LOSS_H, M.top])
+      .nice();
     const accTop = M.top + LOSS_H + M.gap;
     const yAcc = d3.scaleLinear().domain([0, 100]).range([accTop + ACC_H, accTop]);
 
-    const { spans, segments } = segmentsOf(train);
+    const { spans, segments } = segmentsOf(train, segmentStarts);
     const px = (p: SeriesPoint) => x(p.x);
     const lossLine = d3
       .line<SeriesPoint>()
@@ -96,16 +111,34 @@ export function LossChart() {
         .defined((p) => Number.isFinite(p[1]))
         .x((p) => x(p[0]))
         .y((p) => y(p[1]));
+    // A finished training's paths never change while the scales hold: only the growing last one
+    // is rebuilt, so a frame costs that training's points, not the whole run's.
+    const scaleKey = `${x.domain()}|${x.range()}|${yLoss.domain()}`;
+    const cache = pathCache.current;
+    if (cache.key !== scaleKey || cache.train !== train) {
+      cache.key = scaleKey;
+      cache.train = train;
+      cache.paths = [];
+    }
     const perPx = Math.max(1, segments.length);
     let rawLoss = '';
     let smoothLoss = '';
     let rawAcc = '';
-    for (const seg of segments) {
-      const t = thin(seg, px, (p) => p.loss, W / perPx);
-      rawLoss += lossLine(t) ?? '';
-      rawAcc += accLine(thin(seg, px, (p) => p.acc, W / perPx)) ?? '';
-      smoothLoss += pairLine(yLoss)(smooth(seg, 'loss')) ?? '';
-    }
+    segments.forEach((seg, k) => {
+      let p = cache.paths[k];
+      if (!p || p.n !== seg.length) {
+        p = {
+          n: seg.length,
+          raw: lossLine(thin(seg, px, (q) => q.loss, W / perPx)) ?? '',
+          acc: accLine(thin(seg, px, (q) => q.acc, W / perPx)) ?? '',
+          smooth: pairLine(yLoss)(thin(smooth(seg, 'loss'), (q) => x(q[0]), (q) => q[1], W / perPx)) ?? '',
+        };
+        cache.paths[k] = p;
+      }
+      rawLoss += p.raw;
+      rawAcc += p.acc;
+      smoothLoss += p.smooth;
+    });
 
     svg
       .select('g.bands')
