@@ -4,6 +4,7 @@ import { methodOption } from '../methods';
 import { METHOD_VIEWS } from '../methodViews';
 import { useSettings } from '../settings';
 import { useMethodEvents, useRunStart } from '../store';
+import { RegretPanel } from './benchmark/RegretChart';
 
 /** Shows the running (or, before a run, the selected) method's own view from the registry. */
 export function MethodPanel() {
@@ -18,6 +19,7 @@ export function MethodPanel() {
       <h2 id="method-panel-title">Inside the method: {option.title}</h2>
       <p className="hint">{option.summary}</p>
       <TableInfo events={events} />
+      <RegretPanel />
       {View ? <View events={events} /> : <p className="muted">This method keeps no state between candidates, so there is nothing more to show than the charts above.</p>}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { parseBenchmarkCsv } from '../../engine/evaluate/table';
 import { useSettings } from '../settings';
+import { BenchmarkPicker, type BenchmarkPick } from './benchmark/BenchmarkPicker';
 
 /**
  * The benchmark CSV for the table evaluator. It is parsed here, on the page, only to check it and
@@ -30,12 +31,18 @@ export function TableInput() {
     }
   };
 
+  const onPick = (p: BenchmarkPick) => {
+    setTable({ name: p.name, text: p.text, table: p.table, source: p.source, ops: p.ops }, null);
+    update({ searchColumn: p.searchColumn, reportColumn: p.reportColumn });
+  };
+
   const columns = table?.table.columns ?? [];
   return (
     <fieldset className="table-input">
       <legend>Benchmark table</legend>
+      <BenchmarkPicker selectedId={table?.source ?? null} onPick={onPick} />
       <p className="hint">
-        A CSV with an <code>arch</code> column of NAS-Bench-201 arch strings and numeric columns (e.g. <code>nb201_cifar10.csv</code>).
+        Or your own CSV: an <code>arch</code> column of NAS-Bench-201 arch strings and numeric columns (e.g. <code>nb201_cifar10.csv</code>).
       </p>
       <input data-testid="table-file-input" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
       {loading && <p className="muted">Reading…</p>}
