@@ -1,30 +1,13 @@
 import type { MethodId } from '../engine/core/config';
-import { METHODS } from '../engine/methods';
+import { METHOD_CATALOG, type MethodInfo } from '../engine/methods/catalog';
 
 /**
- * Every method the playground plans to offer, in menu order. Availability is read from the engine's
- * registry, so a method becomes selectable the moment its folder is listed in METHODS — nothing
- * here needs to change. The fallback titles only label the not-yet-available entries.
+ * Every method the playground offers, in menu order. Read from the engine's catalog, which holds
+ * no implementation, so the page bundle stays free of TensorFlow.js.
  */
-const PLANNED: Record<MethodId, { title: string; summary: string }> = {
-  random: { title: 'Random search', summary: 'Samples cells uniformly at random and keeps the best: the baseline every NAS result must beat.' },
-  evolution: { title: 'Regularised evolution', summary: 'Mutates the best of a random sample of the population and retires the oldest member.' },
-  nao: { title: 'NAO', summary: 'Encodes cells into a continuous space, climbs a learned predictor there and decodes better cells.' },
-  dna: { title: 'DNA', summary: 'Trains each block of the network against a teacher block, then picks one candidate per block under a budget.' },
-  cream: { title: 'Cream', summary: 'Keeps a board of the best paths found so far and lets them teach the path being trained.' },
-};
+export type MethodOption = MethodInfo;
 
-export interface MethodOption {
-  id: MethodId;
-  title: string;
-  summary: string;
-  available: boolean;
-}
-
-export const METHOD_OPTIONS: MethodOption[] = (Object.keys(PLANNED) as MethodId[]).map((id) => {
-  const m = METHODS[id];
-  return { id, title: m?.title ?? PLANNED[id].title, summary: m?.summary ?? PLANNED[id].summary, available: Boolean(m) };
-});
+export const METHOD_OPTIONS: MethodOption[] = METHOD_CATALOG;
 
 export function methodOption(id: MethodId): MethodOption {
   return METHOD_OPTIONS.find((m) => m.id === id) ?? METHOD_OPTIONS[0];

@@ -53,7 +53,11 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
   }
   const c = new RunController();
   controller = c;
-  c.onState = (state) => post({ type: 'state', state });
+  // Queued events go first, so the page never hears 'done' before the run's last events.
+  c.onState = (state) => {
+    flush();
+    post({ type: 'state', state });
+  };
   if (cmd.paused) c.startPaused();
   timer ??= setInterval(flush, EVENT_FLUSH_MS);
   running = (async () => {

@@ -96,6 +96,8 @@ export interface RunContext {
   rng: Rng;
   emit(e: Untimed<RunEvent>): void;
   checkpoint(): Promise<void>;
+  /** Paused or single-stepping: a learner is watching step by step, so batch nothing. */
+  held(): boolean;
   backend: string;
 }
 
@@ -113,6 +115,7 @@ export function makeContext(
     backend,
     emit: (e) => sink({ ...e, t: Math.round(now() - t0) } as RunEvent),
     checkpoint: () => controller.checkpoint(),
+    held: () => controller.state === 'paused',
   };
 }
 

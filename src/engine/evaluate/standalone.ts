@@ -89,7 +89,7 @@ export async function trainStandalone(
   const opt = new PathSgd(settings.lr, settings.momentum);
   const vars = net.pathVariables(cell);
   const updater = new RunningStatsUpdater(net.store);
-  const metrics = new MetricBuffer(phase, ctx.emit, 10);
+  const metrics = new MetricBuffer(phase, ctx.emit, 10, ctx.held);
   let last = { loss: NaN, acc: NaN };
   try {
     for (let step = 0; step < totalSteps; step++) {

@@ -53,7 +53,7 @@ export class SupernetEvaluator implements Evaluator<Nb201Cell> {
     const net = this.net!;
     const probeRng = ctx.rng.fork('supernet/probe');
     const probes = Array.from({ length: 4 }, () => sampleCell(probeRng));
-    const metrics = new MetricBuffer('supernet', ctx.emit, 10);
+    const metrics = new MetricBuffer('supernet', ctx.emit, 10, ctx.held);
     try {
       for (let i = 0; i < steps; i++) {
         await ctx.checkpoint();

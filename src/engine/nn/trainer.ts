@@ -60,12 +60,14 @@ export class MetricBuffer {
     private readonly phase: Phase,
     private readonly emit: (e: Untimed<RunEvent>) => void,
     private readonly every = 10,
+    /** True while the run is paused or single-stepping: then every step is shown at once. */
+    private readonly held: () => boolean = () => false,
   ) {}
 
   /** Returns the last flushed values when this push triggered a flush, else null. */
   async push(step: number, loss: tf.Scalar, acc: tf.Scalar, lr: number): Promise<{ loss: number; acc: number } | null> {
     this.rows.push({ step, loss, acc, lr });
-    return this.rows.length >= this.every ? this.flush() : null;
+    return this.rows.length >= this.every || this.held() ? this.flush() : null;
   }
 
   async flush(): Promise<{ loss: number; acc: number } | null> {
