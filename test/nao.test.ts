@@ -167,7 +167,7 @@ describe('NAO encoder–predictor–decoder', () => {
   });
 });
 
-const TINY = { initialPool: 8, iterations: 3, newPerIteration: 3, topK: 4, epochs: 12, batchSize: 16, hiddenSize: 16, embeddingSize: 8, mlpHidden: 16, mlpLayers: 2, etaMax: 20, landscapeGrid: 6 };
+const TINY = { initialPool: 8, iterations: 3, newPerIteration: 3, topK: 4, epochs: 12, warmEpochs: 6, batchSize: 16, hiddenSize: 16, embeddingSize: 8, mlpHidden: 16, mlpLayers: 2, etaMax: 20, landscapeGrid: 6 };
 
 async function record(config: RunConfig, res: Parameters<typeof runSearch>[1], onEvent?: (e: RunEvent) => void): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
@@ -238,7 +238,7 @@ describe('NAO-WS on the supernet', () => {
       seed: 2,
       supernet: { steps: 4, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, evalBatch: 32 },
       final: { enabled: false, epochs: 1, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
-      methodSettings: { nao: { ...TINY, initialPool: 5, iterations: 2, newPerIteration: 2, epochs: 4, wsStepsPerIteration: 3 } },
+      methodSettings: { nao: { ...TINY, initialPool: 5, iterations: 2, newPerIteration: 2, epochs: 4, warmEpochs: 2, wsStepsPerIteration: 3 } },
     });
     const n0 = tf.memory().numTensors;
     const ev = await record(cfg, { dataset });

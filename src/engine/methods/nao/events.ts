@@ -18,7 +18,9 @@ export interface NaoPlanData {
   ops: string[];
   vocab: number;
   budget: number;
-  /** Evaluations the configured iterations would use (NAO-WS counts every re-scoring). */
+  /** Rounds the budget pays for, at most `settings.iterations` (NAO-WS pays for every re-scoring). */
+  plannedRounds: number;
+  /** Evaluations those rounds use, the initial pool included. */
   plannedEvaluations: number;
   /** What augmentation means in this space, in one sentence. */
   augmentation: string;

@@ -47,13 +47,13 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
   const log = new CandidateLog(ctx, evaluator, ctx.config.budget);
   const emit = (e: NaoEventData) => ctx.emit({ type: 'method', method: 'nao', kind: e.kind, data: e.data });
   const poolBound = Math.min(s.initialPool, codec.ops.length ** SEQ_LEN, ctx.config.budget);
-  const planned = plannedEvaluations(s, poolBound, rescore);
+  const plan = planRounds(s, poolBound, ctx.config.budget, rescore);
   emit({
     kind: 'plan',
-    data: { mode, scoreLabel: evaluator.scoreLabel, settings: s, help: NAO_SETTING_HELP, ops: [...codec.ops], vocab: codec.vocab, budget: ctx.config.budget, plannedEvaluations: planned, augmentation: AUGMENTATION },
+    data: { mode, scoreLabel: evaluator.scoreLabel, settings: s, help: NAO_SETTING_HELP, ops: [...codec.ops], vocab: codec.vocab, budget: ctx.config.budget, plannedRounds: plan.rounds, plannedEvaluations: plan.evaluations, augmentation: AUGMENTATION },
   });
-  if (planned > ctx.config.budget) {
-    ctx.emit({ type: 'log', level: 'warn', message: `NAO: the settings plan ${planned} evaluations${rescore ? ' (NAO-WS re-scores the whole pool every round)' : ''} but the budget is ${ctx.config.budget}; the search stops when the budget is spent` });
+  if (plan.rounds === 0 && s.iterations > 0) {
+    ctx.emit({ type: 'log', level: 'warn', message: `NAO: a budget of ${ctx.config.budget} covers only the initial pool of ${poolBound}${rescore ? ' and no round of NAO-WS, which re-scores the whole pool every round' : ''}; raise the budget or lower initialPool to see NAO search` });
   }
 
   const pool: PoolEntry[] = [];
@@ -133,12 +133,13 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
           targets.push(norm(e.candidate.score));
         }
       }
-      ctx.emit({ type: 'phase', phase: 'search', detail: `NAO round ${it}: training the encoder–predictor–decoder on ${scored.length} cells (${tokens.length} sequences) for ${s.epochs} epochs` });
+      const epochs = it === 1 ? s.epochs : s.warmEpochs;
+      ctx.emit({ type: 'phase', phase: 'search', detail: `NAO round ${it}: training the encoder–predictor–decoder on ${scored.length} cells (${tokens.length} sequences) for ${epochs} epochs${it > 1 ? ', from the previous round’s weights' : ''}` });
       const finalLoss = await trainEpd(
         model,
         tokens,
         targets,
-        { epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, lambda: s.lambda, reportEvery: 5 },
+        { epochs, batchSize: s.batchSize, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, lambda: s.lambda, reportEvery: 5 },
         trainRng,
         () => ctx.checkpoint(),
         (rows) => emit({ kind: 'loss', data: { iteration: it, rows } }),
@@ -261,10 +262,19 @@ function better(a: number, b: number): boolean {
   return Number.isFinite(a) && (!Number.isFinite(b) || a > b);
 }
 
-export function plannedEvaluations(s: NaoSettings, initial: number, rescore: boolean): number {
-  let total = initial;
-  for (let k = 1; k <= s.iterations; k++) total += s.newPerIteration + (rescore ? initial + (k - 1) * s.newPerIteration : 0);
-  return total;
+/** Rounds the budget pays for (NAO-WS re-scores the whole pool each round) and the evaluations they use. */
+export function planRounds(s: NaoSettings, initial: number, budget: number, rescore: boolean): { rounds: number; evaluations: number } {
+  let used = initial;
+  let pool = initial;
+  let rounds = 0;
+  while (rounds < s.iterations) {
+    const quota = Math.min(s.newPerIteration, budget - used - (rescore ? pool : 0));
+    if (quota <= 0) break;
+    used += quota + (rescore ? pool : 0);
+    pool += quota;
+    rounds++;
+  }
+  return { rounds, evaluations: used };
 }
 
 /**

@@ -6,7 +6,7 @@
 export interface NaoSettings {
   /** Random architectures evaluated before the first iteration (original: 600 for NAO-WS, 1000 for NAO). */
   initialPool: number;
-  /** Search iterations: train the encoder–predictor–decoder, generate, evaluate (original: 3 for NAO-WS). */
+  /** Most rounds of train → generate → evaluate; a run also ends when the budget is spent (original: 3 for NAO-WS). */
   iterations: number;
   /** New architectures wanted per iteration — the quota (original: 300). */
   newPerIteration: number;
@@ -34,10 +34,12 @@ export interface NaoSettings {
   weightDecay: number;
   /** Global gradient-norm clip (original: 5). */
   gradClip: number;
-  /** Minibatch size of the encoder–predictor–decoder (original: 100). */
+  /** Minibatch size of the encoder–predictor–decoder (original: 100, on pools of 600+). */
   batchSize: number;
-  /** Epochs over the pool per iteration; weights carry over between iterations (original: 1000). */
+  /** Epochs over the pool in the first round, from freshly initialised weights (original: 1000 every round). */
   epochs: number;
+  /** Epochs in every later round, which starts from the previous round's weights (warm start). */
+  warmEpochs: number;
   /** Add each pool cell's equivalent encoding (nodes 1 and 2 swapped when edge 1→2 is "none"). */
   augment: boolean;
   /** NAO-WS: supernet steps per iteration, each on a cell drawn uniformly from the pool. */
@@ -50,7 +52,7 @@ export interface NaoSettings {
 
 export const NAO_DEFAULTS: NaoSettings = {
   initialPool: 20,
-  iterations: 8,
+  iterations: 10,
   newPerIteration: 10,
   topK: 10,
   etaStep: 1,
@@ -64,8 +66,9 @@ export const NAO_DEFAULTS: NaoSettings = {
   lr: 1e-3,
   weightDecay: 1e-4,
   gradClip: 5,
-  batchSize: 16,
-  epochs: 100,
+  batchSize: 8,
+  epochs: 200,
+  warmEpochs: 50,
   augment: true,
   wsStepsPerIteration: 100,
   wsRescorePool: true,
@@ -75,7 +78,7 @@ export const NAO_DEFAULTS: NaoSettings = {
 /** One line per setting, for the page. */
 export const NAO_SETTING_HELP: Record<keyof NaoSettings, string> = {
   initialPool: 'random cells evaluated first; the predictor starts from these',
-  iterations: 'rounds of train → move seeds along the gradient → decode → evaluate',
+  iterations: 'at most this many rounds of train → move seeds along the gradient → decode → evaluate (fewer when the budget runs out)',
   newPerIteration: 'the quota: new cells to find per round',
   topK: 'the best k measured cells are the seeds that get moved',
   etaStep: 'η grows by this much per decoding round (η = step, 2·step, …)',
@@ -90,7 +93,8 @@ export const NAO_SETTING_HELP: Record<keyof NaoSettings, string> = {
   weightDecay: 'L2 weight decay inside Adam',
   gradClip: 'gradients are rescaled when their global norm exceeds this',
   batchSize: 'cells per training minibatch',
-  epochs: 'passes over the pool per round (weights carry over between rounds)',
+  epochs: 'passes over the pool in round 1, training from scratch',
+  warmEpochs: 'passes over the pool in later rounds, which start from the previous weights',
   augment: 'also train on each cell’s equivalent encoding (nodes 1↔2 when edge 1→2 is none)',
   wsStepsPerIteration: 'NAO-WS: supernet steps per round, each on a cell drawn from the pool',
   wsRescorePool: 'NAO-WS: re-score the whole pool with the updated shared weights each round',
@@ -119,6 +123,7 @@ const NUMERIC: Record<Exclude<keyof NaoSettings, 'augment' | 'wsRescorePool'>, [
   gradClip: [real(0, 1e6, true), 'a number > 0'],
   batchSize: [int(1, 10000), 'an integer ≥ 1'],
   epochs: [int(0, 100000), 'an integer ≥ 0'],
+  warmEpochs: [int(0, 100000), 'an integer ≥ 0'],
   wsStepsPerIteration: [int(0, 1e6), 'an integer ≥ 0'],
   landscapeGrid: [int(2, 200), 'an integer in [2, 200]'],
 };
