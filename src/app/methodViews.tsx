@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 import { EvolutionView } from './panels/evolution/EvolutionView';
+import { NaoView } from './panels/nao/NaoView';
 
 /**
  * Method-specific views, one line per method: `evolution: EvolutionView,`.
@@ -21,4 +22,5 @@ export interface MethodViewProps {
 export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProps>>> = {
   // random search keeps no state between samples, so it has no view of its own.
   evolution: EvolutionView,
+  nao: NaoView,
 };

@@ -1,0 +1,165 @@
+import * as d3 from 'd3';
+import { useMemo } from 'react';
+import type { NaoPoolPoint, NaoTrajectory, NaoTrajectoryStep } from '../../../engine/methods/nao/events';
+import type { NaoRound } from './naoState';
+import { Axis, ColorBar, fmt, scoreColor } from './parts';
+
+/** What the inspector beside the chart shows for a hovered point or trajectory step. */
+export interface Inspect {
+  title: string;
+  arch: string;
+  lines: string[];
+}
+
+const W = 600;
+const H = 440;
+const M = { left: 44, right: 14, top: 14, bottom: 58 };
+
+/**
+ * The continuous space NAO searches, in 2-D: a PCA of the pool's embeddings e_x (refit each
+ * round, computed in the engine), the predictor's landscape behind (f on a grid of the plane,
+ * mapped back through the projection), the pool coloured by measured score, and each seed's path
+ * as η grows, with a mark wherever the decoded cell changes. React owns the SVG; d3 gives scales.
+ */
+export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspect: (i: Inspect | null) => void }) {
+  const emb = round.embedding!;
+  const gen = round.generation;
+  const land = round.landscape;
+  const geo = useMemo(() => {
+    const xs = emb.points.map((p) => p.x);
+    const ys = emb.points.map((p) => p.y);
+    for (const t of gen?.trajectories ?? []) for (const s of t.steps) (xs.push(s.x), ys.push(s.y));
+    const [ex0, ex1] = land ? [land.x0, land.x1] : (d3.extent(xs) as [number, number]);
+    const [ey0, ey1] = land ? [land.y0, land.y1] : (d3.extent(ys) as [number, number]);
+    const x = d3.scaleLinear().domain([ex0, ex1 > ex0 ? ex1 : ex0 + 1]).range([M.left, W - M.right]);
+    const y = d3.scaleLinear().domain([ey0, ey1 > ey0 ? ey1 : ey0 + 1]).range([H - M.bottom, M.top]);
+    const color = scoreColor(emb.points.map((p) => p.score));
+    const cells: { x: number; y: number; w: number; h: number; fill: string; v: number }[] = [];
+    if (land) {
+      const dx = (land.x1 - land.x0) / land.nx;
+      const dy = (land.y1 - land.y0) / land.ny;
+      for (let j = 0; j < land.ny; j++) {
+        for (let i = 0; i < land.nx; i++) {
+          const v = land.values[j * land.nx + i];
+          const px = x(land.x0 + i * dx);
+          const py = y(land.y0 + (j + 1) * dy);
+          cells.push({ x: px, y: py, w: x(land.x0 + (i + 1) * dx) - px + 0.5, h: y(land.y0 + j * dy) - py + 0.5, fill: color(v), v });
+        }
+      }
+    }
+    const line = d3.line<[number, number]>();
+    const paths = (gen?.trajectories ?? []).map((t) => line([[x(t.x), y(t.y)], ...t.steps.map((s): [number, number] => [x(s.x), y(s.y)])]) ?? '');
+    return { x, y, color, cells, paths };
+  }, [emb, gen, land]);
+  const { x, y, color } = geo;
+
+  const inspectPoint = (p: NaoPoolPoint) =>
+    onInspect({
+      title: `#${p.candidateIndex} · ${p.iterationAdded === 0 ? 'initial random pool' : `found in round ${p.iterationAdded}`}${p.seed ? ' · seed this round' : ''}`,
+      arch: p.arch,
+      lines: [`measured ${fmt(p.score)} · predicted ${fmt(p.predicted)}`, p.reconstructed ? 'decodes back to itself' : 'does NOT decode back to itself', p.origin],
+    });
+  const inspectStep = (t: NaoTrajectory, s: NaoTrajectoryStep) =>
+    onInspect({
+      title: `η = ${s.eta} from seed #${t.seedCandidateIndex}`,
+      arch: s.arch,
+      lines: [
+        `prediction at the moved point ${fmt(s.predicted)} (seed: measured ${fmt(t.seedScore)}, predicted ${fmt(t.seedPredicted)})`,
+        s.reproducesSeed ? 'decodes to the seed itself' : s.changed ? 'the decode changed at this η' : 'same decode as the previous η',
+        STATUS_TEXT[s.status],
+      ],
+    });
+
+  return (
+    <svg className="nao-embedding chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Embedding space of round ${round.iteration}`} data-testid="nao-embedding" data-round={round.iteration} data-points={emb.points.length}>
+      <g className="nao-landscape" opacity={0.5} data-testid="nao-landscape">
+        {geo.cells.map((c, k) => (
+          <rect key={k} x={c.x} y={c.y} width={c.w} height={c.h} fill={c.fill} />
+        ))}
+      </g>
+      <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('.2f')} />
+      <Axis scale={y} orient="left" at={M.left} ticks={6} format={d3.format('.2f')} />
+      <text className="axis-title" x={W - M.right} y={H - M.bottom + 28} textAnchor="end">
+        PC1 ({fmt(100 * emb.explained[0], 0)}% of variance) · PC2 ({fmt(100 * emb.explained[1], 0)}%)
+      </text>
+      <g className="nao-trajectories">
+        {(gen?.trajectories ?? []).map((t, k) => (
+          <path key={t.seedArch} d={geo.paths[k]} className="nao-trajectory" data-testid="nao-trajectory" data-seed={t.seedArch} data-steps={t.steps.length} fill="none" stroke="#1d2330" strokeWidth={1.3} strokeOpacity={0.75} />
+        ))}
+        {(gen?.trajectories ?? []).flatMap((t) =>
+          t.steps
+            .filter((s) => s.changed || s.status === 'accepted')
+            .map((s) => (
+              <circle
+                key={`${t.seedArch}-${s.eta}`}
+                cx={x(s.x)}
+                cy={y(s.y)}
+                r={s.status === 'accepted' ? 5 : 3.2}
+                className={s.status === 'accepted' ? 'nao-step-accepted' : 'nao-step-changed'}
+                fill={s.status === 'accepted' ? '#d95f02' : 'white'}
+                stroke={s.status === 'accepted' ? 'white' : '#d95f02'}
+                strokeWidth={1.4}
+                onMouseEnter={() => inspectStep(t, s)}
+                onMouseLeave={() => onInspect(null)}
+              >
+                <title>{`η=${s.eta}: ${s.arch} (${s.status})`}</title>
+              </circle>
+            )),
+        )}
+      </g>
+      <g className="nao-points">
+        {emb.points.map((p) =>
+          p.iterationAdded === 0 ? (
+            <circle key={p.arch} cx={x(p.x)} cy={y(p.y)} r={5} fill={color(p.score)} stroke={p.seed ? '#1d2330' : 'white'} strokeWidth={p.seed ? 2 : 1} onMouseEnter={() => inspectPoint(p)} onMouseLeave={() => onInspect(null)} data-arch={p.arch}>
+              <title>{`#${p.candidateIndex} ${p.arch}: ${fmt(p.score)}`}</title>
+            </circle>
+          ) : (
+            <path
+              key={p.arch}
+              d={d3.symbol(d3.symbolDiamond, 70)() ?? ''}
+              transform={`translate(${x(p.x)},${y(p.y)})`}
+              fill={color(p.score)}
+              stroke={p.seed ? '#1d2330' : 'white'}
+              strokeWidth={p.seed ? 2 : 1}
+              onMouseEnter={() => inspectPoint(p)}
+              onMouseLeave={() => onInspect(null)}
+              data-arch={p.arch}
+            >
+              <title>{`#${p.candidateIndex} ${p.arch}: ${fmt(p.score)}`}</title>
+            </path>
+          ),
+        )}
+      </g>
+      <ColorBar color={color} x={M.left} y={H - 22} width={150} label="score" />
+      <g className="nao-legend" transform={`translate(${M.left + 168},${H - 18})`} fontSize={10}>
+        <circle cx={4} cy={0} r={4} fill="#999" />
+        <text x={11} y={3}>
+          initial pool
+        </text>
+        <path d={d3.symbol(d3.symbolDiamond, 50)() ?? ''} transform="translate(80,0)" fill="#999" />
+        <text x={88} y={3}>
+          found by NAO
+        </text>
+        <circle cx={168} cy={0} r={4} fill="none" stroke="#1d2330" strokeWidth={2} />
+        <text x={175} y={3}>
+          seed
+        </text>
+        <circle cx={212} cy={0} r={3} fill="white" stroke="#d95f02" strokeWidth={1.4} />
+        <text x={219} y={3}>
+          decode changes
+        </text>
+        <circle cx={312} cy={0} r={4.5} fill="#d95f02" />
+        <text x={320} y={3}>
+          accepted
+        </text>
+      </g>
+    </svg>
+  );
+}
+
+const STATUS_TEXT: Record<NaoTrajectoryStep['status'], string> = {
+  accepted: 'new: accepted for evaluation',
+  'in-pool': 'already in the pool: not new',
+  repeat: 'already accepted from another seed or η',
+  'over-quota': 'new, but the quota was already met',
+};

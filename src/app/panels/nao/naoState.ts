@@ -1,0 +1,90 @@
+import type { RunEvent } from '../../../engine/core/events';
+import type {
+  NaoEmbeddingData,
+  NaoGenerationData,
+  NaoHoldoutData,
+  NaoLandscapeData,
+  NaoPlanData,
+  NaoPoolData,
+  NaoSummaryData,
+} from '../../../engine/methods/nao/events';
+import type { EpochLoss } from '../../../engine/methods/nao/train';
+
+/** One NAO round as the page sees it; parts arrive one after another while the round runs. */
+export interface NaoRound {
+  iteration: number;
+  losses: EpochLoss[];
+  embedding?: NaoEmbeddingData;
+  generation?: NaoGenerationData;
+  landscape?: NaoLandscapeData;
+  holdout?: NaoHoldoutData;
+  pool?: NaoPoolData;
+}
+
+export interface NaoModel {
+  plan?: NaoPlanData;
+  /** Round 0 (the initial pool) has only `pool`. */
+  rounds: NaoRound[];
+  pools: NaoPoolData[];
+  summary?: NaoSummaryData;
+}
+
+/** Folds the run's method events into NAO's view state. Pure: the same events give the same model. */
+export function foldNao(events: readonly RunEvent[]): NaoModel {
+  const m: NaoModel = { rounds: [], pools: [] };
+  const round = (it: number): NaoRound => {
+    let r = m.rounds.find((x) => x.iteration === it);
+    if (!r) {
+      r = { iteration: it, losses: [] };
+      m.rounds.push(r);
+      m.rounds.sort((a, b) => a.iteration - b.iteration);
+    }
+    return r;
+  };
+  for (const e of events) {
+    if (e.type !== 'method' || e.method !== 'nao') continue;
+    const d = e.data as never;
+    switch (e.kind) {
+      case 'plan':
+        m.plan = d as NaoPlanData;
+        break;
+      case 'loss': {
+        const l = d as { iteration: number; rows: EpochLoss[] };
+        round(l.iteration).losses.push(...l.rows);
+        break;
+      }
+      case 'embedding':
+        round((d as NaoEmbeddingData).iteration).embedding = d;
+        break;
+      case 'generation':
+        round((d as NaoGenerationData).iteration).generation = d;
+        break;
+      case 'landscape':
+        round((d as NaoLandscapeData).iteration).landscape = d;
+        break;
+      case 'holdout':
+        round((d as NaoHoldoutData).iteration).holdout = d;
+        break;
+      case 'pool': {
+        const p = d as NaoPoolData;
+        m.pools.push(p);
+        if (p.iteration > 0) round(p.iteration).pool = p;
+        break;
+      }
+      case 'summary':
+        m.summary = d as NaoSummaryData;
+        break;
+    }
+  }
+  return m;
+}
+
+/** The rounds that reached the embedding (the ones the embedding plot can show). */
+export function drawableRounds(m: NaoModel): NaoRound[] {
+  return m.rounds.filter((r) => r.iteration > 0 && r.embedding);
+}
+
+/** η at which each seed's decode first differs from the seed; null when it never did. */
+export function firstChange(g: NaoGenerationData): (number | null)[] {
+  return g.trajectories.map((t) => t.steps.find((s) => !s.reproducesSeed)?.eta ?? null);
+}
