@@ -153,7 +153,7 @@ function LossChart({ model }: { model: NaoModel }) {
       <path d={geo.nll} fill="none" stroke="#2f5fd0" strokeWidth={1.5} />
       <path d={geo.mse} fill="none" stroke="#d95f02" strokeWidth={1.5} />
       <text className="axis-title" x={W - M.right} y={H - 6} textAnchor="end">
-        epoch (all rounds; grey lines start a round — weights carry over)
+        epoch · a grey line starts a round
       </text>
       <g fontSize={10} transform={`translate(${W - M.right - 150},${M.top + 6})`}>
         <line x2={14} stroke="#2f5fd0" strokeWidth={2} />
