@@ -1,0 +1,309 @@
+/**
+ * npm run bench — measures the playground's searches and evaluators and prints what it measured:
+ *   1. search efficiency of every registered method on tabular benchmarks (through runSearch),
+ *   2. ranking quality of the weight-sharing supernet against the project's ground truth,
+ *   3. supernet training throughput in Node (CPU backend).
+ * It rewrites its own blocks of docs/benchmarks.md (scripts/lib/benchDoc.ts); blocks the
+ * Playwright measurements own are kept.
+ *
+ *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 3 supernet seeds)
+ *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
+ *   npx tsx scripts/bench.ts --only search    one section: search | ranking | throughput
+ *   npx tsx scripts/bench.ts --methods random,evolution   a subset of the registry
+ *   npx tsx scripts/bench.ts --no-write       print only
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
+import { withDefaults } from '../src/engine/core/config';
+import { kendallTau, mean, std, topKOverlap } from '../src/engine/core/metrics';
+import { makeContext, RunController } from '../src/engine/core/runLoop';
+import { Rng } from '../src/engine/core/rng';
+import type { Dataset } from '../src/engine/data/datasets';
+import { SupernetEvaluator } from '../src/engine/evaluate/supernet';
+import type { BenchmarkTable } from '../src/engine/evaluate/table';
+import { METHODS } from '../src/engine/methods';
+import { defaultMacro } from '../src/engine/nn/macro';
+import { cellFromString, NB201_OPS, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
+import { mdTable, textTable, updateDoc } from './lib/benchDoc';
+import { searchOnTable } from './lib/searchOnTable';
+import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
+import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    methods: { type: 'string' },
+    'method-cap': { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const QUICK = args.quick;
+const SEARCH_SEEDS = QUICK ? 5 : 20;
+const BUDGETS = QUICK ? [25, 100] : [25, 50, 100, 150];
+const SUPERNET_SEEDS = QUICK ? [1] : [1, 2, 3];
+const TOP_K = 10;
+/**
+ * Seconds one method may spend on one table, split evenly over the budgets. Lookup-based
+ * baselines need well under a second per run; a method that trains a model per run (NAO) can
+ * take many seconds, so it stops short of the full seeds and its rows say how many it ran.
+ */
+const METHOD_CAP_S = Number(args['method-cap'] ?? (QUICK ? 60 : 180));
+const DOC = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const sections = new Set(args.only ? args.only.split(',') : ['search', 'ranking', 'throughput']);
+
+const pm = (v: number[], d = 2) => `${mean(v).toFixed(d)} ± ${std(v).toFixed(d)}`;
+const blocks: Record<string, string> = {};
+
+function print(title: string, header: string[], rows: (string | number)[][]): void {
+  console.log(`\n${title}\n${textTable(header, rows)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Search efficiency
+
+interface SearchBenchTable {
+  title: string;
+  table: BenchmarkTable;
+  source: string;
+  searchColumn: string;
+  reportColumn: string;
+  ops: Nb201Op[];
+}
+
+function searchTables(): { tables: SearchBenchTable[]; notes: string[] } {
+  const tables: SearchBenchTable[] = [];
+  const notes: string[] = [];
+  const index = readShippedIndex();
+  const shipped = index?.tables.filter((t) => t.searchable) ?? [];
+  if (shipped.length === 0) notes.push('No searchable shipped table in public/benchmarks/index.json (run `npm run truth:build`); skipped.');
+  for (const e of shipped) {
+    tables.push({ title: `${e.title} (\`public/benchmarks/${e.file}\`)`, table: loadShippedTable(e), source: e.id, searchColumn: e.defaultSearchColumn, reportColumn: e.defaultReportColumn, ops: e.ops });
+  }
+  const nb = loadNb201Table();
+  if (nb.table) {
+    tables.push({ title: 'NAS-Bench-201, CIFAR-10 (`../shared/datasets/nas-bench-201/nb201_cifar10.csv`, 15,625 cells)', table: nb.table, source: 'custom', searchColumn: 'c10_valid_acc', reportColumn: 'c10_test_acc', ops: [...NB201_OPS] });
+  } else {
+    notes.push(`NAS-Bench-201 table not measured: ${nb.reason}.`);
+  }
+  return { tables, notes };
+}
+
+async function searchSection(): Promise<void> {
+  const { tables, notes } = searchTables();
+  notes.forEach((n) => console.log(n));
+  const wanted = args.methods?.split(',');
+  const methods = Object.values(METHODS).filter((m) => !wanted || wanted.includes(m!.id));
+  const parts: string[] = [
+    `Each method (every entry of the METHODS registry: ${methods.map((m) => m!.id).join(', ')}) runs through \`runSearch\` with the table evaluator — the code the page runs — for seeds 1…${SEARCH_SEEDS} at each budget (queries). The search sees the search column; the architecture it picks (best by search column over all its queries) is reported by the report column. *Reported* is mean ± std over seeds; *regret* = table optimum of the report column − reported, mean over seeds; *optimum found* = seeds whose pick is the report column's optimum. Methods run with their documented default settings. A method may spend at most ${METHOD_CAP_S} s per table (spread over the budgets); one that needs longer runs fewer seeds, and its *seeds* column says so.`,
+    ...notes.map((n) => `> ${n}`),
+  ];
+  for (const t of tables) {
+    const header = ['method', 'budget', 'seeds', `reported ${t.reportColumn}`, 'regret', 'optimum found', 'ms / run'];
+    const rows: (string | number)[][] = [];
+    const opt = [...t.table.rows.values()].reduce((b, r) => Math.max(b, r[t.reportColumn]), -Infinity);
+    for (const m of methods) {
+      for (const budget of BUDGETS) {
+        const t0 = performance.now();
+        try {
+          const runs = [];
+          for (let seed = 1; seed <= SEARCH_SEEDS; seed++) {
+            if (seed > 1 && (performance.now() - t0) / 1000 > METHOD_CAP_S / BUDGETS.length) break;
+            runs.push(await searchOnTable({ method: m!.id, table: t.table, source: t.source, searchColumn: t.searchColumn, reportColumn: t.reportColumn, ops: t.ops, budget, seed }));
+          }
+          const ms = (performance.now() - t0) / runs.length;
+          const seeds = runs.length === SEARCH_SEEDS ? String(SEARCH_SEEDS) : `${runs.length} of ${SEARCH_SEEDS} (time cap)`;
+          rows.push([m!.id, budget, seeds, pm(runs.map((r) => r.reported)), mean(runs.map((r) => r.regret)).toFixed(3), `${runs.filter((r) => r.reported === opt).length}/${runs.length}`, ms.toFixed(0)]);
+        } catch (err) {
+          rows.push([m!.id, budget, '', `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
+        }
+        console.log(`  ${t.table.name} ${m!.id} budget ${budget}: ${fmtSeconds((performance.now() - t0) / 1000)}`);
+      }
+    }
+    print(`Search efficiency on ${t.table.name} (search ${t.searchColumn}, report ${t.reportColumn}, optimum ${opt})`, header, rows);
+    parts.push(
+      `### ${t.title}\n\nSearch column \`${t.searchColumn}\`, report column \`${t.reportColumn}\`; ${t.table.rows.size.toLocaleString()} cells, ops ${t.ops.join(', ')}; optimum of the report column: **${opt}**.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
+    );
+  }
+  blocks['search-efficiency'] = parts.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Ranking quality
+
+/**
+ * An evaluator whose scores are ranked against ground truth. The weight-sharing supernet is the
+ * one that exists; DNA's block scores and Cream's supernet join here as entries with `score`
+ * once they are built. (They rank the block space, so they also need a block-space truth table:
+ * see the extension point in scripts/lib/truth.ts.)
+ */
+interface Ranker {
+  id: string;
+  title: string;
+  /** Scores every arch (NB-201 arch strings) after training with the given seed; higher is better. */
+  score?: (archs: string[], dataset: Dataset, seed: number) => Promise<{ scores: number[]; trainSeconds: number; note: string }>;
+  /** Why it is not measured yet. */
+  pending?: string;
+}
+
+const RANKERS: Ranker[] = [
+  {
+    id: 'supernet',
+    title: 'Weight-sharing supernet (RSPS / SPOS, default settings)',
+    async score(archs, dataset, seed) {
+      const config = withDefaults({ dataset: 'digits', evaluator: 'supernet', seed });
+      const controller = new RunController();
+      controller.start();
+      const ctx = makeContext(config, controller, () => {}, 'cpu');
+      const ev = new SupernetEvaluator(dataset, defaultMacro('digits'));
+      const t0 = performance.now();
+      await ev.prepare(ctx);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const scores: number[] = [];
+      for (const a of archs) scores.push((await ev.score(cellFromString(a))).acc);
+      ev.dispose();
+      const s = config.supernet;
+      return { scores, trainSeconds, note: `${s.steps} steps, batch ${s.batchSize}, lr ${s.lr}, scored on a fixed batch of ${s.evalBatch} validation images` };
+    },
+  },
+  { id: 'dna', title: 'DNA block-wise distillation scores', pending: 'not built yet (DNA and its block space do not exist in the engine)' },
+  { id: 'cream', title: 'Cream supernet (prioritized paths)', pending: 'not built yet (Cream and its block space do not exist in the engine)' },
+];
+
+function tauRow(label: string, x: number[], y: number[], k = TOP_K): (string | number)[] {
+  return [label, x.length, kendallTau(x, y).toFixed(3), topKOverlap(x, y, k).toFixed(2)];
+}
+
+async function rankingSection(): Promise<void> {
+  const index = readShippedIndex();
+  const truths = (index?.tables ?? []).map((e) => ({ entry: e, table: loadShippedTable(e) }));
+  const parts: string[] = [];
+  const header = ['scores vs ground truth', 'cells', 'Kendall τ', `top-${TOP_K} overlap`];
+  if (truths.length === 0) {
+    parts.push('> No shipped ground-truth table (run `npm run truth:build`); the supernet was not ranked.');
+  } else {
+    await setupNodeTf();
+    const dataset = await loadDatasetFromDisk('digits');
+    const archs = [...new Set(truths.flatMap((t) => [...t.table.rows.keys()]))];
+    parts.push(
+      `Scores of every architecture of the shipped ground-truth tables against their \`test_acc\` (mean over the truth seeds): Kendall τ-b (src/engine/core/metrics.ts) and the overlap of the top ${TOP_K} by score with the top ${TOP_K} by truth. A trained evaluator is run once per seed (${SUPERNET_SEEDS.join(', ')}); its rows give mean ± std over those seeds.`,
+    );
+    for (const r of RANKERS) {
+      if (!r.score) continue;
+      const perSeed: { scores: Map<string, number>; trainSeconds: number; note: string }[] = [];
+      for (const seed of SUPERNET_SEEDS) {
+        const out = await r.score(archs, dataset, seed);
+        perSeed.push({ scores: new Map(archs.map((a, i) => [a, out.scores[i]])), trainSeconds: out.trainSeconds, note: out.note });
+        console.log(`  ${r.id} seed ${seed}: trained in ${fmtSeconds(out.trainSeconds)}, scored ${archs.length} cells`);
+      }
+      const rows: (string | number)[][] = [];
+      for (const { entry, table } of truths) {
+        const keys = [...table.rows.keys()];
+        const truth = keys.map((a) => table.rows.get(a)!.test_acc);
+        const taus = perSeed.map((p) => kendallTau(keys.map((a) => p.scores.get(a)!), truth));
+        const tops = perSeed.map((p) => topKOverlap(keys.map((a) => p.scores.get(a)!), truth, TOP_K));
+        rows.push([`${r.id} vs ${entry.id}`, keys.length, pm(taus, 3), pm(tops, 2)]);
+      }
+      print(`Ranking: ${r.title}`, header, rows);
+      parts.push(`### ${r.title}\n\n${perSeed[0].note}; training took ${perSeed.map((p) => fmtSeconds(p.trainSeconds)).join(', ')} per seed.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r'])}`);
+    }
+    // How well the ground truth agrees with itself: the ceiling any evaluator is judged under.
+    const ceiling: (string | number)[][] = [];
+    for (const { entry, table } of truths) {
+      const rows = [...table.rows.values()];
+      const seeds = entry.seeds;
+      for (let i = 0; i < seeds.length; i++) {
+        for (let j = i + 1; j < seeds.length; j++) {
+          ceiling.push(tauRow(`${entry.id}: test_acc seed ${seeds[i]} vs seed ${seeds[j]}`, rows.map((r) => r[`test_acc_s${seeds[i]}`]), rows.map((r) => r[`test_acc_s${seeds[j]}`])));
+        }
+      }
+      ceiling.push(tauRow(`${entry.id}: val_acc vs test_acc (means)`, rows.map((r) => r.val_acc), rows.map((r) => r.test_acc)));
+    }
+    print('Ranking: the ground truth against itself (noise ceiling)', header, ceiling);
+    parts.push(
+      `### The ground truth against itself\n\nHow much one training seed agrees with another, and validation with test: no evaluator can be expected to rank above this noise ceiling.\n\n${mdTable(header, ceiling, ['l', 'r', 'r', 'r'])}`,
+    );
+  }
+  const nb = loadNb201Table();
+  if (nb.table) {
+    const rows = [...nb.table.rows.values()];
+    const test = rows.map((r) => r.c10_test_acc);
+    const nbRows = [tauRow('c10_valid_acc_12ep (12-epoch training) vs c10_test_acc', rows.map((r) => r.c10_valid_acc_12ep), test, 100)];
+    const withScore = rows.filter((r) => Number.isFinite(r.naswot_v1));
+    nbRows.push(tauRow('naswot_v1 (no training) vs c10_test_acc', withScore.map((r) => r.naswot_v1), withScore.map((r) => r.c10_test_acc), 100));
+    nbRows.push(tauRow('c10_valid_acc (200 epochs) vs c10_test_acc', rows.map((r) => r.c10_valid_acc), test, 100));
+    print('Ranking: proxies in the NAS-Bench-201 table (top-100 overlap)', header, nbRows);
+    parts.push(`### For reference: proxies inside NAS-Bench-201 (CIFAR-10)\n\nComputed from the table's own columns (top-100 overlap, since it has 15,625 cells).\n\n${mdTable(['proxy vs truth', 'cells', 'Kendall τ', 'top-100 overlap'], nbRows, ['l', 'r', 'r', 'r'])}`);
+  } else {
+    parts.push(`> NAS-Bench-201 proxies not measured: ${NB201_CSV} is absent.`);
+  }
+  const pending = RANKERS.filter((r) => r.pending).map((r) => `- ${r.title}: ${r.pending}.`);
+  if (pending.length) parts.push(`Not measured yet (hooks in the \`RANKERS\` list of scripts/bench.ts):\n\n${pending.join('\n')}`);
+  blocks.ranking = parts.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Throughput
+
+/** Column layout shared with the browser rows the Playwright side appends. */
+export const THROUGHPUT_HEADER = ['where', 'backend', 'model · batch', 'steps / s', 'ms / step', 'images / s', 'machine'];
+
+async function throughputSection(): Promise<void> {
+  await setupNodeTf();
+  const dataset = await loadDatasetFromDisk('digits');
+  const config = withDefaults({ dataset: 'digits', evaluator: 'supernet', seed: 1 });
+  config.supernet.steps = 0; // prepare builds the supernet without training it; steps are timed below
+  const controller = new RunController();
+  controller.start();
+  const ctx = makeContext(config, controller, () => {}, 'cpu');
+  const macro = defaultMacro('digits');
+  const ev = new SupernetEvaluator(dataset, macro);
+  await ev.prepare(ctx);
+  const rng = new Rng(1).fork('bench/paths');
+  const WARM = 5;
+  const STEPS = QUICK ? 20 : 40; // stays below step 50, where the run's validation probe would fire
+  await ev.train(ctx, WARM, () => sampleCell(rng));
+  const t0 = performance.now();
+  await ev.train(ctx, STEPS, () => sampleCell(rng));
+  const seconds = (performance.now() - t0) / 1000;
+  ev.dispose();
+  const b = config.supernet.batchSize;
+  const row = [
+    'Node (scripts/bench.ts)',
+    softwareLine(),
+    `supernet C=${macro.channels}, N=${macro.cellsPerStage}, digits 8×8 · ${b}`,
+    (STEPS / seconds).toFixed(2),
+    ((1000 * seconds) / STEPS).toFixed(0),
+    ((STEPS * b) / seconds).toFixed(0),
+    machineLine(),
+  ];
+  print('Throughput: supernet training steps (one uniformly sampled path per step)', THROUGHPUT_HEADER, [row]);
+  blocks['throughput-node'] = `Supernet training with the default settings (one uniformly sampled path per step, SGD on that path's weights), timed over ${STEPS} steps after ${WARM} warm-up steps, read-backs every 10 steps as in a run. The in-browser rows below use the same columns.\n\n${mdTable(THROUGHPUT_HEADER, [row], ['l', 'l', 'l', 'r', 'r', 'r', 'l'])}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  await setupNodeTf();
+  console.log(`${command}  (${QUICK ? 'quick' : 'full'}; ${softwareLine()}; ${machineLine()})`);
+  if (sections.has('search')) await searchSection();
+  if (sections.has('ranking')) await rankingSection();
+  if (sections.has('throughput')) await throughputSection();
+  const wall = (performance.now() - t0) / 1000;
+  blocks.header = `Last run: \`${command}\` on ${new Date().toISOString().slice(0, 10)} (${QUICK ? 'quick: fewer seeds and budgets' : 'full'}), ${fmtSeconds(wall)} wall time. ${softwareLine()}; ${machineLine()}.`;
+  if (!args['no-write']) {
+    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : null;
+    writeFileSync(DOC, updateDoc(doc, blocks));
+    console.log(`\nrewrote the bench blocks of docs/benchmarks.md (${Object.keys(blocks).join(', ')})`);
+  }
+  console.log(`total wall time: ${fmtSeconds(wall)}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
