@@ -17,7 +17,7 @@ import { type CreamSettingsInput, checkCreamSettings, defaultCreamSettings, merg
 import { CreamSupernet, lookaheadGradient, pathVariables } from '../src/engine/methods/cream/supernet';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
 import { crossEntropy } from '../src/engine/nn/trainer';
-import { type BlockArch, blockArchCost, formatBlockArch, layerOps, validateBlockArch } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchCost, formatBlockArch, layerOps, parseBlockArch, validateBlockArch } from '../src/engine/spaces/blocks';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import { cpu, untimed } from './helpers';
 
@@ -327,8 +327,8 @@ describe('Cream on the digits (CPU backend)', () => {
 
   it('scores block architectures by supernet path accuracy for the bench', async () => {
     const space = creamSpace({ dataset: 'digits' }, tiny());
-    const archs = ['mb3_k3,skip|mb6_k5', 'mb6_k5,mb6_k5|mb3_k3', 'mb3_k5,mb6_k3|mb6_k3'];
-    for (const a of archs) expect(validateBlockArch({ blocks: a.split('|').map((b) => b.split(',')) }, space)).toBeNull();
+    const archs = ['mb3_k3-skip|mb6_k5', 'mb6_k5-mb6_k5|mb3_k3', 'mb3_k5-mb6_k3|mb6_k3'];
+    for (const a of archs) expect(parseBlockArch(a, space).ok).toBe(true);
     const before = tf.memory().numTensors;
     const out = await creamRankingScores(archs, digits, 3, true, TINY);
     expect(out.scores).toHaveLength(3);

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
+import { CreamView } from './panels/cream/CreamView';
 import { EvolutionView } from './panels/evolution/EvolutionView';
 import { NaoView } from './panels/nao/NaoView';
 
@@ -23,4 +24,5 @@ export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProp
   // random search keeps no state between samples, so it has no view of its own.
   evolution: EvolutionView,
   nao: NaoView,
+  cream: CreamView,
 };
