@@ -10,7 +10,7 @@ export interface NaoSettings {
   iterations: number;
   /** New architectures wanted per iteration — the quota (original: 300). */
   newPerIteration: number;
-  /** Seeds: the top-k of the pool by measured score that are moved along the gradient (original: 100). */
+  /** Seeds: the top-k of the pool by measured score that are moved along the gradient (original: 100 of 600+). */
   topK: number;
   /** η grows 1·step, 2·step, 3·step … (original: step 1). */
   etaStep: number;
@@ -54,7 +54,7 @@ export const NAO_DEFAULTS: NaoSettings = {
   initialPool: 20,
   iterations: 10,
   newPerIteration: 10,
-  topK: 10,
+  topK: 20,
   etaStep: 1,
   etaMax: 50,
   embeddingSize: 16,
