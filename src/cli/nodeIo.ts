@@ -3,12 +3,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { type DatasetId, loadDataset } from '../engine/data/datasets';
+import { loadTeacherFiles } from '../engine/methods/dna/teacher';
 
 /** The repository root, found from this file's location (src/cli). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function loadDatasetFromDisk(id: DatasetId) {
   return loadDataset(id, async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', 'datasets', rel))));
+}
+
+export function loadTeacherFromDisk(id: DatasetId) {
+  return loadTeacherFiles(id, async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', rel))));
 }
 
 /** Node has only the CPU backend here (tfjs-node cannot install); silence tfjs's hint about it. */

@@ -17,7 +17,7 @@ import { buildArchitectureFileFromLog } from '../engine/export/architectureFile'
 import { installFastCpuKernels } from '../engine/nn/cpuKernels';
 import { runSearch } from '../engine/run';
 import type { Nb201Op } from '../engine/spaces/nb201';
-import { loadDatasetFromDisk, REPO_ROOT, useCpuBackend } from './nodeIo';
+import { loadDatasetFromDisk, loadTeacherFromDisk, REPO_ROOT, useCpuBackend } from './nodeIo';
 
 const HELP = `Usage: npm run search -- [options]
 
@@ -103,11 +103,13 @@ async function main(): Promise<number> {
   await useCpuBackend();
   installFastCpuKernels();
   const table = values.table ? parseBenchmarkCsv(await readFile(values.table, 'utf8'), path.basename(values.table)) : undefined;
-  const dataset = config.evaluator === 'table' && !values['train-arch'] ? undefined : await loadDatasetFromDisk(config.dataset);
+  const blockMethod = config.method === 'dna' || config.method === 'cream';
+  const dataset = config.evaluator === 'table' && !values['train-arch'] && !blockMethod ? undefined : await loadDatasetFromDisk(config.dataset);
+  const teacher = config.method === 'dna' ? await loadTeacherFromDisk(config.dataset).catch(() => undefined) : undefined;
 
   const log: RunEvent[] = [];
   const progress = new Progress(values.quiet);
-  await runSearch(config, { dataset, table }, new RunController(), (e) => {
+  await runSearch(config, { dataset, table, teacher }, new RunController(), (e) => {
     log.push(e);
     progress.update(e);
   }, values['train-arch']);

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig } from './core/config';
+import { checkConfig, type MethodId, type RunConfig } from './core/config';
+import { runCream } from './methods/cream/run';
+import { runDna } from './methods/dna/run';
+import type { TeacherFiles } from './methods/dna/teacher';
 import type { RunEvent } from './core/events';
 import { makeContext, RunController, StopRequested } from './core/runLoop';
 import type { Dataset } from './data/datasets';
@@ -12,11 +15,21 @@ import { defaultMacro, nb201Cost } from './nn/macro';
 import { formatCell, type Nb201Cell, parseCell } from './spaces/nb201';
 import type { RunContext } from './core/runLoop';
 
-/** What a run needs from outside the engine: loaded data and, for table mode, a table. */
+/** What a run needs from outside the engine: loaded data, for table mode a table, for DNA a shipped teacher. */
 export interface RunResources {
   dataset?: Dataset;
   table?: BenchmarkTable;
+  teacher?: TeacherFiles;
 }
+
+/**
+ * Methods on the block space (DNA, Cream) bring their own supernets and scoring instead of an
+ * NB-201 evaluator, so each runs whole from its folder and emits the same events.
+ */
+export const BLOCK_METHOD_RUNNERS: Partial<Record<MethodId, typeof runDna>> = {
+  dna: runDna,
+  cream: (config, res, controller, sink, trainArch) => runCream(config, { dataset: res.dataset }, controller, sink, trainArch),
+};
 
 export function makeEvaluator(config: RunConfig, res: RunResources): Evaluator<Nb201Cell> {
   const macro = defaultMacro(config.dataset);
@@ -40,6 +53,8 @@ export async function runSearch(
   /** Train (or look up) this one architecture instead of searching: an imported file's "train it". */
   trainArch?: string,
 ): Promise<void> {
+  const blockRunner = BLOCK_METHOD_RUNNERS[config.method];
+  if (blockRunner) return blockRunner(config, res, controller, sink, trainArch);
   const backend = tf.getBackend();
   const ctx = makeContext(config, controller, sink, backend);
   const problems = checkConfig(config);

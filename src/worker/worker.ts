@@ -5,6 +5,7 @@ import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
 import { parseBenchmarkCsv } from '../engine/evaluate/table';
+import { loadTeacherFiles, type TeacherFiles } from '../engine/methods/dna/teacher';
 import { runSearch } from '../engine/run';
 import { chooseBackend } from './backend';
 import { EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
@@ -46,6 +47,20 @@ function getDataset(id: DatasetId): Promise<Dataset> {
   return p;
 }
 
+/** The shipped DNA teacher of a dataset, or undefined where none ships (DNA then trains one live). */
+async function getTeacher(id: DatasetId): Promise<TeacherFiles | undefined> {
+  const publicUrl = datasetsUrl.replace(/datasets\/$/, '');
+  try {
+    return await loadTeacherFiles(id, async (rel) => {
+      const res = await fetch(`${publicUrl}${rel}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
   if (running) {
     controller?.stop();
@@ -63,8 +78,10 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
   running = (async () => {
     try {
       const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
-      const dataset = cmd.config.evaluator === 'table' ? undefined : await getDataset(cmd.config.dataset);
-      await runSearch(cmd.config, { dataset, table }, c, (e) => queue.push(e), cmd.trainArch);
+      const blockMethod = cmd.config.method === 'dna' || cmd.config.method === 'cream';
+      const dataset = cmd.config.evaluator === 'table' && !blockMethod ? undefined : await getDataset(cmd.config.dataset);
+      const teacher = cmd.config.method === 'dna' ? await getTeacher(cmd.config.dataset) : undefined;
+      await runSearch(cmd.config, { dataset, table, teacher }, c, (e) => queue.push(e), cmd.trainArch);
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
       c.finish();
