@@ -219,3 +219,19 @@ describe('an exported log replays through the page reducer', () => {
     }
   });
 });
+
+describe('a run that trained one given architecture', () => {
+  it('exports without a search block and validates', async () => {
+    const { buildArchitectureFile } = await import('../src/engine/export/architectureFile');
+    const { withDefaults } = await import('../src/engine/core/config');
+    const arch = '|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';
+    const file = buildArchitectureFile({
+      runStart: { type: 'run-start', t: 0, config: withDefaults(), backend: 'cpu', tfjsVersion: '4.22.0', trainArch: arch },
+      final: { type: 'final', t: 1, arch: { space: 'nb201', arch }, candidateIndex: -1, score: 90, metrics: { testAcc: 91, valAcc: 90 }, cost: { params: 1, flops: 2 }, recipe: 'r' },
+      appVersion: '0.1.0',
+    });
+    expect(file.search).toBeUndefined();
+    const { validateArchitectureFile } = await import('../src/engine/export/architectureFile');
+    expect(validateArchitectureFile(JSON.parse(JSON.stringify(file))).ok).toBe(true);
+  });
+});
