@@ -88,7 +88,9 @@ export class BlockNetwork {
   private ensure(build: () => tf.Tensor, tags: string[], stem: boolean, head: boolean): void {
     const want = [...tags, ...(stem ? ['stem'] : []), ...(head ? ['head'] : [])];
     if (want.every((t) => this.built.has(t))) return;
-    tf.tidy(build);
+    tf.tidy(() => {
+      build();
+    });
     for (const t of want) this.built.add(t);
   }
 

@@ -15,8 +15,9 @@ import type { Cost } from '../nn/macro';
  * resolution; the others keep them. DNA's original space is MBConv k ∈ {3,5,7} × e ∈ {3,6}
  * (with squeeze-excitation) on EfficientNet's 6 stages; here it is scaled to 8×8 / 14×14 images.
  *
- * Canonical string: blocks separated by "|", layers by ",", e.g.
- *   mb3_k3,mb6_k5|mb6_k3,skip|mb3_k5,mb3_k3
+ * Canonical string: blocks separated by "|", layers by "-", e.g.
+ *   mb3_k3-mb6_k5|mb6_k3-skip|mb3_k5-mb3_k3
+ * (no commas, so it sits in a CSV column unquoted; the parser also accepts "," between layers).
  */
 export const BLOCK_OPS = ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'skip'] as const;
 export type BlockOp = (typeof BLOCK_OPS)[number];
@@ -157,7 +158,7 @@ export function layerOps(space: BlockSpace, b: number, l: number): BlockOp[] {
 }
 
 export function formatBlockArch(arch: BlockArch): string {
-  return arch.blocks.map((ops) => ops.join(',')).join('|');
+  return arch.blocks.map((ops) => pathKey(ops)).join('|');
 }
 
 export type BlockParseResult = { ok: true; arch: BlockArch } | { ok: false; reason: string };
@@ -170,7 +171,7 @@ export function parseBlockArch(text: string, space: BlockSpace): BlockParseResul
   if (groups.length !== space.stages.length) {
     return { ok: false, reason: `"${text}": expected ${space.stages.length} blocks separated by "|", found ${groups.length}` };
   }
-  const arch: BlockArch = { blocks: groups.map((g) => g.split(',').map((o) => o.trim()) as BlockOp[]) };
+  const arch: BlockArch = { blocks: groups.map((g) => g.split(/[-,]/).map((o) => o.trim()) as BlockOp[]) };
   const why = validateBlockArch(arch, space);
   return why ? { ok: false, reason: `"${text}": ${why}` } : { ok: true, arch };
 }
@@ -237,8 +238,9 @@ export function blockPaths(space: BlockSpace, b: number): BlockOp[][] {
   return paths;
 }
 
+/** A block path's key: its ops joined by "-" (as in the architecture string). */
 export function pathKey(ops: readonly BlockOp[]): string {
-  return ops.join(',');
+  return ops.join('-');
 }
 
 /** Number of architectures in the space (the product of paths per block). */

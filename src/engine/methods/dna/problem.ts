@@ -1,4 +1,4 @@
-import { type BlockSpace, blockPaths, fixedCost, pathCost } from '../../spaces/blocks';
+import { type BlockSpace, blockPaths, fixedCost, pathCost, pathKey } from '../../spaces/blocks';
 import type { BudgetMetric } from './events';
 import type { SearchProblem } from './search';
 import type { DnaSettings } from './settings';
@@ -7,7 +7,7 @@ import type { DnaSettings } from './settings';
 export function searchProblem(space: BlockSpace, scores: readonly (readonly number[])[], metric: BudgetMetric, limit: number): SearchProblem {
   return {
     blocks: space.stages.map((_, b) =>
-      blockPaths(space, b).map((ops, i) => ({ key: ops.join(','), score: scores[b][i], cost: pathCost(space, b, ops)[metric] })),
+      blockPaths(space, b).map((ops, i) => ({ key: pathKey(ops), score: scores[b][i], cost: pathCost(space, b, ops)[metric] })),
     ),
     fixedCost: fixedCost(space)[metric],
     limit,

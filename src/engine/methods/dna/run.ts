@@ -5,7 +5,7 @@ import { makeContext, type RunContext, type RunController, StopRequested } from 
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
 import { teacherArchOf, type TeacherNetwork } from '../../nn/blocks/teacher';
-import { type BlockArch, type BlockSpace, blockArchCost, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
@@ -217,7 +217,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
   const total = 1 + randoms.length;
   ctx.emit({ type: 'phase', phase: 'final', detail: `retraining the chosen architecture and ${randoms.length} random one(s) of the same budget from scratch for ${config.final.epochs} epochs`, total });
   const entries: FinalEntry[] = [];
-  const scoreOf = (a: BlockArch) => a.blocks.reduce((s, ops, b) => s + scores[b].candidates.find((c) => c.key === ops.join(','))!.score, 0);
+  const scoreOf = (a: BlockArch) => a.blocks.reduce((s, ops, b) => s + scores[b].candidates.find((c) => c.key === pathKey(ops))!.score, 0);
   const chosenResult = await retrainBlockArch(ctx, space, chosen, data, config.final, ctx.rng.fork(`dna/final/${formatBlockArch(chosen)}`), 'final', true);
   entries.push({ role: 'chosen', arch: formatBlockArch(chosen), testAcc: chosenResult.testAcc!, valAcc: chosenResult.valAcc, cost: blockArchCost(chosen, space), blockScore: chosenSum });
   ctx.emit({ type: 'progress', done: 1, total, unit: 'retrains' });

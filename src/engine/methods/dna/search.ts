@@ -16,7 +16,7 @@
  */
 
 export interface SearchCandidate {
-  /** The path's ops joined by "," (its key in the block's list). */
+  /** The path's key (ops joined by "-"). */
   key: string;
   /** Lower is better (DNA: the normalised distance to the teacher's feature). */
   score: number;

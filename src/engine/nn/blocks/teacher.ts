@@ -67,7 +67,11 @@ export class TeacherNetwork {
   }
 
   variables(): tf.Variable[] {
-    if (this.store.vars.size === 0) tf.tidy(() => this.forward(tf.zeros([2, ...this.arch.inputShape]) as tf.Tensor4D, 'train'));
+    if (this.store.vars.size === 0) {
+      tf.tidy(() => {
+        this.forward(tf.zeros([2, ...this.arch.inputShape]) as tf.Tensor4D, 'train');
+      });
+    }
     return [...this.store.vars.values()];
   }
 

@@ -38,7 +38,8 @@ export function importWeights(store: ParamStore, entries: readonly WeightEntry[]
   for (const e of entries) {
     const size = e.shape.reduce((a, b) => a * b, 1);
     if (e.offset < 0 || e.offset + size > data.length) throw new Error(`weights file: ${e.name} lies outside the data (${data.length} floats)`);
-    const target = e.kind === 'trainable' ? store.vars.get(e.name) : store.runningStat(e.name, e.shape[0], 0);
+    // runningStat's initial fill is a plain tensor: made inside a tidy so it is released.
+    const target = e.kind === 'trainable' ? store.vars.get(e.name) : tf.tidy(() => store.runningStat(e.name, e.shape[0], 0));
     if (!target) throw new Error(`weights file has ${e.name}, which the network does not`);
     if (target.shape.join('x') !== e.shape.join('x')) throw new Error(`weights file: ${e.name} has shape [${e.shape}], the network [${target.shape}]`);
     tf.tidy(() => target.assign(tf.tensor(data.subarray(e.offset, e.offset + size), e.shape)));

@@ -1,0 +1,72 @@
+import * as d3 from 'd3';
+import type { BlockScoresData } from '../../../engine/methods/dna/events';
+import { Axis } from '../benchmark/Axis';
+import { blockColor, type DnaModel } from './dnaState';
+
+const W = 220;
+const H = 210;
+const M = { left: 36, right: 6, top: 12, bottom: 64 };
+
+/** "mb6_k5" → "e6·5×5"; a path's ops joined by "/" — short enough to sit under a bar. */
+export const opShort = (op: string) => (op === 'skip' ? 'skip' : op.replace(/^mb(\d)_k(\d)$/, 'e$1·$2×$2'));
+
+/**
+ * Every candidate path of every block, rated: bars sorted by score (mean |ŷ − y| / std(y) on
+ * held-out images, lower is better), the chosen path filled, tooltips with MSE and cost.
+ */
+export function CandidateScores({ model, chosen }: { model: DnaModel; chosen: string[] | null }) {
+  const blocks = model.setup?.stages ?? [];
+  const count = model.scores.reduce((n, s) => n + (s?.candidates.length ?? 0), 0);
+  return (
+    <div className="dna-scores" data-testid="dna-candidate-scores" data-count={count}>
+      {blocks.map((_, b) => {
+        const s = model.scores[b];
+        return s ? <BlockBars key={b} data={s} chosen={chosen?.[b] ?? null} /> : <p key={b} className="muted dna-scores-wait">Block {b + 1}: rated after its training.</p>;
+      })}
+    </div>
+  );
+}
+
+function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | null }) {
+  const sorted = [...data.candidates].sort((a, b) => a.score - b.score);
+  const x = d3
+    .scaleBand<string>()
+    .domain(sorted.map((c) => c.key))
+    .range([M.left, W - M.right])
+    .padding(0.15);
+  const hi = d3.max(sorted, (c) => c.score) ?? 1;
+  const y = d3.scaleLinear().domain([0, hi * 1.05]).range([H - M.bottom, M.top]).nice();
+  const color = blockColor(data.block);
+  return (
+    <figure className="dna-figure dna-block-bars">
+      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Block ${data.block + 1}: every path's score, sorted`}>
+        <Axis scale={y} orient="left" at={M.left} ticks={4} />
+        {sorted.map((c) => {
+          const isChosen = c.key === chosen;
+          return (
+            <g key={c.key}>
+              <rect
+                x={x(c.key)}
+                y={y(c.score)}
+                width={x.bandwidth()}
+                height={y(0) - y(c.score)}
+                fill={isChosen ? color : 'white'}
+                stroke={color}
+                strokeWidth={isChosen ? 2 : 1}
+                data-chosen={isChosen || undefined}
+              >
+                <title>{`${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${c.cost.params.toLocaleString()} params, ${c.cost.flops.toLocaleString()} FLOPs`}</title>
+              </rect>
+              <text className="dna-tick" transform={`translate(${(x(c.key) ?? 0) + x.bandwidth() / 2},${H - M.bottom + 6}) rotate(65)`} textAnchor="start">
+                {c.ops.map(opShort).join('/')}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="hint">
+        Block {data.block + 1}: {data.candidates.length} paths on {data.heldOut} held-out images
+      </figcaption>
+    </figure>
+  );
+}
