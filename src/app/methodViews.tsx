@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 import { CreamView } from './panels/cream/CreamView';
+import { DnaView } from './panels/dna/DnaView';
 import { EvolutionView } from './panels/evolution/EvolutionView';
 import { NaoView } from './panels/nao/NaoView';
 
@@ -25,4 +26,5 @@ export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProp
   evolution: EvolutionView,
   nao: NaoView,
   cream: CreamView,
+  dna: DnaView,
 };

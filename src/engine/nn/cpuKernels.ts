@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 
 /**
  * Faster CPU kernels for the ops that dominate a playground training step. Each one computes the
@@ -66,6 +67,7 @@ export function installFastCpuKernels(): void {
       return backend.makeTensorInfo(info.filterShape, 'float32', dW);
     },
   });
+  installFastDepthwiseKernels();
   installed = true;
 }
 
