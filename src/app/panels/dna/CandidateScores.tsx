@@ -3,9 +3,8 @@ import type { BlockScoresData } from '../../../engine/methods/dna/events';
 import { Axis } from '../benchmark/Axis';
 import { blockColor, type DnaModel } from './dnaState';
 
-const W = 220;
-const H = 210;
-const M = { left: 36, right: 6, top: 12, bottom: 64 };
+const W = 260;
+const M = { left: 92, right: 10, top: 16, bottom: 22 };
 
 /** "mb6_k5" → "e6·5×5"; a path's ops joined by "/" — short enough to sit under a bar. */
 export const opShort = (op: string) => (op === 'skip' ? 'skip' : op.replace(/^mb(\d)_k(\d)$/, 'e$1·$2×$2'));
@@ -29,43 +28,40 @@ export function CandidateScores({ model, chosen }: { model: DnaModel; chosen: st
 
 function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | null }) {
   const sorted = [...data.candidates].sort((a, b) => a.score - b.score);
-  const x = d3
+  const row = 13;
+  const H = M.top + sorted.length * row + M.bottom;
+  const y = d3
     .scaleBand<string>()
     .domain(sorted.map((c) => c.key))
-    .range([M.left, W - M.right])
-    .padding(0.15);
+    .range([M.top, H - M.bottom])
+    .padding(0.18);
   const hi = d3.max(sorted, (c) => c.score) ?? 1;
-  const y = d3.scaleLinear().domain([0, hi * 1.05]).range([H - M.bottom, M.top]).nice();
+  const x = d3.scaleLinear().domain([0, hi * 1.05]).range([M.left, W - M.right]).nice();
   const color = blockColor(data.block);
   return (
     <figure className="dna-figure dna-block-bars">
       <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Block ${data.block + 1}: every path's score, sorted`}>
-        <Axis scale={y} orient="left" at={M.left} ticks={4} />
-        {sorted.map((c) => {
+        <text x={M.left} y={10} className="dna-small" fill={color}>
+          block {data.block + 1}
+        </text>
+        <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={4} />
+        {sorted.map((c, rank) => {
           const isChosen = c.key === chosen;
+          const top = y(c.key) ?? 0;
           return (
             <g key={c.key}>
-              <rect
-                x={x(c.key)}
-                y={y(c.score)}
-                width={x.bandwidth()}
-                height={y(0) - y(c.score)}
-                fill={isChosen ? color : 'white'}
-                stroke={color}
-                strokeWidth={isChosen ? 2 : 1}
-                data-chosen={isChosen || undefined}
-              >
-                <title>{`${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${c.cost.params.toLocaleString()} params, ${c.cost.flops.toLocaleString()} FLOPs`}</title>
-              </rect>
-              <text className="dna-tick" transform={`translate(${(x(c.key) ?? 0) + x.bandwidth() / 2},${H - M.bottom + 6}) rotate(65)`} textAnchor="start">
-                {c.ops.map(opShort).join('/')}
+              <text x={M.left - 4} y={top + y.bandwidth() - 1} textAnchor="end" className="dna-tick">
+                {c.ops.map(opShort).join(' / ')}
               </text>
+              <rect x={x(0)} y={top} width={x(c.score) - x(0)} height={y.bandwidth()} fill={isChosen ? color : 'white'} stroke={color} strokeWidth={isChosen ? 2 : 1} data-chosen={isChosen || undefined}>
+                <title>{`#${rank + 1} ${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${c.cost.params.toLocaleString()} params, ${c.cost.flops.toLocaleString()} FLOPs`}</title>
+              </rect>
             </g>
           );
         })}
       </svg>
       <figcaption className="hint">
-        Block {data.block + 1}: {data.candidates.length} paths on {data.heldOut} held-out images
+        {data.candidates.length} paths, scored on {data.heldOut} held-out images
       </figcaption>
     </figure>
   );
