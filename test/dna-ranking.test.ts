@@ -2,7 +2,8 @@
  * The ranking study behind docs/dna.md — not part of the unit tests (skipped unless asked):
  *
  *   DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts   trains the ground truth, writes public/benchmarks/blocks-digits.csv
- *   DNA_RANKING=tau   npx vitest run test/dna-ranking.test.ts   DNA vs one-shot Kendall τ against it, writes runs/dna-ranking.json
+ *   DNA_RANKING=scores npx vitest run test/dna-ranking.test.ts  DNA's and the one-shot supernet's scores of the sample (runs/dna-ranking-preds.json)
+ *   DNA_RANKING=tau   npx vitest run test/dna-ranking.test.ts   Kendall τ of both against the truth, writes runs/dna-ranking.json
  *
  * The ground truth: TRUTH_COUNT distinct architectures drawn uniformly from the default block
  * space, each trained from scratch on the digits with the recipe below and two seeds. Every
@@ -25,12 +26,12 @@ import { blockScoreOf, rateBlocks } from '../src/engine/methods/dna/ranking';
 import { defaultDnaSettings } from '../src/engine/methods/dna/settings';
 import { loadTeacherFiles } from '../src/engine/methods/dna/teacher';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, blockArchFromString, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../src/engine/spaces/blocks';
 import { cpu } from './helpers';
 
 const MODE = process.env.DNA_RANKING ?? '';
 const TRUTH_COUNT = 40;
-const TRUTH_SEEDS = [0, 1];
+const TRUTH_SEEDS = (process.env.DNA_TRUTH_SEEDS ?? '0,1').split(',').map(Number);
 const SAMPLE_SEED = 2020;
 const RECIPE: StandaloneSettings = { epochs: 5, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
 const CSV = path.join(REPO_ROOT, 'public', 'benchmarks', 'blocks-digits.csv');
@@ -87,7 +88,7 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
     `# date: ${new Date().toISOString().slice(0, 10)}`,
     '# command: DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts',
     '# columns: val_acc / test_acc = accuracy % (mean over seeds); *_std = sample std over seeds; *_s<k> = seed k; train_loss = mean of the last 10 steps; params = trainable parameters; flops = conv + linear multiply-accumulates per image (blockArchCost)',
-    'arch,val_acc,test_acc,val_acc_std,test_acc_std,val_acc_s0,val_acc_s1,test_acc_s0,test_acc_s1,train_loss,params,flops',
+    ['arch', 'val_acc', 'test_acc', 'val_acc_std', 'test_acc_std', ...TRUTH_SEEDS.map((s) => `val_acc_s${s}`), ...TRUTH_SEEDS.map((s) => `test_acc_s${s}`), 'train_loss', 'params', 'flops'].join(','),
   ];
   for (const a of archs) {
     const arch = formatBlockArch(a);
@@ -144,41 +145,84 @@ describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING
   });
 });
 
-describe.skipIf(MODE !== 'tau')('DNA vs one-shot ranking against the ground truth (DNA_RANKING=tau)', () => {
-  it('measures Kendall τ of both on the same architectures', { timeout: 24 * 3600_000 }, async () => {
+interface Prediction {
+  method: string;
+  seed: number;
+  scores: number[];
+  seconds: number;
+  note: string;
+}
+
+const PREDS = path.join(REPO_ROOT, 'runs', 'dna-ranking-preds.json');
+
+/** Scores of the sample by DNA and by the one-shot supernet, per seed; cached so `tau` can run before the truth is complete. */
+async function predictions(seeds: number[]): Promise<Prediction[]> {
+  const cache: Prediction[] = existsSync(PREDS) ? JSON.parse(readFileSync(PREDS, 'utf8')) : [];
+  const save = () => writeFileSync(PREDS, JSON.stringify(cache));
+  const have = (method: string, seed: number) => cache.some((p) => p.method === method && p.seed === seed);
+  const digits = await loadDatasetFromDisk('digits');
+  const teacher = await loadTeacherFiles('digits', async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', rel))));
+  const archs = truthSample();
+  const d = defaultDnaSettings('digits');
+  for (const seed of seeds) {
+    if (!have('dna (score)', seed)) {
+      const rating = await rateBlocks({ dataset: digits, teacher, seed });
+      const best = rating.blocks.map((b) => Math.min(...b.candidates.map((c) => c.mseOverVar)).toFixed(3)).join(' / ');
+      const note = `${d.students.stepsPerBlock} steps per block × 3, batch ${d.students.batchSize}; best path MSE/var per block ${best}`;
+      for (const metric of ['score', 'mse', 'mseOverVar'] as const) {
+        cache.push({ method: `dna (${metric})`, seed, scores: archs.map((a) => -blockScoreOf(a, rating.blocks, metric)), seconds: rating.seconds, note });
+      }
+      save();
+      console.log(`dna seed ${seed}: ${rating.seconds.toFixed(0)} s; ${note}`);
+    }
+    for (const steps of [DEFAULT_ONE_SHOT.steps, 3 * DEFAULT_ONE_SHOT.steps]) {
+      const method = `one-shot ${steps} steps`;
+      if (have(method, seed)) continue;
+      const r = await oneShotRanking(archs, space, digits, seed, { ...DEFAULT_ONE_SHOT, steps });
+      cache.push({ method, seed, scores: r.scores, seconds: r.seconds, note: `${steps} steps, batch ${DEFAULT_ONE_SHOT.batchSize}, SGD lr ${DEFAULT_ONE_SHOT.lr}; accuracy on ${DEFAULT_ONE_SHOT.evalBatch} validation images` });
+      save();
+      console.log(`${method} seed ${seed}: ${r.seconds.toFixed(0)} s`);
+    }
+  }
+  return cache.filter((p) => seeds.includes(p.seed));
+}
+
+describe.skipIf(MODE !== 'tau' && MODE !== 'scores')('DNA vs one-shot ranking against the ground truth (DNA_RANKING=scores | tau)', () => {
+  it('scores the sample (scores), and measures Kendall τ of both against the truth (tau)', { timeout: 24 * 3600_000 }, async () => {
     await cpu();
     installFastDepthwiseKernels();
-    const digits = await loadDatasetFromDisk('digits');
-    const teacher = await loadTeacherFiles('digits', async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', rel))));
-    const truth = readTruthCsv(readFileSync(CSV, 'utf8'));
-    const archs = truth.map((t) => blockArchFromString(t.arch, space));
-    const test = truth.map((t) => t.testAcc);
-    const val = truth.map((t) => t.valAcc);
+    mkdirSync(path.dirname(PREDS), { recursive: true });
     const seeds = (process.env.DNA_SEEDS ?? '1,2,3').split(',').map(Number);
-    const results: Record<string, unknown>[] = [];
-    const dnaSettings = defaultDnaSettings('digits');
-    for (const seed of seeds) {
-      const rating = await rateBlocks({ dataset: digits, teacher, seed });
-      for (const metric of ['score', 'mse', 'mseOverVar'] as const) {
-        const pred = archs.map((a) => -blockScoreOf(a, rating.blocks, metric));
-        results.push({ method: `dna (${metric})`, seed, tauTest: kendallTau(pred, test), tauVal: kendallTau(pred, val), seconds: rating.seconds, steps: `${dnaSettings.students.stepsPerBlock} per block × 3, batch ${dnaSettings.students.batchSize}` });
-      }
-      console.log(JSON.stringify(results.at(-3)));
-      for (const steps of [DEFAULT_ONE_SHOT.steps, 3 * DEFAULT_ONE_SHOT.steps]) {
-        const os1 = await oneShotRanking(archs, space, digits, seed, { ...DEFAULT_ONE_SHOT, steps });
-        results.push({ method: `one-shot ${steps} steps`, seed, tauTest: kendallTau(os1.scores, test), tauVal: kendallTau(os1.scores, val), seconds: os1.seconds, steps: `${steps}, batch ${DEFAULT_ONE_SHOT.batchSize}` });
-        console.log(JSON.stringify(results.at(-1)));
-      }
+    const preds = await predictions(seeds);
+    if (MODE === 'scores') return;
+    const truth = readTruthCsv(readFileSync(CSV, 'utf8'));
+    const archs = truthSample().map(formatBlockArch);
+    expect(truth.map((t) => t.arch).sort()).toEqual([...archs].sort());
+    const byArch = new Map(truth.map((t) => [t.arch, t]));
+    const test = archs.map((a) => byArch.get(a)!.testAcc);
+    const val = archs.map((a) => byArch.get(a)!.valAcc);
+    const results = preds.map((p) => ({ method: p.method, seed: p.seed, tauTest: kendallTau(p.scores, test), tauVal: kendallTau(p.scores, val), seconds: p.seconds, note: p.note }));
+    const params = truthSample().map((a) => blockArchCost(a, space).params);
+    const flops = truthSample().map((a) => blockArchCost(a, space).flops);
+    const csv = readFileSync(CSV, 'utf8');
+    const header = csv.split('\n').find((l) => l.startsWith('arch,'))!.split(',');
+    const rows = csv.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('arch,')).map((l) => l.split(','));
+    const col = (name: string) => rows.map((r) => Number(r[header.indexOf(name)]));
+    const extra: { method: string; tauTest: number }[] = [
+      { method: 'parameter count', tauTest: kendallTau(params, test) },
+      { method: 'FLOPs', tauTest: kendallTau(flops, test) },
+      { method: 'val_acc vs test_acc (truth noise)', tauTest: kendallTau(val, test) },
+    ];
+    if (header.includes('test_acc_s0') && header.includes('test_acc_s1')) extra.push({ method: 'test_acc seed 0 vs seed 1 (truth noise)', tauTest: kendallTau(col('test_acc_s0'), col('test_acc_s1')) });
+    writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), tfjs: tf.version.tfjs, results, extra }, null, 2));
+    const byMethod = new Map<string, typeof results>();
+    for (const r of results) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
+    for (const [m, rs] of byMethod) {
+      const t = rs.map((r) => r.tauTest);
+      const v = rs.map((r) => r.tauVal);
+      console.log(`${m}: τ vs test ${mean(t).toFixed(3)} ± ${std(t).toFixed(3)} (${t.map((x) => x.toFixed(3)).join(', ')}); τ vs val ${mean(v).toFixed(3)} ± ${std(v).toFixed(3)}; ${mean(rs.map((r) => r.seconds)).toFixed(0)} s per seed`);
     }
-    // Cost alone as a predictor: the baseline any ranking should beat.
-    const params = archs.map((a) => blockArchCost(a, space).params);
-    results.push({ method: 'parameter count', seed: null, tauTest: kendallTau(params, test), tauVal: kendallTau(params, val) });
-    results.push({ method: 'val vs test (ground-truth noise)', seed: null, tauTest: kendallTau(val, test), tauVal: 1 });
-    mkdirSync(path.dirname(OUT), { recursive: true });
-    writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), tfjs: tf.version.tfjs, results }, null, 2));
-    const byMethod = new Map<string, number[]>();
-    for (const r of results) byMethod.set(r.method as string, [...(byMethod.get(r.method as string) ?? []), r.tauTest as number]);
-    for (const [m, taus] of byMethod) console.log(`${m}: τ(test) = ${mean(taus).toFixed(3)} ± ${std(taus).toFixed(3)} over ${taus.length} seed(s): ${taus.map((t) => t.toFixed(3)).join(', ')}`);
+    for (const e of extra) console.log(`${e.method}: τ ${e.tauTest.toFixed(3)}`);
     expect(results.length).toBeGreaterThan(0);
   });
 });

@@ -92,3 +92,20 @@ export async function dnaRanking(archs: readonly (string | BlockArch)[], o: DnaR
   const parsed = archs.map((a) => (typeof a === 'string' ? blockArchFromString(a, rating.space) : a));
   return { scores: parsed.map((a) => -blockScoreOf(a, rating.blocks)), rating };
 }
+
+/**
+ * The bench's ranker shape (scripts/bench.ts `RANKERS`): block-space architecture strings in,
+ * one score each out (higher is better), with the training time and a one-line note.
+ */
+export async function dnaRankingScores(
+  archs: string[],
+  dataset: Dataset,
+  seed: number,
+  teacher?: TeacherFiles,
+  settings?: DnaSettingsInput,
+): Promise<{ scores: number[]; trainSeconds: number; note: string }> {
+  const { scores, rating } = await dnaRanking(archs, { dataset, seed, teacher, settings });
+  const s = dnaSettingsOf(withDefaults({ method: 'dna', dataset: dataset.info.id, seed, methodSettings: { dna: (settings ?? {}) as Record<string, unknown> } }));
+  const note = `teacher ${rating.teacher.source === 'pretrained' ? 'shipped' : 'trained'} (${rating.teacher.testAcc.toFixed(2)}% test); ${s.students.stepsPerBlock} steps per block, batch ${s.students.batchSize}, Adam lr ${s.students.lr}; every path rated on ${s.rating.heldOut} held-out images after BN recalibration on ${s.rating.calibration}; score = −Σ_blocks mean|ŷ−y|/std(y)`;
+  return { scores, trainSeconds: rating.seconds, note };
+}
