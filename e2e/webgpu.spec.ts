@@ -8,10 +8,14 @@ import { count } from './util';
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan'] } });
 
 test('auto picks webgpu when an adapter is offered, and training steps run on it', async ({ page }) => {
+  test.setTimeout(600_000); // the final retrain (one epoch) is slow on software WebGPU
   await page.goto('/?method=random&dataset=digits&evaluator=supernet&budget=2&seed=1&speed=max&supernetSteps=6&finalEpochs=1&backend=auto');
   await expect(page.getByTestId('backend-badge')).toContainText('webgpu', { timeout: 120_000 });
   await page.getByTestId('start-button').click();
   await expect.poll(() => count(page, 'loss-chart'), { timeout: 180_000 }).toBeGreaterThanOrEqual(6);
   await expect.poll(() => count(page, 'score-chart'), { timeout: 180_000 }).toBeGreaterThan(0);
+  // No tensor outlives the run on this backend: the worker's live count returns to zero.
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i, { timeout: 240_000 });
+  await expect(page.getByTestId('tensor-count')).toHaveAttribute('data-count', '0');
   await page.getByTestId('reset-button').click();
 });
