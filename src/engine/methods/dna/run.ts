@@ -4,7 +4,7 @@ import type { RunEvent, Untimed } from '../../core/events';
 import { makeContext, type RunContext, type RunController, StopRequested } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
-import { teacherArchOf, type TeacherNetwork } from '../../nn/blocks/teacher';
+import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
 import { type BlockArch, type BlockSpace, blockArchCost, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
@@ -36,7 +36,7 @@ export async function runDna(config: RunConfig, res: DnaResources, controller: R
   const ctx = makeContext(config, controller, sink, backend);
   const settings = dnaSettingsOf(config);
   const problems = [...checkConfig(config), ...checkDnaSettings(settings)];
-  if (problems.length === 0) problems.push(...budgetProblems(config, settings, res));
+  if (problems.length === 0 && trainArch === undefined) problems.push(...budgetProblems(config, settings, res));
   if (problems.length > 0) {
     ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
     return;
@@ -227,7 +227,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
     entries.push({ role: 'random', arch: formatBlockArch(a), testAcc: r.testAcc!, valAcc: r.valAcc, cost: blockArchCost(a, space), blockScore: scoreOf(a) });
     ctx.emit({ type: 'progress', done: 2 + i, total, unit: 'retrains' });
   }
-  entries.push({ role: 'teacher', arch: 'teacher', testAcc: teacher.testAcc, valAcc: teacher.valAcc, cost: teacherReadyData('train', teacher.net, teacher, {}).cost });
+  entries.push({ role: 'teacher', arch: 'teacher', testAcc: teacher.testAcc, valAcc: teacher.valAcc, cost: teacherCost(teacher.net.arch) });
   ctx.emit(method({ kind: 'final-check', data: { recipe: recipeText(config.final), metric, limit, entries } }));
   const randomAccs = entries.filter((e) => e.role === 'random').map((e) => e.testAcc);
   ctx.emit({

@@ -158,8 +158,9 @@ export class StudentSupernets {
     held.y.dispose();
     const st = this.blocks[b];
     const perPath: tf.Tensor1D[] = [];
+    let targetVar: tf.Tensor | null = null;
     try {
-      const targetStats = tf.tidy(() => tf.moments(heldTarget).variance.reshape([1]));
+      targetVar = tf.tidy(() => tf.moments(heldTarget).variance.reshape([1]));
       for (const ops of st.paths) {
         await ctx.checkpoint();
         this.recalibrate(b, ops, calIn);
@@ -170,8 +171,7 @@ export class StudentSupernets {
           }),
         );
       }
-      const all = tf.tidy(() => tf.concat([targetStats, ...perPath]));
-      targetStats.dispose();
+      const all = tf.tidy(() => tf.concat([targetVar!, ...perPath]));
       const v = await all.data();
       all.dispose();
       const variance = v[0];
@@ -183,6 +183,7 @@ export class StudentSupernets {
       });
       return { block: b, candidates, heldOut: heldIn.shape[0], calibration: calIn.shape[0], targetStd: std };
     } finally {
+      targetVar?.dispose();
       perPath.forEach((t) => t.dispose());
       calIn.dispose();
       heldIn.dispose();
