@@ -137,7 +137,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
         maxCost: zero.blocks.reduce((s, l) => s + Math.max(...l.map((c) => c.cost)), zero.fixedCost),
         schedule: settings.students.schedule,
         stepsPerBlock: settings.students.stepsPerBlock,
-        teacherSource: settings.teacher.source,
+        teacherSource: settings.teacher.source === 'pretrained' && res.teacher?.manifest.dataset === config.dataset ? 'pretrained' : 'train',
       },
     }),
   );
