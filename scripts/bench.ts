@@ -6,7 +6,7 @@
  * It rewrites its own blocks of docs/benchmarks.md (scripts/lib/benchDoc.ts); blocks the
  * Playwright measurements own are kept.
  *
- *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 3 supernet seeds)
+ *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 2 supernet seeds)
  *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
  *   npx tsx scripts/bench.ts --only search    one section: search | ranking | throughput
  *   npx tsx scripts/bench.ts --methods random,evolution   a subset of the registry
@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
 const QUICK = args.quick;
 const SEARCH_SEEDS = QUICK ? 5 : 20;
 const BUDGETS = QUICK ? [25, 100] : [25, 50, 100, 150];
-const SUPERNET_SEEDS = QUICK ? [1] : [1, 2, 3];
+const SUPERNET_SEEDS = QUICK ? [1] : [1, 2];
 const TOP_K = 10;
 /**
  * Seconds one method may spend on one table, split evenly over the budgets. Lookup-based

@@ -7,6 +7,7 @@
  *   npx tsx scripts/truth-build.ts --only <id>     one table
  *   npx tsx scripts/truth-build.ts --time 4        time 4 trainings and print a cost estimate, write nothing
  *   npx tsx scripts/truth-build.ts --write-only    rewrite the CSVs and index from the progress logs
+ *   npx tsx scripts/truth-build.ts --seeds 0       only these of each table's seeds (to train, or to write a partial table)
  *
  * Every finished training is appended to runs/truth/<table>.<shard>.jsonl, so a stopped build
  * resumes where it stopped; a log written under another recipe is refused, not mixed in.
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     shard: { type: 'string' },
     only: { type: 'string' },
+    seeds: { type: 'string' },
     time: { type: 'string' },
     'write-only': { type: 'boolean', default: false },
   },
@@ -55,8 +57,11 @@ const { values: args } = parseArgs({
 
 const macro = defaultMacro(TRUTH_DATASET);
 const fingerprint = recipeFingerprint(macro);
-const specs = TRUTH_TABLES.filter((t) => !args.only || t.id === args.only);
+const seedFilter = args.seeds?.split(',').map(Number);
+const TABLES: TruthTableSpec[] = TRUTH_TABLES.map((t) => (seedFilter ? { ...t, seeds: t.seeds.filter((s) => seedFilter.includes(s)) } : t));
+const specs = TABLES.filter((t) => !args.only || t.id === args.only);
 if (specs.length === 0) throw new Error(`no table "${args.only}" (tables: ${TRUTH_TABLES.map((t) => t.id).join(', ')})`);
+if (specs.some((s) => s.seeds.length === 0)) throw new Error(`--seeds ${args.seeds} leaves a table with no seeds`);
 
 interface Job {
   spec: TruthTableSpec;
@@ -161,9 +166,11 @@ function writeTables(buildWall: number): void {
   const indexFile = path.join(BENCHMARKS_DIR, 'index.json');
   const previous = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as BenchmarkIndex).tables : [];
   mkdirSync(BENCHMARKS_DIR, { recursive: true });
-  for (const spec of TRUTH_TABLES) {
+  for (const spec of TABLES) {
     const cells = tableCells(spec);
-    const results = specs.includes(spec) ? readProgress(spec) : [];
+    const archs = new Set(cells.map(formatCell));
+    // Only this spec's cells and seeds (a log may hold more, e.g. a seed since dropped from the spec).
+    const results = specs.includes(spec) ? readProgress(spec).filter((r) => spec.seeds.includes(r.seed) && archs.has(r.arch)) : [];
     const want = cells.length * spec.seeds.length;
     const have = new Set(results.map((r) => key(r.table, r.arch, r.seed))).size;
     if (!specs.includes(spec) || have < want) {
@@ -203,7 +210,7 @@ function writeTables(buildWall: number): void {
       id: spec.id,
       file: spec.file,
       title: spec.title,
-      description: spec.description,
+      description: `${spec.description} Seeds: ${spec.seeds.join(', ')}.`,
       kind: spec.kind,
       searchable: spec.kind === 'exhaustive',
       space: 'nb201',
@@ -262,6 +269,8 @@ async function main(): Promise<void> {
     const jobs = allJobs().filter((j, k) => k % n === i && !done.has(key(j.spec.id, j.arch, j.seed)));
     return runJobs(jobs, args.shard);
   }
+  // The provenance line names the backend the tables were trained on, also when only rewriting them.
+  await setupNodeTf();
   if (!args['write-only']) {
     const done = new Set(specs.flatMap((s) => readProgress(s)).map((r) => key(r.table, r.arch, r.seed)));
     const jobs = allJobs();

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mean, std } from '../src/engine/core/metrics';
+import { loadDatasetFromDisk } from '../src/cli/nodeIo';
+import { DeviceData } from '../src/engine/evaluate/standalone';
+import { parseBenchmarkCsv, requireColumn, TableError, TableEvaluator } from '../src/engine/evaluate/table';
+import { defaultMacro, nb201Cost } from '../src/engine/nn/macro';
+import { cellFromString, formatCell, parseCell } from '../src/engine/spaces/nb201';
+import { type BenchmarkIndexEntry, checkBenchmarkIndex, checkTableAgainstEntry } from '../src/app/panels/benchmark/benchmarkIndex';
+import { BENCHMARKS_DIR } from '../scripts/lib/tables';
+import { enumerateCells, sampleDistinctCells, tableCells, trainTruth, TRUTH_RECIPE, TRUTH_TABLES } from '../scripts/lib/truth';
+import { cpu } from './helpers';
+
+const index = checkBenchmarkIndex(JSON.parse(readFileSync(path.join(BENCHMARKS_DIR, 'index.json'), 'utf8')));
+const load = (e: BenchmarkIndexEntry) => parseBenchmarkCsv(readFileSync(path.join(BENCHMARKS_DIR, e.file), 'utf8'), e.file);
+const macro = defaultMacro('digits');
+
+describe('shipped ground-truth tables', () => {
+  it('index.json lists one table per spec in scripts/lib/truth.ts, at least one exhaustive', () => {
+    expect(index.tables.map((t) => t.id).sort()).toEqual(TRUTH_TABLES.map((t) => t.id).sort());
+    expect(index.tables.some((t) => t.kind === 'exhaustive' && t.searchable)).toBe(true);
+    const sample = index.tables.find((t) => t.kind === 'sample')!;
+    expect(sample.rows).toBeGreaterThanOrEqual(100);
+    expect(sample.ops).toHaveLength(5);
+  });
+
+  for (const entry of index.tables) {
+    describe(entry.id, () => {
+      const table = load(entry);
+      const spec = TRUTH_TABLES.find((t) => t.id === entry.id)!;
+
+      it('parses, and matches its index entry', () => {
+        const all = entry.kind === 'exhaustive' ? enumerateCells(entry.ops).map(formatCell) : undefined;
+        expect(checkTableAgainstEntry(entry, table, all)).toEqual([]);
+        expect(table.columns).toEqual(entry.columns);
+      });
+
+      it('holds exactly the cells its spec names (the whole space, or the seeded sample), each once', () => {
+        const want = tableCells(spec).map(formatCell).sort();
+        expect([...table.rows.keys()].sort()).toEqual(want);
+        expect(new Set(want).size).toBe(want.length);
+        if (entry.kind === 'exhaustive') expect(want).toHaveLength(entry.ops.length ** 6);
+      });
+
+      it('every arch is valid and every value is in range; means and stds agree with the per-seed columns', () => {
+        for (const [arch, r] of table.rows) {
+          expect(parseCell(arch).ok).toBe(true);
+          for (const s of entry.seeds) {
+            expect(r[`val_acc_s${s}`]).toBeGreaterThanOrEqual(0);
+            expect(r[`test_acc_s${s}`]).toBeLessThanOrEqual(100);
+          }
+          const val = entry.seeds.map((s) => r[`val_acc_s${s}`]);
+          const test = entry.seeds.map((s) => r[`test_acc_s${s}`]);
+          expect(r.val_acc).toBeCloseTo(mean(val), 3);
+          expect(r.test_acc).toBeCloseTo(mean(test), 3);
+          expect(r.test_acc_std).toBeCloseTo(std(test), 3);
+          const cost = nb201Cost(cellFromString(arch), macro);
+          expect(Math.round(r.params_m * 1e6)).toBe(cost.params);
+          expect(Math.round(r.flops_m * 1e6)).toBe(cost.flops);
+        }
+      });
+
+      it('records its provenance: recipe, seeds, dataset, split, software, date, machine, wall time, ops', () => {
+        const keys = table.provenance.map((l) => l.split(':')[0]);
+        for (const k of ['recipe', 'seeds', 'dataset', 'split', 'software', 'date', 'machine', 'wall time', 'compute', 'space', 'network', 'command']) expect(keys).toContain(k);
+        expect(table.provenance.find((l) => l.startsWith('space:'))).toContain(entry.ops.join(', '));
+        expect(table.provenance.find((l) => l.startsWith('recipe:'))).toContain(`${TRUTH_RECIPE.epochs} epoch(s)`);
+      });
+
+      if (entry.searchable) {
+        it('serves the table evaluator with the default columns', async () => {
+          const ev = new TableEvaluator(table, entry.defaultSearchColumn, entry.defaultReportColumn, (c) => nb201Cost(c, macro));
+          const [arch] = table.rows.keys();
+          const e = await ev.evaluate(cellFromString(arch));
+          expect(e.score).toBe(table.rows.get(arch)![entry.defaultSearchColumn]);
+          expect(e.cost.params).toBe(nb201Cost(cellFromString(arch), macro).params);
+        });
+      }
+    });
+  }
+
+  it('the sample is reproducible from its recorded seed', () => {
+    const spec = TRUTH_TABLES.find((t) => t.kind === 'sample')!;
+    const again = sampleDistinctCells(spec.count!, spec.ops, spec.sampleSeed!).map(formatCell);
+    expect(again).toEqual(tableCells(spec).map(formatCell));
+  });
+});
+
+describe('a row of the ground truth is what the recorded recipe produces', () => {
+  beforeAll(() => cpu());
+
+  it('retraining the all-skip cell with seed 0 gives the table’s numbers', async () => {
+    const entry = index.tables.find((t) => t.kind === 'exhaustive')!;
+    const arch = formatCell({ ops: Array(6).fill('skip_connect') });
+    const row = load(entry).rows.get(arch)!;
+    const data = new DeviceData(await loadDatasetFromDisk('digits'));
+    try {
+      const r = await trainTruth(data, macro, arch, entry.seeds[0], entry.id);
+      // The CPU kernels are deterministic, so this is exact unless a kernel's arithmetic changed;
+      // a change of a few images on the 359 / 360-image splits would mean the table needs a rebuild.
+      expect(Math.abs(r.valAcc - row[`val_acc_s${entry.seeds[0]}`])).toBeLessThan(1.5);
+      expect(Math.abs(r.testAcc - row[`test_acc_s${entry.seeds[0]}`])).toBeLessThan(1.5);
+    } finally {
+      data.dispose();
+    }
+  });
+});
+
+describe('parseBenchmarkCsv refuses unreadable or mislabelled tables, naming the line', () => {
+  const good = '# recipe: test\narch,val_acc,test_acc\n|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|,90,91\n';
+  const arch = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|';
+  const refuse = (text: string, msg: RegExp) => {
+    expect(() => parseBenchmarkCsv(text, 't.csv')).toThrow(TableError);
+    expect(() => parseBenchmarkCsv(text, 't.csv')).toThrow(msg);
+  };
+
+  it('reads a good table and keeps its provenance', () => {
+    const t = parseBenchmarkCsv(good, 't.csv');
+    expect(t.provenance).toEqual(['recipe: test']);
+    expect(t.rows.get(arch)).toEqual({ val_acc: 90, test_acc: 91 });
+  });
+
+  it('an empty file or one of comments only', () => {
+    refuse('', /t\.csv: no header line found/);
+    refuse('# only: provenance\n\n', /no header line found/);
+  });
+
+  it('binary or otherwise unreadable content: no arch column on line 1', () => {
+    const garbage = new TextDecoder().decode(new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x2c, 0x0a, 0x41]));
+    refuse(garbage, /t\.csv, line 1: the header has no "arch" column/);
+  });
+
+  it('a header without "arch" or without metric columns', () => {
+    refuse('# c\nname,val_acc\nx,1\n', /line 2: the header has no "arch" column \(found: name, val_acc\)/);
+    refuse(`arch\n${arch}\n`, /line 1: no metric columns beside "arch"/);
+  });
+
+  it('a mislabelled arch: unknown op, wrong input node, wrong edge count, not an arch at all', () => {
+    refuse(good.replace('skip_connect~2', 'conv_5x5~2'), /line 3: node 3: unknown op "conv_5x5"/);
+    refuse(good.replace('|skip_connect~0|skip_connect~1|+', '|skip_connect~1|skip_connect~1|+'), /line 3: node 2: edge 1 must come from node 0, not 1/);
+    refuse(good.replace('\n|skip_connect~0|+', '\n|skip_connect~0|skip_connect~1|skip_connect~2|+'), /line 3: node 1: expected 1 incoming edge\(s\), found 3/);
+    refuse('arch,val_acc\nresnet,90\n', /line 2: "resnet": an arch string starts and ends with "\|"/);
+  });
+
+  it('a value that is not a number, a short row, a duplicate row, a header with no rows', () => {
+    refuse(good.replace(',90,91', ',90,n/a'), /line 3: column "test_acc" holds "n\/a", not a number/);
+    refuse(good.replace(',90,91', ',90'), /line 3: 2 fields, the header has 3/);
+    refuse(`${good}${arch},1,2\n`, /line 4: \|skip_connect~0\|.* appears twice/);
+    refuse('arch,val_acc\n', /the table has a header but no rows/);
+  });
+
+  it('a column asked for but absent is named with the columns that exist', () => {
+    const t = parseBenchmarkCsv(good, 't.csv');
+    expect(() => requireColumn(t, 'c10_test_acc', 'reported metric')).toThrow(/t\.csv: no column "c10_test_acc" for the reported metric \(columns: val_acc, test_acc\)/);
+  });
+
+  it('an index entry that mislabels its table is caught', () => {
+    const entry = index.tables.find((t) => t.kind === 'exhaustive')!;
+    const table = load(entry);
+    const fewer = { ...table, rows: new Map([...table.rows].slice(1)) };
+    const all = enumerateCells(entry.ops).map(formatCell);
+    expect(checkTableAgainstEntry(entry, fewer, all).join('\n')).toMatch(/says 64 rows, the file has 63[\s\S]*needs 64 rows[\s\S]*1 cell\(s\) of the space missing/);
+    const wrongOps = { ...entry, ops: entry.ops.slice(0, 1) };
+    expect(checkTableAgainstEntry(wrongOps, table).join('\n')).toMatch(/outside the table's ops/);
+  });
+});
