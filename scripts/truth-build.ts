@@ -13,7 +13,7 @@
  * resumes where it stopped; a log written under another recipe is refused, not mixed in.
  */
 import { fork } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
@@ -42,6 +42,7 @@ import {
 
 const PROGRESS_DIR = path.join(REPO_ROOT, 'runs', 'truth');
 const GROUND_TRUTH_DOC = path.join(REPO_ROOT, 'docs', 'ground-truth.md');
+const BUILD_LOG = path.join(PROGRESS_DIR, 'build-log.jsonl');
 const COMMAND = 'npm run truth:build';
 
 const { values: args } = parseArgs({
@@ -104,6 +105,62 @@ function readProgress(spec: TruthTableSpec): TruthResult[] {
   return out;
 }
 
+/**
+ * When the build ran: runs/truth/build-log.jsonl holds one line per training invocation (start,
+ * end, worker processes). Invocations from before that log existed are reconstructed once from
+ * their progress logs' file times (a log is named by its shard, `0of3`, so files sharing a worker
+ * count came from one invocation) and marked as reconstructed.
+ */
+interface BuildLogEntry {
+  startedAt: string;
+  endedAt: string;
+  workers: number;
+  trainings: number;
+  source: 'measured' | 'reconstructed from progress-log file times';
+}
+
+function readBuildLog(): BuildLogEntry[] {
+  if (existsSync(BUILD_LOG)) {
+    return readFileSync(BUILD_LOG, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as BuildLogEntry);
+  }
+  if (!existsSync(PROGRESS_DIR)) return [];
+  const groups = new Map<number, BuildLogEntry & { start: number; end: number }>();
+  for (const name of readdirSync(PROGRESS_DIR).filter((n) => /\.\d+of\d+\.jsonl$/.test(n))) {
+    const file = path.join(PROGRESS_DIR, name);
+    const st = statSync(file);
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const firstSeconds = lines[1] ? (JSON.parse(lines[1]) as TruthResult).seconds : 0;
+    const workers = Number(/of(\d+)\.jsonl$/.exec(name)![1]);
+    const g = groups.get(workers) ?? { startedAt: '', endedAt: '', workers, trainings: 0, source: 'reconstructed from progress-log file times', start: Infinity, end: 0 };
+    g.start = Math.min(g.start, (st.birthtimeMs || st.mtimeMs) - 1000 * firstSeconds);
+    g.end = Math.max(g.end, st.mtimeMs);
+    g.trainings += lines.length - 1;
+    groups.set(workers, g);
+  }
+  const entries = [...groups.values()]
+    .sort((a, b) => a.start - b.start)
+    .map(({ start, end, ...e }) => ({ ...e, startedAt: new Date(start).toISOString(), endedAt: new Date(end).toISOString() }));
+  if (entries.length > 0) writeFileSync(BUILD_LOG, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  return entries;
+}
+
+function appendBuildLog(e: BuildLogEntry): void {
+  readBuildLog(); // reconstructs the earlier invocations first, if the log is new
+  mkdirSync(PROGRESS_DIR, { recursive: true });
+  appendFileSync(BUILD_LOG, `${JSON.stringify(e)}\n`);
+}
+
+function wallLine(): string {
+  const log = readBuildLog();
+  if (log.length === 0) return 'not recorded';
+  const start = Math.min(...log.map((e) => Date.parse(e.startedAt)));
+  const end = Math.max(...log.map((e) => Date.parse(e.endedAt)));
+  const busy = log.reduce((sum, e) => sum + (Date.parse(e.endedAt) - Date.parse(e.startedAt)), 0);
+  const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+  const runs = log.map((e) => `${hhmm(Date.parse(e.startedAt))}–${hhmm(Date.parse(e.endedAt))} with ${e.workers} worker(s)${e.source === 'measured' ? '' : ' (reconstructed)'}`);
+  return `${fmtSeconds(busy / 1000)} of building in ${log.length} invocation(s) on ${new Date(start).toISOString().slice(0, 10)} UTC, ${runs.join('; ')}, ${fmtSeconds((end - start) / 1000)} from the first training to the last; both tables were built together, on a machine shared with other jobs (runs/truth/build-log.jsonl)`;
+}
+
 function progressFile(spec: TruthTableSpec, shard: string): string {
   const file = path.join(PROGRESS_DIR, `${spec.id}.${shard.replace('/', 'of')}.jsonl`);
   if (!existsSync(file)) {
@@ -160,7 +217,7 @@ function summaryRows(spec: TruthTableSpec, table: BenchmarkTable, results: Truth
 }
 
 /** Rewrites each complete table and index.json from the progress logs. */
-function writeTables(buildWall: number): void {
+function writeTables(): void {
   const entries: BenchmarkIndexEntry[] = [];
   const summaries: string[] = [];
   const indexFile = path.join(BENCHMARKS_DIR, 'index.json');
@@ -198,7 +255,7 @@ function writeTables(buildWall: number): void {
       ['machine', machineLine()],
       ['date', new Date().toISOString()],
       ['compute', `${fmtSeconds(compute)} of training summed over ${results.length} trainings (${(compute / results.length).toFixed(1)} s each on average)`],
-      ['wall time', `${fmtSeconds(buildWall)} for the invocation that wrote this file (the build is resumable; see compute for the total)`],
+      ['wall time', wallLine()],
       ['command', COMMAND],
     ];
     const csv = truthCsv(spec, cells, results, macro, provenance);
@@ -279,6 +336,7 @@ async function main(): Promise<void> {
     console.log(`${COMMAND}: ${jobs.length} trainings in ${specs.map((s) => s.id).join(', ')}; ${jobs.length - todo.length} already done, ${todo.length} to go on ${workers} worker(s)`);
     console.log(`recipe: ${recipeText(TRUTH_RECIPE)}`);
     if (todo.length > 0) {
+      const startedAt = new Date().toISOString();
       if (workers === 1) await runJobs(todo, '0/1');
       else {
         // Each worker takes every n-th job still to do; a process per core, since tfjs-cpu is single-threaded.
@@ -292,9 +350,10 @@ async function main(): Promise<void> {
           ),
         );
       }
+      appendBuildLog({ startedAt, endedAt: new Date().toISOString(), workers, trainings: todo.length, source: 'measured' });
     }
   }
-  writeTables((performance.now() - t0) / 1000);
+  writeTables();
   console.log(`total wall time: ${fmtSeconds((performance.now() - t0) / 1000)}`);
 }
 
