@@ -21,6 +21,12 @@ export interface EvolutionSettings {
 
 export const EVOLUTION_DEFAULTS: EvolutionSettings = { populationSize: 10, sampleSize: 3 };
 
+/** One line per setting, for a settings form (config.methodSettings.evolution). */
+export const EVOLUTION_SETTING_HELP: Record<keyof EvolutionSettings, string> = {
+  populationSize: 'P, members alive at once; the first P queries are random cells. Larger P explores longer before selection bites (default 10, as NAS-Bench-201’s REA; Real et al. used 100 on CIFAR-10).',
+  sampleSize: 'S, members drawn (with replacement) per tournament; the best of them is mutated. Larger S is greedier (default 3, as NAS-Bench-201’s REA; Real et al. used 25).',
+};
+
 /** Settings from config.methodSettings.evolution over the defaults; throws with a readable message when invalid. */
 export function evolutionSettings(config: RunConfig): EvolutionSettings {
   const raw = (config.methodSettings.evolution ?? {}) as Partial<EvolutionSettings>;
