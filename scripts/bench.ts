@@ -106,8 +106,14 @@ async function searchSection(): Promise<void> {
     const rows: (string | number)[][] = [];
     const opt = [...t.table.rows.values()].reduce((b, r) => Math.max(b, r[t.reportColumn]), -Infinity);
     for (const m of methods) {
+      const methodStart = performance.now();
       for (const budget of BUDGETS) {
         const t0 = performance.now();
+        const spent = (t0 - methodStart) / 1000;
+        if (spent > METHOD_CAP_S) {
+          rows.push([m!.id, budget, '0', `not run: the time cap of ${METHOD_CAP_S} s for this table was spent (${spent.toFixed(0)} s)`, '', '', '']);
+          continue;
+        }
         try {
           const runs = [];
           for (let seed = 1; seed <= SEARCH_SEEDS; seed++) {

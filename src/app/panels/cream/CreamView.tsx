@@ -109,7 +109,7 @@ function FinalPick({ model }: { model: CreamModel }) {
             <th>architecture</th>
             <th>FLOPs</th>
             <th>params</th>
-            <th>supernet val %</th>
+            <th>supernet val % ({f.valImages} images)</th>
             {f.recipe && <th>retrained val %</th>}
             {f.recipe && <th>retrained test %</th>}
           </tr>
@@ -132,7 +132,7 @@ function FinalPick({ model }: { model: CreamModel }) {
         </tbody>
       </table>
       <details>
-        <summary>The board at the end, re-measured with the final shared weights on the whole validation split</summary>
+        <summary>The board at the end, re-measured with the final shared weights on {f.valImages} validation images</summary>
         <table className="cream-final-table">
           <thead>
             <tr>

@@ -17,17 +17,23 @@ export function BlockLosses({ model }: { model: DnaModel }) {
   const geo = useMemo(() => {
     const all = model.losses.flatMap((l) => l ?? []);
     const x = d3.scaleLinear().domain([0, Math.max(steps, 2)]).range([M.left, W - M.right]);
-    const hi = all.length ? (d3.max(all, (p) => p.loss) as number) : 1;
-    const y = d3.scaleLinear().domain([0, hi * 1.05]).range([H - M.bottom, M.top]).nice();
+    // Losses fall over an order of magnitude: a log scale keeps the late, interesting part readable.
+    const positive = all.filter((p) => p.loss > 0);
+    const lo = positive.length ? (d3.min(positive, (p) => p.loss) as number) : 0.1;
+    const hi = positive.length ? (d3.max(positive, (p) => p.loss) as number) : 1;
+    const y = d3
+      .scaleLog()
+      .domain([lo / 1.15, Math.max(hi * 1.15, (lo / 1.15) * 2)])
+      .range([H - M.bottom, M.top]);
     const blocks = model.losses.map((pts, b) => {
       if (!pts || pts.length === 0) return null;
       let dots = '';
-      for (const p of pts) dots += `M${x(p.step).toFixed(1)},${y(p.loss).toFixed(1)}h0`;
+      for (const p of pts) if (p.loss > 0) dots += `M${x(p.step).toFixed(1)},${y(p.loss).toFixed(1)}h0`;
       const avg = movingAverage(
         pts.map((p) => p.loss),
         20,
       );
-      const line = d3.line<number>().x((_, i) => x(pts[i].step)).y((v) => y(v))(avg) ?? '';
+      const line = d3.line<number>().x((_, i) => x(pts[i].step)).y((v) => y(Math.max(v, 1e-12)))(avg) ?? '';
       return { b, dots, line, last: pts[pts.length - 1], lastAvg: avg[avg.length - 1] };
     });
     return { x, y, blocks, count: all.length };
@@ -37,12 +43,12 @@ export function BlockLosses({ model }: { model: DnaModel }) {
     <figure className="dna-figure">
       <svg className="dna-chart chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Each student block's loss against its teacher block, per training step" data-testid="dna-block-losses" data-count={geo.count}>
         <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
-        <Axis scale={y} orient="left" at={M.left} ticks={5} />
+        <LogAxis scale={y} at={M.left} />
         <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
           training step of the block
         </text>
         <text className="axis-title" x={M.left + 4} y={M.top + 2}>
-          MSE to the teacher's feature
+          MSE to the teacher's feature (log scale)
         </text>
         {geo.blocks.map(
           (g) =>
@@ -80,5 +86,29 @@ export function BlockLosses({ model }: { model: DnaModel }) {
         Dots: one training step each — the loss of the path sampled at that step. Lines: a 20-step moving average per block. The ringed dot is the current path.
       </figcaption>
     </figure>
+  );
+}
+
+/** A left axis for a log scale: ticks at 1, 2 and 5 × powers of ten within the domain. */
+function LogAxis({ scale, at }: { scale: d3.ScaleLogarithmic<number, number>; at: number }) {
+  const [d0, d1] = scale.domain();
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(d0)); e <= Math.ceil(Math.log10(d1)); e++) for (const m of [1, 2, 5]) {
+    const v = m * 10 ** e;
+    if (v >= d0 && v <= d1) ticks.push(v);
+  }
+  const [r0, r1] = scale.range();
+  return (
+    <g className="axis" transform={`translate(${at},0)`} fontSize={10} textAnchor="end">
+      <line y1={r0} y2={r1} stroke="currentColor" />
+      {ticks.map((v) => (
+        <g key={v} transform={`translate(0,${scale(v)})`}>
+          <line x2={-5} stroke="currentColor" />
+          <text x={-8} dy="0.32em" fill="currentColor">
+            {d3.format('~g')(v)}
+          </text>
+        </g>
+      ))}
+    </g>
   );
 }

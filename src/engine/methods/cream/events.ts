@@ -109,7 +109,7 @@ export interface FinalPickEntry {
   arch: string;
   flops: number;
   params: number;
-  /** Supernet path accuracy (%) on the whole validation split with the final shared weights. */
+  /** Supernet path accuracy (%) on the first `valImages` validation images with the final shared weights. */
   supernetValAcc: number;
   testAcc?: number;
   valAcc?: number;
@@ -117,7 +117,9 @@ export interface FinalPickEntry {
 
 export interface FinalPickData {
   flopsLimit: number;
-  /** The board at the end, re-measured on the whole validation split with the final shared weights. */
+  /** Validation images the board and the random path were re-measured on (the first ones of the split). */
+  valImages: number;
+  /** The board at the end, re-measured on those images with the final shared weights. */
   board: (BoardEntryView & { finalValAcc: number; underBudget: boolean })[];
   chosenId: number | null;
   /** How the random path was drawn. */

@@ -162,7 +162,7 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
   const board = supernet.board.entries.map((e) => ({ ...e, params: blockArchCost(supernet.archOf(e.arch), space).params }));
   if (board.length === 0) throw new Error('the board is empty: no path was offered (is the warm-up as long as the training?)');
   ctx.emit({ type: 'phase', phase: 'search', detail: `choosing the best board entry within ${limit.toLocaleString('en-US')} FLOPs` });
-  const finalAccs = await supernet.scoreArchs(board.map((e) => supernet.archOf(e.arch)));
+  const finalAccs = await supernet.scoreArchs(board.map((e) => supernet.archOf(e.arch)), settings.final.valImages);
   let chosen = board.find((e) => e.flops <= limit) ?? null;
   if (!chosen) {
     chosen = board.reduce((a, e) => (e.flops < a.flops ? e : a));
@@ -170,11 +170,12 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
   }
   const chosenArch = supernet.archOf(chosen.arch);
   const random = randomOfSimilarFlops(space, chosen.flops, settings.final.randomTolerance, ctx.rng.fork('cream/final/random'), chosen.arch);
-  const [randomSupernet] = await supernet.scoreArchs([random]);
+  const [randomSupernet] = await supernet.scoreArchs([random], settings.final.valImages);
   const randomCost = blockArchCost(random, space);
   const pct = Math.round(settings.final.randomTolerance * 100);
   const pick: FinalPickData = {
     flopsLimit: limit,
+    valImages: Math.min(settings.final.valImages, data.val.n),
     board: board.map((e, i) => ({ id: e.id, arch: e.arch, acc: e.acc, flops: e.flops, params: e.params, step: e.step, finalValAcc: finalAccs[i].acc, underBudget: e.flops <= limit })),
     chosenId: chosen.id,
     randomRule: `uniform draws until one is within ±${pct}% of the pick's FLOPs (else the closest of 5,000)`,

@@ -370,11 +370,22 @@ export class CreamSupernet {
     }
   }
 
-  /** Supernet path accuracy (%) and loss of each architecture on a whole split (the ranking the bench measures). */
-  async scoreArchs(archs: BlockArch[], split: DeviceSplit = this.data.val): Promise<{ acc: number; loss: number }[]> {
-    const out: { acc: number; loss: number }[] = [];
-    for (const a of archs) out.push(await evaluateSplit((x) => this.net.forward(x, a, 'eval'), split));
-    return out;
+  /** Supernet path accuracy (%) and loss of each architecture on the first `images` validation images (all by default: the ranking the bench measures). */
+  async scoreArchs(archs: BlockArch[], images = Infinity): Promise<{ acc: number; loss: number }[]> {
+    const val = this.data.val;
+    const n = Math.min(images, val.n);
+    // The first n validation images, as one DeviceSplit-shaped view (BatchNorm statistics per chunk of 512, as evaluateSplit).
+    const part = n === val.n ? val : ({ n, x: val.x.slice([0, 0, 0, 0], [n, -1, -1, -1]), y: val.y.slice([0], [n]) } as unknown as DeviceSplit);
+    try {
+      const out: { acc: number; loss: number }[] = [];
+      for (const a of archs) out.push(await evaluateSplit((x) => this.net.forward(x, a, 'eval'), part));
+      return out;
+    } finally {
+      if (part !== val) {
+        part.x.dispose();
+        part.y.dispose();
+      }
+    }
   }
 
   dispose(): void {
