@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import {
   ARCHITECTURE_FILE_VERSION,
+  READABLE_VERSIONS,
   architectureFileName,
   buildArchitectureFile,
   buildArchitectureFileFromLog,
@@ -15,6 +16,7 @@ import {
 } from '../src/engine/export';
 import schema from '../src/engine/export/architecture.schema.json';
 import { NB201_OPS } from '../src/engine/spaces/nb201';
+import { BLOCK_OPS, blockArchFromString, blockArchToJson, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { applyEvent, emptyRun, statusOf } from '../src/app/runState';
 
 const ARCH = '|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_3x3~2|';
@@ -66,7 +68,7 @@ describe('architecture file', () => {
     expect(validateSchema(file), JSON.stringify(validateSchema.errors)).toBe(true);
     const r = validateArchitectureFile(file);
     expect(r.ok ? [] : r.errors).toEqual([]);
-    expect(file).toMatchObject({ schema: 'nas-playground/architecture', version: 1, space: 'nb201', arch: ARCH, seed: 7, backend: 'cpu' });
+    expect(file).toMatchObject({ schema: 'nas-playground/architecture', version: 2, space: 'nb201', arch: ARCH, seed: 7, backend: 'cpu' });
     expect(file.versions).toEqual({ tfjs: '4.22.0', app: '0.1.0' });
     expect(file.createdAt).toBe('2025-03-01T10:00:00.000Z');
     expect((file.metrics as Record<string, unknown>).trainLoss).toBeNull();
@@ -109,9 +111,11 @@ describe('architecture file', () => {
   });
 
   it('keeps the schema file in step with the code', () => {
-    const s = schema as { properties: { version: { const: number } }; definitions: { op: { enum: string[] } }; required: string[] };
-    expect(s.properties.version.const).toBe(ARCHITECTURE_FILE_VERSION);
+    const s = schema as unknown as { properties: { version: { enum: number[] } }; definitions: { op: { enum: string[] }; blockOp: { enum: string[] } }; required: string[] };
+    expect(s.properties.version.enum).toEqual([...READABLE_VERSIONS]);
+    expect(Math.max(...READABLE_VERSIONS)).toBe(ARCHITECTURE_FILE_VERSION);
     expect(s.definitions.op.enum).toEqual([...NB201_OPS]);
+    expect(s.definitions.blockOp.enum).toEqual([...BLOCK_OPS]);
     for (const key of s.required) expect(build()).toHaveProperty(key);
     expect(Object.keys(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed']));
   });
@@ -138,7 +142,7 @@ describe('architecture file', () => {
     const f = { ...roundTrip(build()), version: 99 };
     const errs = rejected(f);
     expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatch(/unsupported file version 99.*reads version 1.*newer/);
+    expect(errs[0]).toMatch(/unsupported file version 99.*reads versions 1 and 2.*newer/);
     expect(validateSchema(f)).toBe(false);
   });
 
@@ -233,5 +237,68 @@ describe('a run that trained one given architecture', () => {
     expect(file.search).toBeUndefined();
     const { validateArchitectureFile } = await import('../src/engine/export/architectureFile');
     expect(validateArchitectureFile(JSON.parse(JSON.stringify(file))).ok).toBe(true);
+  });
+});
+
+describe('architecture file, block space (DNA and Cream, version 2)', () => {
+  const space = defaultBlockSpace('digits', [...BLOCK_OPS]);
+  const BARCH = 'mb3_k3-skip|mb6_k5-mb3_k5|mb3_k5-mb6_k3';
+  const arch = blockArchFromString(BARCH, space);
+  const blockStart: RunStartEvent = { ...runStart, config: withDefaults({ method: 'dna', seed: 7 }) };
+  const blockFinal: FinalEvent = { ...final, arch: { space: 'blocks', arch: BARCH }, structure: blockArchToJson(arch, space) };
+  const buildBlock = () => roundTrip(buildArchitectureFile({ runStart: blockStart, final: blockFinal, appVersion: '0.1.0', createdAt: new Date('2025-03-01T10:00:00Z') }));
+
+  it('exports the chain with its structure, and the schema and validator accept it', () => {
+    const f = buildBlock();
+    expect(f).toMatchObject({ version: 2, space: 'blocks', arch: BARCH });
+    expect(f.edges).toBeUndefined();
+    expect(f.blocks).toEqual({
+      space: 'blocks',
+      stemChannels: space.stemChannels,
+      inputShape: space.inputShape,
+      numClasses: 10,
+      blocks: space.stages.map((st, b) => ({ channels: st.channels, stride: st.stride, ops: arch.blocks[b] })),
+    });
+    expect(validateSchema(f), JSON.stringify(validateSchema.errors)).toBe(true);
+    const r = validateArchitectureFile(f);
+    expect(r.ok ? [] : r.errors).toEqual([]);
+    expect(parseArchitectureFile(stringifyArchitectureFile(r.ok ? r.file : (null as never))).ok).toBe(true);
+  });
+
+  it('refuses to export a block result whose final event has no structure', () => {
+    expect(() => buildArchitectureFile({ runStart: blockStart, final: { ...blockFinal, structure: undefined }, appVersion: '0.1.0' })).toThrow(/no block structure/);
+  });
+
+  it('rejects an unknown block op, a structure that disagrees with arch, and skip where the shape changes', () => {
+    const f = buildBlock();
+    (f.blocks as { blocks: { ops: string[] }[] }).blocks[1].ops[0] = 'mb9_k7';
+    expect(rejected(f)).toEqual([expect.stringMatching(/blocks\.blocks\[1\]\.ops\[0\]: unknown op "mb9_k7"/)]);
+    expect(validateSchema(f)).toBe(false);
+
+    const g = buildBlock();
+    g.arch = 'mb3_k3-skip|mb6_k5-mb3_k5|mb3_k5-mb6_k5';
+    expect(rejected(g)).toEqual([expect.stringMatching(/disagrees with the block structure, which reads "mb3_k3-skip\|mb6_k5-mb3_k5\|mb3_k5-mb6_k3"/)]);
+
+    const h = buildBlock();
+    // Block 2 starts with stride 2 and a width change: an identity cannot stand there.
+    (h.blocks as { blocks: { ops: string[] }[] }).blocks[1].ops[0] = 'skip';
+    h.arch = 'mb3_k3-skip|skip-mb3_k5|mb3_k5-mb6_k3';
+    expect(rejected(h)).toEqual([expect.stringMatching(/blocks: block 2, layer 1: skip is not allowed/)]);
+  });
+
+  it('rejects a block chain in a version 1 file, and a missing structure', () => {
+    const f = { ...buildBlock(), version: 1 };
+    expect(rejected(f)).toEqual([expect.stringMatching(/needs a version 2 file/)]);
+    expect(validateSchema(f)).toBe(false);
+    const g = buildBlock();
+    delete g.blocks;
+    expect(rejected(g)[0]).toMatch(/blocks must be an object/);
+    expect(validateSchema(g)).toBe(false);
+  });
+
+  it('still reads a version 1 NB-201 file', () => {
+    const f = { ...roundTrip(build()), version: 1 };
+    expect(validateSchema(f), JSON.stringify(validateSchema.errors)).toBe(true);
+    expect(validateArchitectureFile(f).ok).toBe(true);
   });
 });

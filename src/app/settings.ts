@@ -24,6 +24,11 @@ export interface Settings {
   finalEpochs: string;
   searchColumn: string;
   reportColumn: string;
+  /**
+   * The current method's own settings as JSON text: only what differs from its defaults (they are
+   * merged over them). Empty means all defaults. The method checks it when a run starts.
+   */
+  methodSettings: string;
 }
 
 export const SPEEDS: { id: Speed; title: string }[] = [
@@ -58,7 +63,21 @@ export const DEFAULT_SETTINGS: Settings = {
   finalEpochs: String(d.final.epochs),
   searchColumn: d.table.searchColumn,
   reportColumn: d.table.reportColumn,
+  methodSettings: '',
 };
+
+/** The method settings text as an object, or why it is not one. */
+export function parseMethodSettings(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+  if (text.trim() === '') return { ok: true, value: {} };
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, reason: 'must be a JSON object such as {"supernet": {"steps": 300}}' };
+  return { ok: true, value: v as Record<string, unknown> };
+}
 
 type Rule = { key: keyof Settings; check: (v: string) => string | null };
 const oneOf = (allowed: readonly string[], what: string) => (v: string) => (allowed.includes(v) ? null : `unknown ${what} (choose ${allowed.join(', ')})`);
@@ -86,6 +105,7 @@ const RULES: Rule[] = [
   { key: 'finalEpochs', check: int(1) },
   { key: 'searchColumn', check: (v) => (v.trim() ? null : 'empty') },
   { key: 'reportColumn', check: (v) => (v.trim() ? null : 'empty') },
+  { key: 'methodSettings', check: (v) => { const r = parseMethodSettings(v); return r.ok ? null : r.reason; } },
 ];
 /** Always written; the rest only when they differ from the default, to keep links short. */
 const CORE_KEYS = new Set<keyof Settings>(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed', 'backend']);
@@ -133,6 +153,11 @@ export function configFromSettings(s: Settings, table?: TableFile | null): RunCo
     standalone: { ...d.standalone, epochs: n(s.standaloneEpochs) },
     final: { ...d.final, epochs: n(s.finalEpochs) },
     table: { source: table?.source ?? 'custom', searchColumn: s.searchColumn, reportColumn: s.reportColumn },
+    // Unparseable text is reported by the controls (startProblems) before any run can start.
+    methodSettings: (() => {
+      const r = parseMethodSettings(s.methodSettings);
+      return r.ok && Object.keys(r.value).length > 0 ? { [s.method]: r.value } : {};
+    })(),
     // A shipped table may cover only some ops; the search must stay inside them or lookups fail.
     ...(s.evaluator === 'table' && table?.ops ? { space: { ops: [...table.ops] } } : {}),
   });

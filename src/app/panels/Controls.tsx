@@ -1,9 +1,10 @@
 import { checkConfig } from '../../engine/core/config';
 import { DATASETS, type DatasetId } from '../../engine/data/datasets';
 import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
-import { BACKENDS, configFromSettings, EVALUATORS, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
+import { BACKENDS, configFromSettings, EVALUATORS, parseMethodSettings, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
 import { useRunStatus, useRunStore } from '../store';
 import { pauseRun, resumeRun, setRunSpeed, startRun, stepRun, stopRun } from '../workerClient';
+import { MethodSettings } from './MethodSettings';
 import { TableInput } from './TableInput';
 
 /** Reasons the current settings cannot start a run, in checkConfig's words plus what only the page knows. */
@@ -12,6 +13,8 @@ export function startProblems(s: Settings, table: TableFile | null): string[] {
   const hasTable = Boolean(table);
   const tableColumns = table?.table.columns ?? [];
   if (!isAvailableMethod(s.method)) problems.unshift(`method "${s.method}" is not available yet`);
+  const ms = parseMethodSettings(s.methodSettings);
+  if (!ms.ok) problems.push(`method settings: ${ms.reason}`);
   if (s.evaluator === 'table') {
     if (!hasTable) problems.push('the table evaluator needs a benchmark CSV: choose one under "Benchmark table"');
     else {
@@ -61,7 +64,7 @@ export function Controls() {
       <h2 id="controls-title">Search setup</h2>
 
       <Field label="Method" hint={methodOption(s.method).summary}>
-        <select data-testid="method-select" value={s.method} onChange={(e) => update({ method: e.target.value as Settings['method'] })}>
+        <select data-testid="method-select" value={s.method} onChange={(e) => update({ method: e.target.value as Settings['method'], methodSettings: '' })}>
           {METHOD_OPTIONS.map((m) => (
             <option key={m.id} value={m.id} disabled={!m.available}>
               {m.title}
@@ -124,6 +127,8 @@ export function Controls() {
           <input data-testid="final-epochs-input" type="number" min={1} step={1} value={s.finalEpochs} onChange={(e) => update({ finalEpochs: e.target.value })} />
         </Field>
       </details>
+
+      <MethodSettings />
 
       <Field label="Backend" hint={live ? 'Stop the run to change the backend.' : 'Where tfjs computes; changing it restarts the worker.'}>
         <select data-testid="backend-select" value={s.backend} disabled={live} onChange={(e) => update({ backend: e.target.value as Settings['backend'] })}>

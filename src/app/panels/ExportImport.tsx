@@ -12,6 +12,7 @@ import {
 import { version as appVersion } from '../../../package.json';
 import { formatCount, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
+import { ArchChain } from './cream/ArchChain';
 import { methodOption } from '../methods';
 import { useSettings } from '../settings';
 import { useFinal, useRunStatus, useRunStore } from '../store';
@@ -52,7 +53,8 @@ function download(text: string, name: string): void {
 /** Sidebar section: export the found architecture, import one (or a whole run) from a file. */
 export function ExportImport() {
   const final = useFinal();
-  const exportable = final?.arch.space === 'nb201';
+  // Block chains need their structure (widths, strides) in the file; every DNA and Cream final carries it.
+  const exportable = !!final && (final.arch.space === 'nb201' || !!final.structure);
   const [includeLog, setIncludeLog] = useState(true);
   const [exportError, setExportError] = useState<string | null>(null);
   const refused = useImport((s) => s.refused);
@@ -99,7 +101,7 @@ export function ExportImport() {
         className="primary"
         disabled={!exportable}
         onClick={onExport}
-        title={!final ? 'Available once a run has a final result' : exportable ? 'Download the found architecture as JSON' : `The file format (version 1) holds NB-201 cells; this run found a ${final.arch.space} architecture`}
+        title={!final ? 'Available once a run has a final result' : exportable ? 'Download the found architecture as JSON' : 'This result carries no block structure (a log recorded by an older version), so it cannot be exported'}
       >
         Export architecture
       </button>
@@ -163,7 +165,16 @@ export function ImportResult() {
         </button>
       </header>
       <div className="card-body">
-        <CellGraph arch={file.arch} testId="import-cell-graph" />
+        {file.space === 'blocks' ? (
+          <div className="import-chain">
+            <ArchChain arch={file.arch} width={240} height={52} testId="import-block-graph" title="Imported block chain" />
+            <p className="hint">
+              {file.blocks!.blocks.map((b, i) => `block ${i + 1}: ${b.channels} ch, stride ${b.stride}`).join(' · ')} · stem {file.blocks!.stemChannels} ch
+            </p>
+          </div>
+        ) : (
+          <CellGraph arch={file.arch} testId="import-cell-graph" />
+        )}
         <div>
           <p className="arch-string">{file.arch}</p>
           <dl className="metrics">
@@ -179,7 +190,7 @@ export function ImportResult() {
             {file.recipe && <FragmentPair k="recipe" v={file.recipe} />}
           </dl>
           <div className="buttons">
-            <button data-testid="import-train-button" className="primary" onClick={train} title="Retrain this cell from scratch with the file's settings">
+            <button data-testid="import-train-button" className="primary" onClick={train} title={`Retrain this ${file.space === 'blocks' ? 'block chain' : 'cell'} from scratch with the file's settings`}>
               {status === 'running' || status === 'paused' ? 'Stop run and train this architecture' : 'Train this architecture'}
             </button>
             {file.log && file.log.length > 0 && (

@@ -111,3 +111,20 @@ export function checkConfig(c: RunConfig): string[] {
   if (c.space.ops.length < 2) errs.push('the space needs at least two ops');
   return errs;
 }
+
+/**
+ * Keys of `given` that `defaults` does not have, as dotted paths, looked up to any depth of plain
+ * objects. Method settings are merged over defaults, so a misspelt key would otherwise be ignored
+ * without a word and the run would use the default the user meant to change.
+ */
+export function unknownSettingKeys(given: unknown, defaults: unknown, prefix = ''): string[] {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!plain(given) || !plain(defaults)) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(given)) {
+    const p = prefix ? `${prefix}.${k}` : k;
+    if (!(k in defaults)) out.push(p);
+    else out.push(...unknownSettingKeys(v, defaults[k], p));
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import type { RunConfig } from './config';
 import type { Cost } from '../nn/macro';
 import type { Preprocessing } from '../data/datasets';
+import type { BlockArchJson } from '../spaces/blocks';
 
 /**
  * Everything a run tells the page. The page is a function of this log, so a recorded run can be
@@ -52,6 +53,8 @@ export type RunEvent =
       metrics: Record<string, number>;
       cost: Cost;
       recipe: string;
+      /** Block-space results: the chain's structure (widths, strides, stem), which the arch string alone does not say. */
+      structure?: BlockArchJson;
     }
   | { type: 'log'; t: number; level: 'info' | 'warn'; message: string }
   | { type: 'run-end'; t: number; status: 'completed' | 'stopped' | 'error'; message?: string }

@@ -2,25 +2,32 @@ import type { RunConfig } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { DATASETS, SPLIT_SEED, type DatasetId } from '../data/datasets';
 import { formatCell, NB201_EDGES, NB201_OPS, parseCell, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
+import { BLOCK_OPS, blockArchFromJson, formatBlockArch, type BlockArchJson } from '../spaces/blocks';
 
 /**
- * An exported architecture: the found cell plus everything needed to rebuild and retrain it
+ * An exported architecture: the found cell (NB-201) or block chain (DNA, Cream) plus everything needed to rebuild and retrain it
  * elsewhere (config, seed, backend, library versions, data preprocessing). The same rules are
  * written as a JSON Schema in architecture.schema.json for readers outside this code base;
  * validateArchitectureFile also checks what a schema cannot say (edges agree with arch).
  */
 export const ARCHITECTURE_SCHEMA_ID = 'nas-playground/architecture';
-export const ARCHITECTURE_FILE_VERSION = 1;
+export const ARCHITECTURE_FILE_VERSION = 2;
+/** Version 1 held NB-201 cells only; its files are still read (they are valid version 2 files but for the number). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export type RunStartEvent = Extract<RunEvent, { type: 'run-start' }>;
 export type FinalEvent = Extract<RunEvent, { type: 'final' }>;
 
 export interface ArchitectureFile {
   schema: typeof ARCHITECTURE_SCHEMA_ID;
-  version: typeof ARCHITECTURE_FILE_VERSION;
-  space: 'nb201';
+  /** 2 when written by this app; 1 in older NB-201 files, which read the same. */
+  version: number;
+  space: 'nb201' | 'blocks';
   arch: string;
-  edges: CellEdge[];
+  /** NB-201 cells: the six edges with their ops. */
+  edges?: CellEdge[];
+  /** Block chains: the structure (stem, widths, strides, one op per layer), enough to rebuild the network. */
+  blocks?: BlockArchJson;
   /** null marks a missing measurement: JSON has no NaN. */
   metrics: Record<string, number | null>;
   search?: { candidateIndex: number; score: number | null; scoreLabel?: string };
@@ -64,10 +71,21 @@ export function describePreprocessing(id: DatasetId): { source: string } & Recor
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-export function buildArchitectureFile(o: BuildOptions): ArchitectureFile {
-  const parsed = parseCell(o.final.arch.arch);
-  if (o.final.arch.space !== 'nb201') throw new Error(`only NB-201 cells can be exported (got space "${o.final.arch.space}")`);
+/** The space-specific part of a file: the canonical string and its structured form. */
+function archPart(final: FinalEvent): Pick<ArchitectureFile, 'space' | 'arch' | 'edges' | 'blocks'> {
+  if (final.arch.space === 'blocks') {
+    if (!final.structure) throw new Error('the final event carries no block structure (a log recorded before version 2 files existed?)');
+    const { arch } = blockArchFromJson(final.structure);
+    if (formatBlockArch(arch) !== final.arch.arch) throw new Error(`the final block structure (${formatBlockArch(arch)}) disagrees with its arch string (${final.arch.arch})`);
+    return { space: 'blocks', arch: final.arch.arch, blocks: JSON.parse(JSON.stringify(final.structure)) as BlockArchJson };
+  }
+  const parsed = parseCell(final.arch.arch);
   if (!parsed.ok) throw new Error(`the final architecture does not parse: ${parsed.reason}`);
+  return { space: 'nb201', arch: formatCell(parsed.cell), edges: cellEdges(parsed.cell) };
+}
+
+export function buildArchitectureFile(o: BuildOptions): ArchitectureFile {
+  const part = archPart(o.final);
   const config = o.runStart.config;
   const fromRun = o.runStart.preprocessing as Record<string, unknown> | undefined;
   const dataset: ArchitectureFile['dataset'] =
@@ -85,9 +103,7 @@ export function buildArchitectureFile(o: BuildOptions): ArchitectureFile {
   const file: ArchitectureFile = {
     schema: ARCHITECTURE_SCHEMA_ID,
     version: ARCHITECTURE_FILE_VERSION,
-    space: 'nb201',
-    arch: formatCell(parsed.cell),
-    edges: cellEdges(parsed.cell),
+    ...part,
     metrics: Object.fromEntries(Object.entries(o.final.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
     // A run that trained one given cell (candidateIndex −1) searched nothing: it has no search record.
     ...(o.final.candidateIndex >= 0 ? { search: { candidateIndex: o.final.candidateIndex, score: finiteOrNull(o.final.score) } } : {}),
@@ -211,24 +227,27 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
   if (json.schema !== ARCHITECTURE_SCHEMA_ID) {
     return { ok: false, errors: [`not a NAS Playground architecture file: "schema" is ${describe(json.schema)}, expected "${ARCHITECTURE_SCHEMA_ID}"`] };
   }
-  if (json.version !== ARCHITECTURE_FILE_VERSION) {
+  if (typeof json.version !== 'number' || !READABLE_VERSIONS.includes(json.version)) {
     const v = json.version;
     const newer = typeof v === 'number' && v > ARCHITECTURE_FILE_VERSION;
     return {
       ok: false,
-      errors: [`unsupported file version ${describe(v)}: this app reads version ${ARCHITECTURE_FILE_VERSION}${newer ? ' (the file comes from a newer NAS Playground)' : ''}`],
+      errors: [`unsupported file version ${describe(v)}: this app reads versions ${READABLE_VERSIONS.join(' and ')}${newer ? ' (the file comes from a newer NAS Playground)' : ''}`],
     };
   }
-  if (json.space !== 'nb201') c.add(`space: unknown search space ${describe(json.space)} (this app reads "nb201")`);
-
-  let archOps: readonly Nb201Op[] | null = null;
-  if (c.str(json.arch, 'arch')) {
-    const parsed = parseCell(json.arch);
-    if (!parsed.ok) c.add(`arch: ${parsed.reason}`);
-    else if (formatCell(parsed.cell) !== json.arch) c.add(`arch is not in canonical form: expected "${formatCell(parsed.cell)}"`);
-    else archOps = parsed.cell.ops;
-  }
-  checkEdges(c, json.edges, archOps);
+  if (json.space === 'nb201') {
+    let archOps: readonly Nb201Op[] | null = null;
+    if (c.str(json.arch, 'arch')) {
+      const parsed = parseCell(json.arch);
+      if (!parsed.ok) c.add(`arch: ${parsed.reason}`);
+      else if (formatCell(parsed.cell) !== json.arch) c.add(`arch is not in canonical form: expected "${formatCell(parsed.cell)}"`);
+      else archOps = parsed.cell.ops;
+    }
+    checkEdges(c, json.edges, archOps);
+  } else if (json.space === 'blocks') {
+    if (json.version === 1) c.add('space "blocks" needs a version 2 file (version 1 holds NB-201 cells only)');
+    checkBlocks(c, json.blocks, json.arch);
+  } else c.add(`space: unknown search space ${describe(json.space)} (this app reads "nb201" and "blocks")`);
 
   if (c.obj(json.metrics, 'metrics')) for (const [k, v] of Object.entries(json.metrics)) c.num(v, `metrics.${k}`, { nullable: true });
   if ('search' in json && c.obj(json.search, 'search')) {
@@ -281,6 +300,38 @@ function checkEdges(c: Checker, edges: unknown, archOps: readonly Nb201Op[] | nu
       c.add(`${p}: edge ${key} has op "${e.op}" but arch says "${archOps[slot]}"`);
     }
   });
+}
+
+/** The block structure: known ops, sane widths and strides, skip only where the shape is kept, and the same chain as `arch`. */
+function checkBlocks(c: Checker, blocks: unknown, arch: unknown): void {
+  c.str(arch, 'arch');
+  if (!c.obj(blocks, 'blocks')) return;
+  if (blocks.space !== 'blocks') c.add(`blocks.space must be "blocks", not ${describe(blocks.space)}`);
+  c.num(blocks.stemChannels, 'blocks.stemChannels', { int: true, min: 1 });
+  c.num(blocks.numClasses, 'blocks.numClasses', { int: true, min: 2 });
+  const shape = blocks.inputShape;
+  if (!Array.isArray(shape) || shape.length !== 3) c.add(`blocks.inputShape must be [height, width, channels], not ${describe(shape)}`);
+  else shape.forEach((v, i) => c.num(v, `blocks.inputShape[${i}]`, { int: true, min: 1 }));
+  const list = blocks.blocks;
+  if (!Array.isArray(list) || list.length === 0) return c.add(`blocks.blocks must be a non-empty array of {channels, stride, ops}, not ${describe(list)}`);
+  const before = c.errors.length;
+  list.forEach((b, i) => {
+    const p = `blocks.blocks[${i}]`;
+    if (!c.obj(b, p)) return;
+    c.num(b.channels, `${p}.channels`, { int: true, min: 1 });
+    if (b.stride !== 1 && b.stride !== 2) c.add(`${p}.stride must be 1 or 2, not ${describe(b.stride)}`);
+    if (!Array.isArray(b.ops) || b.ops.length === 0) return c.add(`${p}.ops must be a non-empty array of ops, not ${describe(b.ops)}`);
+    b.ops.forEach((op, l) => c.oneOf(op, BLOCK_OPS, `${p}.ops[${l}]`, 'op'));
+  });
+  if (c.errors.length > before) return;
+  // The fields are well formed: now what only the space can say (skip placement), and agreement with arch.
+  try {
+    const { arch: parsed } = blockArchFromJson(blocks as unknown as BlockArchJson);
+    const canonical = formatBlockArch(parsed);
+    if (typeof arch === 'string' && arch !== canonical) c.add(`arch "${arch}" disagrees with the block structure, which reads "${canonical}"`);
+  } catch (err) {
+    c.add(`blocks: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function checkConfig(c: Checker, config: unknown): void {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig } from '../../core/config';
+import { checkConfig, type RunConfig, unknownSettingKeys } from '../../core/config';
 import type { RunEvent, Untimed } from '../../core/events';
 import { makeContext, type RunContext, type RunController, StopRequested } from '../../core/runLoop';
 import { DATASETS, type Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
-import { type BlockArch, type BlockSpace, blockArchCost, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
 import { CREAM_METHOD, type CreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';
-import { checkCreamSettings, type CreamSettings, creamSettingsOf } from './settings';
+import { checkCreamSettings, type CreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
 import { CreamSupernet } from './supernet';
 
 /** What a Cream run needs from outside the engine: the loaded dataset. */
@@ -34,7 +34,8 @@ export async function runCream(config: RunConfig, res: CreamResources, controlle
   const backend = tf.getBackend();
   const ctx = makeContext(config, controller, sink, backend);
   const settings = creamSettingsOf(config);
-  const problems = [...checkConfig(config), ...checkCreamSettings(settings)];
+  const unknown = unknownSettingKeys(config.methodSettings?.cream, defaultCreamSettings(config.dataset)).map((k) => `unknown Cream setting "${k}"`);
+  const problems = [...checkConfig(config), ...unknown, ...(unknown.length ? [] : checkCreamSettings(settings))];
   if (problems.length > 0) {
     ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
     return;
@@ -186,7 +187,7 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
     ],
   };
   const finalEvent = (metrics: Record<string, number>, recipe: string) =>
-    ctx.emit({ type: 'final', arch: { space: 'blocks', arch: chosen!.arch }, candidateIndex: candidateIndex.get(chosen!.arch) ?? -1, score: chosen!.acc, metrics: { boardAcc: chosen!.acc, supernetValAcc: pick.entries[0].supernetValAcc, ...metrics }, cost: blockArchCost(chosenArch, space), recipe });
+    ctx.emit({ type: 'final', arch: { space: 'blocks', arch: chosen!.arch }, candidateIndex: candidateIndex.get(chosen!.arch) ?? -1, score: chosen!.acc, metrics: { boardAcc: chosen!.acc, supernetValAcc: pick.entries[0].supernetValAcc, ...metrics }, cost: blockArchCost(chosenArch, space), recipe, structure: blockArchToJson(chosenArch, space) });
   if (!config.final.enabled) {
     ctx.emit(method({ kind: 'final-pick', data: pick }));
     finalEvent({}, 'final retrain disabled: board accuracy with shared weights only');
@@ -221,5 +222,6 @@ async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceDa
     metrics: { testAcc: r.testAcc!, valAcc: r.valAcc, testLoss: r.testLoss!, valLoss: r.valLoss, trainLoss: r.trainLoss },
     cost: blockArchCost(arch, space),
     recipe: recipeText(ctx.config.final),
+    structure: blockArchToJson(arch, space),
   });
 }

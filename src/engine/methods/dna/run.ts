@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig } from '../../core/config';
+import { checkConfig, type RunConfig, unknownSettingKeys } from '../../core/config';
 import type { RunEvent, Untimed } from '../../core/events';
 import { makeContext, type RunContext, type RunController, StopRequested } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
-import { type BlockArch, type BlockSpace, blockArchCost, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
 import { infeasibleMessage, paretoFrontier, solveBoth } from './search';
-import { checkDnaSettings, type DnaSettings, dnaSettingsOf } from './settings';
+import { checkDnaSettings, defaultDnaSettings, type DnaSettings, dnaSettingsOf } from './settings';
 import { StudentSupernets } from './students';
 import { liveProvenance, measureTeacher, shippedProvenance, type TeacherFiles, teacherFromFiles, teacherReadyData, teacherRecipe, trainTeacher } from './teacher';
 
@@ -35,7 +35,8 @@ export async function runDna(config: RunConfig, res: DnaResources, controller: R
   const backend = tf.getBackend();
   const ctx = makeContext(config, controller, sink, backend);
   const settings = dnaSettingsOf(config);
-  const problems = [...checkConfig(config), ...checkDnaSettings(settings)];
+  const unknown = unknownSettingKeys(config.methodSettings?.dna, defaultDnaSettings(config.dataset)).map((k) => `unknown DNA setting "${k}"`);
+  const problems = [...checkConfig(config), ...unknown, ...(unknown.length ? [] : checkDnaSettings(settings))];
   if (problems.length === 0 && trainArch === undefined) problems.push(...budgetProblems(config, settings, res));
   if (problems.length > 0) {
     ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
@@ -209,7 +210,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
   const chosenSum = both.exact.answer.score;
 
   if (!config.final.enabled) {
-    ctx.emit({ type: 'final', arch: { space: 'blocks', arch: formatBlockArch(chosen) }, candidateIndex: 0, score: -chosenSum, metrics: { blockScoreSum: chosenSum, teacherTestAcc: teacher.testAcc }, cost: blockArchCost(chosen, space), recipe: 'final retrain disabled: search score only' });
+    ctx.emit({ type: 'final', arch: { space: 'blocks', arch: formatBlockArch(chosen) }, candidateIndex: 0, score: -chosenSum, metrics: { blockScoreSum: chosenSum, teacherTestAcc: teacher.testAcc }, cost: blockArchCost(chosen, space), recipe: 'final retrain disabled: search score only', structure: blockArchToJson(chosen, space) });
     return;
   }
   const randoms = sampleWithinBudget(space, metric, limit, settings.final.randomBaselines, ctx.rng.fork('dna/final/random'), [formatBlockArch(chosen)]);
@@ -247,6 +248,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
     },
     cost: blockArchCost(chosen, space),
     recipe: recipeText(config.final),
+    structure: blockArchToJson(chosen, space),
   });
 }
 
@@ -265,6 +267,7 @@ async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResource
     metrics: { testAcc: r.testAcc!, valAcc: r.valAcc, testLoss: r.testLoss!, valLoss: r.valLoss, trainLoss: r.trainLoss },
     cost: blockArchCost(parsed.arch, space),
     recipe: recipeText(ctx.config.final),
+    structure: blockArchToJson(parsed.arch, space),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../core/config';
+import { type RunConfig, unknownSettingKeys } from '../../core/config';
 import type { RunContext } from '../../core/runLoop';
 import type { Evaluator } from '../../evaluate/types';
 import { formatCell, mutateCell, NB201_EDGES, sampleCell, type Nb201Cell, type Nb201Op } from '../../spaces/nb201';
@@ -31,7 +31,7 @@ export const EVOLUTION_SETTING_HELP: Record<keyof EvolutionSettings, string> = {
 export function evolutionSettings(config: RunConfig): EvolutionSettings {
   const raw = (config.methodSettings.evolution ?? {}) as Partial<EvolutionSettings>;
   const s: EvolutionSettings = { ...EVOLUTION_DEFAULTS, ...raw };
-  const errs: string[] = [];
+  const errs: string[] = unknownSettingKeys(raw, EVOLUTION_DEFAULTS).map((k) => `unknown setting "${k}" (settings: ${Object.keys(EVOLUTION_DEFAULTS).join(', ')})`);
   if (!Number.isInteger(s.populationSize) || s.populationSize < 2) errs.push(`population size must be an integer ≥ 2 (got ${s.populationSize})`);
   if (!Number.isInteger(s.sampleSize) || s.sampleSize < 1) errs.push(`sample size must be an integer ≥ 1 (got ${s.sampleSize})`);
   if (errs.length > 0) throw new Error(`evolution: ${errs.join('; ')}`);

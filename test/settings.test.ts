@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { unknownSettingKeys, withDefaults } from '../src/engine/core/config';
+import { defaultCreamSettings } from '../src/engine/methods/cream/settings';
+import { evolutionSettings } from '../src/engine/methods/evolution';
+import { configFromSettings, DEFAULT_SETTINGS, parseMethodSettings, settingsFromQuery, settingsToQuery } from '../src/app/settings';
+
+describe('method settings in the page and the link', () => {
+  it('round-trips through the URL and lands under the current method in the config', () => {
+    const s = { ...DEFAULT_SETTINGS, method: 'cream' as const, methodSettings: '{"supernet":{"steps":200}}' };
+    const back = settingsFromQuery(settingsToQuery(s));
+    expect(back.notices).toEqual([]);
+    expect(back.settings.methodSettings).toBe(s.methodSettings);
+    expect(configFromSettings(back.settings).methodSettings).toEqual({ cream: { supernet: { steps: 200 } } });
+    // All defaults: nothing in the link, nothing in the config.
+    expect(settingsToQuery(DEFAULT_SETTINGS)).not.toContain('methodSettings');
+    expect(configFromSettings(DEFAULT_SETTINGS).methodSettings).toEqual({});
+  });
+
+  it('refuses text that is not a JSON object, with the reason', () => {
+    expect(parseMethodSettings('')).toEqual({ ok: true, value: {} });
+    const bad = parseMethodSettings('{"steps": ');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toMatch(/not valid JSON/);
+    const arr = parseMethodSettings('[1]');
+    expect(arr.ok).toBe(false);
+    const fromLink = settingsFromQuery('?method=nao&methodSettings=%5B1%5D');
+    expect(fromLink.settings.methodSettings).toBe('');
+    expect(fromLink.notices[0]).toMatch(/methodSettings.*must be a JSON object/);
+  });
+
+  it('finds misspelt keys at any depth, and accepts real ones', () => {
+    const d = defaultCreamSettings('digits');
+    expect(unknownSettingKeys({ supernet: { steps: 10, stepz: 3 }, boards: {} }, d)).toEqual(['supernet.stepz', 'boards']);
+    expect(unknownSettingKeys({ supernet: { steps: 10 }, final: { flopsLimit: 5000 }, stages: [] }, d)).toEqual([]);
+    expect(() => evolutionSettings(withDefaults({ methodSettings: { evolution: { populationSise: 5 } } }))).toThrow(/unknown setting "populationSise"/);
+  });
+});
