@@ -1,48 +1,16 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { count, openQuick } from './util';
+import { measureResponsiveness } from './measure';
 
 /**
- * A measurement, not a timed assert: counts main-thread long tasks (> 50 ms) and frame times
- * while a search runs in the worker, and writes them to test-results/responsiveness.json
- * (npm run bench copies the figure into docs/benchmarks.md).
+ * Main-thread long tasks and frame times while a search runs, written to
+ * test-results/responsiveness.json; npm run bench:browser records the same measurement in
+ * docs/benchmarks.md.
  */
 test('main-thread long tasks and frame times while a search runs', async ({ page }) => {
-  await openQuick(page, { budget: '20' });
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: number[] };
-    w.__longTasks = [];
-    w.__frames = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
-    let last = performance.now();
-    const tick = (now: number) => {
-      w.__frames.push(now - last);
-      last = now;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  await page.getByTestId('start-button').click();
-  await expect(page.getByTestId('final-result')).toContainText(/test/i, { timeout: 200_000 });
-  expect(await count(page, 'score-chart')).toBe(20);
-  const { longTasks, frames } = await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: number[] };
-    return { longTasks: w.__longTasks, frames: w.__frames };
-  });
-  const sorted = [...frames].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const result = {
-    date: new Date().toISOString(),
-    run: 'random search, digits, supernet 40 steps, 20 candidates, final 1 epoch, cpu backend in the worker',
-    frames: frames.length,
-    longTasks: longTasks.length,
-    longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
-    frameMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: sorted[sorted.length - 1] },
-  };
+  const result = await measureResponsiveness(page);
   console.log(`responsiveness: ${JSON.stringify(result)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile('test-results/responsiveness.json', JSON.stringify(result, null, 2));
-  expect(frames.length).toBeGreaterThan(10);
+  expect(result.frames).toBeGreaterThan(10);
 });

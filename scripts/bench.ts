@@ -26,7 +26,7 @@ import type { BenchmarkTable } from '../src/engine/evaluate/table';
 import { METHODS } from '../src/engine/methods';
 import { defaultMacro } from '../src/engine/nn/macro';
 import { cellFromString, NB201_OPS, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
-import { mdTable, textTable, updateDoc } from './lib/benchDoc';
+import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { searchOnTable } from './lib/searchOnTable';
 import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
 import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
@@ -254,8 +254,6 @@ async function rankingSection(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // 3. Throughput
 
-/** Column layout shared with the browser rows the Playwright side appends. */
-export const THROUGHPUT_HEADER = ['where', 'backend', 'model · batch', 'steps / s', 'ms / step', 'images / s', 'machine'];
 
 async function throughputSection(): Promise<void> {
   await setupNodeTf();

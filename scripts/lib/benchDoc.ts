@@ -5,6 +5,9 @@
  * blocks, so neither erases the other's measurements.
  */
 
+/** Column layout of the throughput tables, shared by the Node rows (bench.ts) and the browser rows (bench-browser.spec.ts). */
+export const THROUGHPUT_HEADER = ['where', 'backend', 'model · batch', 'steps / s', 'ms / step', 'images / s', 'machine'];
+
 export function mdTable(header: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string {
   const sep = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
   const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;

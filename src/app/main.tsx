@@ -2,6 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
+import { benchWorker } from './workerClient';
+
+// The measurement hook npm run bench:browser drives (scripts/bench-browser.spec.ts): it times the
+// worker's supernet training on whichever backend the page started. It computes nothing by itself.
+(window as unknown as { nasPlayground: unknown }).nasPlayground = { bench: benchWorker };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

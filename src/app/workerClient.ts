@@ -41,7 +41,12 @@ export function connectWorker(backend: BackendChoice): void {
       case 'state':
         s.setLive(m.state);
         break;
+      case 'bench-result':
+        benchWaiters.shift()?.resolve(m.result);
+        break;
       case 'error':
+        // A refused or failed measurement answers its caller, not only the page's error list.
+        if (ready && benchWaiters.length > 0) benchWaiters.shift()!.reject(new Error(m.message));
         if (!ready) {
           s.setBackend(null, 'failed');
           pending = [];
@@ -60,7 +65,25 @@ export function connectWorker(backend: BackendChoice): void {
   w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/' } satisfies WorkerCommand);
 }
 
+type BenchCommand = Extract<WorkerCommand, { type: 'bench' }>;
+type BenchResult = Extract<WorkerMessage, { type: 'bench-result' }>['result'];
+let benchWaiters: { resolve: (r: BenchResult) => void; reject: (e: Error) => void }[] = [];
+
+/**
+ * Supernet training throughput on the worker's backend (npm run bench:browser calls it through
+ * `window.nasPlayground`); no run may be in progress.
+ */
+export function benchWorker(opts: Omit<BenchCommand, 'type'>): Promise<BenchResult> {
+  if (!worker) return Promise.reject(new Error('no compute worker'));
+  return new Promise((resolve, reject) => {
+    benchWaiters.push({ resolve, reject });
+    send({ type: 'bench', ...opts });
+  });
+}
+
 export function disconnectWorker(): void {
+  for (const w of benchWaiters) w.reject(new Error('the worker was restarted'));
+  benchWaiters = [];
   worker?.terminate();
   worker = null;
   ready = false;

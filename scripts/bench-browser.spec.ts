@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { expect, test, type Page } from '@playwright/test';
+import { measureResponsiveness } from '../e2e/measure';
+import { mdTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
+
+/**
+ * npm run bench:browser — supernet training throughput in Chromium on each backend the page can
+ * start (webgpu, webgl, cpu: the worker's own `bench` command, the same code path as a run), and
+ * main-thread responsiveness during a search. Prints the figures and rewrites the e2e blocks of
+ * docs/benchmarks.md. A backend that cannot start is reported with the reason, not skipped silently.
+ */
+const DOC = 'docs/benchmarks.md';
+const BATCH = 64;
+/** Software rendering (SwiftShader) is slow: fewer steps there, still after warm-up. */
+const PLAN: { backend: 'cpu' | 'webgl' | 'webgpu'; warmup: number; steps: number }[] = [
+  { backend: 'cpu', warmup: 5, steps: 20 },
+  { backend: 'webgl', warmup: 3, steps: 10 },
+  { backend: 'webgpu', warmup: 2, steps: 4 },
+];
+const machine = () => `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${os.cpus().length} logical cores, load average ${os.loadavg()[0].toFixed(1)} at the start`;
+const blocks: Record<string, string> = {};
+
+interface Bench {
+  backend: string;
+  msPerStep: number;
+  stepsPerSec: number;
+  steps: number;
+  warmup: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+async function startOn(page: Page, backend: string): Promise<{ name: string | null; why: string }> {
+  await page.goto(`/?backend=${backend}&dataset=digits`);
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toHaveText(/backend: |no backend could start/, { timeout: 180_000 });
+  const text = (await badge.textContent()) ?? '';
+  const name = /backend: (\w+)/.exec(text)?.[1] ?? null;
+  return { name, why: (await badge.getAttribute('title')) ?? text };
+}
+
+test('supernet throughput per backend, and responsiveness while a search runs', async ({ page, browser }) => {
+  const rows: (string | number)[][] = [];
+  const notes: string[] = [];
+  const version = browser.version();
+  for (const p of PLAN) {
+    const started = await startOn(page, p.backend);
+    if (started.name !== p.backend) {
+      const note = `${p.backend}: not reachable in this Chromium (${started.name ? `the page fell back to ${started.name}` : 'no backend started'}; ${started.why})`;
+      notes.push(note);
+      console.log(note);
+      continue;
+    }
+    const t0 = Date.now();
+    const r = await page.evaluate(
+      (o) => (window as unknown as { nasPlayground: { bench(o: unknown): Promise<Bench> } }).nasPlayground.bench(o),
+      { dataset: 'digits' as const, steps: p.steps, warmup: p.warmup, batchSize: BATCH },
+    );
+    const leak = r.tensorsAfter === r.tensorsBefore ? '' : ` (tensors ${r.tensorsBefore} → ${r.tensorsAfter})`;
+    rows.push([`Chromium ${version} (worker)`, r.backend, `supernet (default macro), digits 8×8 · ${BATCH}`, r.stepsPerSec.toFixed(2), r.msPerStep.toFixed(0), ((r.stepsPerSec * BATCH) | 0).toString(), `${machine()}${leak}; ${r.steps} steps after ${r.warmup} warm-up`]);
+    console.log(`${p.backend}: ${r.msPerStep.toFixed(0)} ms/step over ${r.steps} steps (${((Date.now() - t0) / 1000).toFixed(0)} s with warm-up)`);
+  }
+  expect(rows.length).toBeGreaterThan(0);
+  const rendering = 'WebGL and WebGPU in this headless Chromium run on SwiftShader (software), so they measure the code path, not a GPU.';
+  blocks['throughput-browser'] = `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)}: the worker's \`bench\` command (measureSupernetThroughput: SupernetEvaluator.train, one uniformly sampled path per step) on each backend. ${rendering}\n\n${mdTable(THROUGHPUT_HEADER, rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l'])}${notes.length ? `\n\n${notes.map((n) => `> ${n}`).join('\n')}` : ''}`;
+
+  const resp = await measureResponsiveness(page);
+  console.log(`responsiveness: ${JSON.stringify(resp)}`);
+  const f = (v: number) => v.toFixed(1);
+  blocks.responsiveness = `\`npm run bench:browser\` on ${resp.date.slice(0, 10)} (${machine()}): ${resp.run}. Long tasks are main-thread tasks over 50 ms (PerformanceObserver 'longtask'); frame times are the gaps between requestAnimationFrame callbacks.\n\n${mdTable(
+    ['frames', 'long tasks', 'longest task (ms)', 'frame p50 (ms)', 'p95', 'p99', 'max'],
+    [[resp.frames, resp.longTasks, f(resp.longestTaskMs), f(resp.frameMs.p50), f(resp.frameMs.p95), f(resp.frameMs.p99), f(resp.frameMs.max)]],
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  )}`;
+  writeFileSync(DOC, updateDoc(existsSync(DOC) ? readFileSync(DOC, 'utf8') : null, blocks, 'e2e'));
+});
