@@ -2,13 +2,17 @@
  * npm run bench — measures the playground's searches and evaluators and prints what it measured:
  *   1. search efficiency of every registered method on tabular benchmarks (through runSearch),
  *   2. ranking quality of the weight-sharing supernet against the project's ground truth,
+ *   2b. ranking quality on the block space: DNA's block scores, a plain one-shot supernet and
+ *       Cream's supernet with and without distillation, against public/benchmarks/blocks-digits.csv,
  *   3. supernet training throughput in Node (CPU backend).
+ * In-browser throughput and responsiveness: npm run bench:browser (scripts/bench-browser.spec.ts).
  * It rewrites its own blocks of docs/benchmarks.md (scripts/lib/benchDoc.ts); blocks the
  * Playwright measurements own are kept.
  *
  *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 2 supernet seeds)
  *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
- *   npx tsx scripts/bench.ts --only search    one section: search | ranking | throughput
+ *   npx tsx scripts/bench.ts --only search    one section: search | ranking | blocks | throughput
+ *   npx tsx scripts/bench.ts --fresh          retrain the block-space evaluators instead of reading runs/bench-blocks-cache.json
  *   npx tsx scripts/bench.ts --methods random,evolution   a subset of the registry
  *   npx tsx scripts/bench.ts --no-write       print only
  */
@@ -27,6 +31,7 @@ import { METHODS } from '../src/engine/methods';
 import { defaultMacro } from '../src/engine/nn/macro';
 import { cellFromString, NB201_OPS, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
+import { BLOCK_RANKERS, BLOCK_TRUTH, blockCosts, blockScores, readBlockTruth } from './lib/blockRanking';
 import { searchOnTable } from './lib/searchOnTable';
 import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
 import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
@@ -38,6 +43,7 @@ const { values: args } = parseArgs({
     methods: { type: 'string' },
     'method-cap': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
@@ -45,6 +51,7 @@ const SEARCH_SEEDS = QUICK ? 5 : 20;
 const BUDGETS = QUICK ? [25, 100] : [25, 50, 100, 150];
 const SUPERNET_SEEDS = QUICK ? [1] : [1, 2];
 const TOP_K = 10;
+const BLOCK_TOP_K = 5;
 /**
  * Seconds one method may spend on one table, split evenly over the budgets. Lookup-based
  * baselines need well under a second per run; a method that trains a model per run (NAO) can
@@ -53,7 +60,7 @@ const TOP_K = 10;
 const METHOD_CAP_S = Number(args['method-cap'] ?? (QUICK ? 60 : 180));
 const DOC = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-const sections = new Set(args.only ? args.only.split(',') : ['search', 'ranking', 'throughput']);
+const sections = new Set(args.only ? args.only.split(',') : ['search', 'ranking', 'blocks', 'throughput']);
 
 const pm = (v: number[], d = 2) => `${mean(v).toFixed(d)} ± ${std(v).toFixed(d)}`;
 const blocks: Record<string, string> = {};
@@ -134,17 +141,47 @@ async function searchSection(): Promise<void> {
       `### ${t.title}\n\nSearch column \`${t.searchColumn}\`, report column \`${t.reportColumn}\`; ${t.table.rows.size.toLocaleString()} cells, ops ${t.ops.join(', ')}; optimum of the report column: **${opt}**.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
     );
   }
+  const nao = naoComparison();
+  if (nao) parts.push(nao);
   blocks['search-efficiency'] = parts.join('\n\n');
+}
+
+/**
+ * NAO against random search at 100 queries over 20 seeds on NAS-Bench-201: NAO trains its
+ * encoder–predictor–decoder in every run (~2 min a seed here), more than the bench's time cap, so
+ * the measurement harness test/nao.compare.test.ts runs it and the bench reports its results file.
+ */
+function naoComparison(): string | null {
+  const file = path.join(REPO_ROOT, 'runs', 'nao-compare.jsonl');
+  if (!existsSync(file)) return '> NAO vs random over 20 seeds: not measured here (run `NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts`).';
+  type Row = { method: string; seed: number; budget: number; test: number; bestValid: number; seconds: number; queries: number };
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).filter((r) => r.budget === 100);
+  const by = (m: string) => [...new Map(rows.filter((r) => r.method === m).map((r) => [r.seed, r])).values()].sort((a, b) => a.seed - b.seed);
+  const nao = by('nao');
+  const rnd = by('random');
+  const common = nao.map((r) => r.seed).filter((s) => rnd.some((q) => q.seed === s));
+  if (common.length === 0) return null;
+  const pick = (list: Row[]) => common.map((s) => list.find((r) => r.seed === s)!);
+  const [n, r] = [pick(nao), pick(rnd)];
+  const diff = common.map((_, i) => n[i].test - r[i].test);
+  const wins = diff.filter((d) => d > 0).length;
+  const ties = diff.filter((d) => d === 0).length;
+  const header = ['method', 'seeds', 'best c10_valid_acc found', 'its c10_test_acc', 's / run'];
+  const table = [
+    ['nao', n.length, pm(n.map((x) => x.bestValid), 3), pm(n.map((x) => x.test), 3), mean(n.map((x) => x.seconds)).toFixed(0)],
+    ['random', r.length, pm(r.map((x) => x.bestValid), 3), pm(r.map((x) => x.test), 3), mean(r.map((x) => x.seconds)).toFixed(1)],
+  ];
+  print('NAO vs random at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)', header, table);
+  const se = std(diff) / Math.sqrt(diff.length);
+  return `### NAO against random search at 100 queries, ${common.length} seeds (NAS-Bench-201 CIFAR-10)\n\nFrom \`runs/nao-compare.jsonl\`, written by \`NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts\` (default NAO settings, table evaluator, searched column c10_valid_acc, reported c10_test_acc; seeds 1…${Math.max(...common)}, each method with the same seed).\n\n${mdTable(header, table, ['l', 'r', 'r', 'r', 'r'])}\n\nPaired difference NAO − random in reported test accuracy: **${mean(diff).toFixed(3)} ± ${std(diff).toFixed(3)}** (mean ± std over seeds; standard error ${se.toFixed(3)}); NAO ahead on ${wins} seeds, behind on ${diff.length - wins - ties}, tied on ${ties}.`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // 2. Ranking quality
 
 /**
- * An evaluator whose scores are ranked against ground truth. The weight-sharing supernet is the
- * one that exists; DNA's block scores and Cream's supernet join here as entries with `score`
- * once they are built. (They rank the block space, so they also need a block-space truth table:
- * see the extension point in scripts/lib/truth.ts.)
+ * An evaluator whose scores are ranked against the NB-201 ground truth. DNA's block scores and
+ * Cream's supernet rank the block space instead: their list is BLOCK_RANKERS (scripts/lib/blockRanking.ts).
  */
 interface Ranker {
   id: string;
@@ -175,8 +212,6 @@ const RANKERS: Ranker[] = [
       return { scores, trainSeconds, note: `${s.steps} steps, batch ${s.batchSize}, lr ${s.lr}, scored on a fixed batch of ${s.evalBatch} validation images` };
     },
   },
-  { id: 'dna', title: 'DNA block-wise distillation scores', pending: 'not built yet (DNA and its block space do not exist in the engine)' },
-  { id: 'cream', title: 'Cream supernet (prioritized paths)', pending: 'not built yet (Cream and its block space do not exist in the engine)' },
 ];
 
 function tauRow(label: string, x: number[], y: number[], k = TOP_K): (string | number)[] {
@@ -252,6 +287,51 @@ async function rankingSection(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2b. Ranking quality on the block space (DNA, Cream)
+
+async function blocksSection(): Promise<void> {
+  const truth = readBlockTruth();
+  if (!truth) {
+    blocks['ranking-blocks'] = `> Not measured: no block-space ground truth at \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (build it with \`DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts\`).`;
+    return;
+  }
+  await setupNodeTf();
+  const test = truth.columns.test_acc;
+  const header = ['scores vs block-space truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`, 'train s / seed'];
+  const rows: (string | number)[][] = [];
+  const notes: string[] = [];
+  for (const r of BLOCK_RANKERS) {
+    const per = [];
+    for (const seed of SUPERNET_SEEDS) {
+      const out = await blockScores(r, truth.archs, seed, args.fresh);
+      per.push(out);
+      console.log(`  ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
+    }
+    const taus = per.map((p) => kendallTau(p.scores, test));
+    const tops = per.map((p) => topKOverlap(p.scores, test, BLOCK_TOP_K));
+    rows.push([r.title, truth.archs.length, `${pm(taus, 3)} (${taus.map((t) => t.toFixed(3)).join(', ')})`, pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
+    notes.push(`- **${r.title}**: ${per[0].note}.`);
+  }
+  const costs = blockCosts(truth.archs);
+  const ref: (string | number)[][] = [
+    tauRow('parameter count', costs.map((c) => c.params), test, BLOCK_TOP_K),
+    tauRow('FLOPs', costs.map((c) => c.flops), test, BLOCK_TOP_K),
+    tauRow('val_acc vs test_acc (truth)', truth.columns.val_acc, test, BLOCK_TOP_K),
+  ];
+  if (truth.columns.test_acc_s0 && truth.columns.test_acc_s1) ref.push(tauRow('test_acc seed 0 vs seed 1 (truth noise)', truth.columns.test_acc_s0, truth.columns.test_acc_s1, BLOCK_TOP_K));
+  print('Ranking on the block space', header, rows);
+  print('Ranking on the block space: references', ['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref);
+  const lo = Math.min(...test);
+  const hi = Math.max(...test);
+  blocks['ranking-blocks'] = [
+    `Every architecture of \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (${truth.archs.length} sampled from the 4,096 of the default DNA/Cream block space; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator, trained with seeds ${SUPERNET_SEEDS.join(', ')}; Kendall τ-b and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
+    mdTable(header, rows, ['l', 'r', 'r', 'r', 'r']),
+    notes.join('\n'),
+    `References: what a cost proxy, and the truth itself, achieve on the same architectures.\n\n${mdTable(['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref, ['l', 'r', 'r', 'r'])}`,
+  ].join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Throughput
 
 
@@ -296,6 +376,7 @@ async function main(): Promise<void> {
   console.log(`${command}  (${QUICK ? 'quick' : 'full'}; ${softwareLine()}; ${machineLine()})`);
   if (sections.has('search')) await searchSection();
   if (sections.has('ranking')) await rankingSection();
+  if (sections.has('blocks')) await blocksSection();
   if (sections.has('throughput')) await throughputSection();
   const wall = (performance.now() - t0) / 1000;
   blocks.header = `Last run: \`${command}\` on ${new Date().toISOString().slice(0, 10)} (${QUICK ? 'quick: fewer seeds and budgets' : 'full'}), ${fmtSeconds(wall)} wall time. ${softwareLine()}; ${machineLine()}.`;

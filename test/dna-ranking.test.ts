@@ -26,32 +26,21 @@ import { blockScoreOf, rateBlocks } from '../src/engine/methods/dna/ranking';
 import { defaultDnaSettings } from '../src/engine/methods/dna/settings';
 import { loadTeacherFiles } from '../src/engine/methods/dna/teacher';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch } from '../src/engine/spaces/blocks';
 import { cpu } from './helpers';
+import { BLOCK_TRUTH_COUNT, BLOCK_TRUTH_SAMPLE_SEED, blockTruthSample } from '../scripts/lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
-const TRUTH_COUNT = 40;
+const TRUTH_COUNT = BLOCK_TRUTH_COUNT;
 const TRUTH_SEEDS = (process.env.DNA_TRUTH_SEEDS ?? '0,1').split(',').map(Number);
-const SAMPLE_SEED = 2020;
+const SAMPLE_SEED = BLOCK_TRUTH_SAMPLE_SEED;
 const RECIPE: StandaloneSettings = { epochs: 5, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
 const CSV = path.join(REPO_ROOT, 'public', 'benchmarks', 'blocks-digits.csv');
 const LOG = path.join(REPO_ROOT, 'runs', 'dna-truth.jsonl');
 const OUT = path.join(REPO_ROOT, 'runs', 'dna-ranking.json');
 const space = defaultBlockSpace('digits');
 
-/** The sample: distinct architectures, uniform over the default space, from a fixed seed. */
-function truthSample(): BlockArch[] {
-  const rng = new Rng(SAMPLE_SEED).fork('dna/truth/sample');
-  const seen = new Set<string>();
-  const out: BlockArch[] = [];
-  while (out.length < TRUTH_COUNT) {
-    const a = sampleBlockArch(space, rng);
-    if (seen.has(formatBlockArch(a))) continue;
-    seen.add(formatBlockArch(a));
-    out.push(a);
-  }
-  return out;
-}
+const truthSample = blockTruthSample;
 
 interface TruthRow {
   arch: string;

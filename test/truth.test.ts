@@ -11,6 +11,9 @@ import { type BenchmarkIndexEntry, checkBenchmarkIndex, checkTableAgainstEntry }
 import { BENCHMARKS_DIR } from '../scripts/lib/tables';
 import { enumerateCells, sampleDistinctCells, tableCells, trainTruth, TRUTH_RECIPE, TRUTH_TABLES } from '../scripts/lib/truth';
 import { cpu } from './helpers';
+import { readBlockTruth } from '../scripts/lib/blockRanking';
+import { blockTruthSample } from '../scripts/lib/blockTruth';
+import { blockArchCost, blockArchFromString, defaultBlockSpace, formatBlockArch } from '../src/engine/spaces/blocks';
 
 const index = checkBenchmarkIndex(JSON.parse(readFileSync(path.join(BENCHMARKS_DIR, 'index.json'), 'utf8')));
 const load = (e: BenchmarkIndexEntry) => parseBenchmarkCsv(readFileSync(path.join(BENCHMARKS_DIR, e.file), 'utf8'), e.file);
@@ -164,5 +167,33 @@ describe('parseBenchmarkCsv refuses unreadable or mislabelled tables, naming the
     expect(checkTableAgainstEntry(entry, fewer, all).join('\n')).toMatch(/says 64 rows, the file has 63[\s\S]*needs 64 rows[\s\S]*1 cell\(s\) of the space missing/);
     const wrongOps = { ...entry, ops: entry.ops.slice(0, 1) };
     expect(checkTableAgainstEntry(wrongOps, table).join('\n')).toMatch(/outside the table's ops/);
+  });
+});
+
+describe('block-space ground truth (public/benchmarks/blocks-digits.csv)', () => {
+  const truth = readBlockTruth();
+
+  it('exists, with its recipe, seeds, date and command in the header', () => {
+    expect(truth, 'public/benchmarks/blocks-digits.csv is missing: DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts').not.toBeNull();
+    for (const key of ['recipe', 'seeds', 'date', 'command', 'sample', 'software']) expect(truth!.provenance.some((l) => l.startsWith(`${key}:`)), key).toBe(true);
+  });
+
+  it('holds exactly the seeded sample, each architecture canonical and once, with its exact cost', () => {
+    const space = defaultBlockSpace('digits');
+    const want = blockTruthSample().map(formatBlockArch);
+    expect([...truth!.archs].sort()).toEqual([...want].sort());
+    const costs = truth!.archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
+    expect(truth!.columns.params).toEqual(costs.map((c) => c.params));
+    expect(truth!.columns.flops).toEqual(costs.map((c) => c.flops));
+  });
+
+  it('has plausible accuracies, and the mean columns are the means of the seed columns', () => {
+    const seedCols = Object.keys(truth!.columns).filter((c) => /^test_acc_s\d+$/.test(c));
+    expect(seedCols.length).toBeGreaterThanOrEqual(1);
+    truth!.columns.test_acc.forEach((v, i) => {
+      expect(v).toBeGreaterThan(50);
+      expect(v).toBeLessThanOrEqual(100);
+      expect(v).toBeCloseTo(mean(seedCols.map((c) => truth!.columns[c][i])), 3);
+    });
   });
 });

@@ -47,6 +47,10 @@ ${block('bench', 'search-efficiency', '_Not run yet._')}
 
 ${block('bench', 'ranking', '_Not run yet._')}
 
+### Block space (DNA, Cream)
+
+${block('bench', 'ranking-blocks', '_Not run yet._')}
+
 ## 3. Throughput
 
 ### Node (tfjs CPU backend)

@@ -44,3 +44,13 @@ export function formatBytes(n: number): string {
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} kB`;
   return `${n} B`;
 }
+
+/**
+ * Whole numbers with thousands separators. One shared formatter: building one (which is what every
+ * bare toLocaleString() does) costs tens of milliseconds the first time, a main-thread long task
+ * measured in the first render of a run; formatting with a built one is cheap.
+ */
+const INT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export function formatInt(n: number): string {
+  return Number.isFinite(n) ? INT_FORMAT.format(n) : '–';
+}

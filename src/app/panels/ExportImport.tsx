@@ -10,7 +10,7 @@ import {
   type ArchitectureFile,
 } from '../../engine/export';
 import { version as appVersion } from '../../../package.json';
-import { formatCount, formatScore, metricLabel } from '../format';
+import { formatCount, formatScore, metricLabel, formatInt } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
 import { ArchChain } from './cream/ArchChain';
 import { methodOption } from '../methods';
@@ -195,7 +195,7 @@ export function ImportResult() {
             </button>
             {file.log && file.log.length > 0 && (
               <button data-testid="import-replay-button" onClick={() => replay(file.log!)} title="Show the recorded run on the charts, without computing anything">
-                Replay its run ({file.log.length.toLocaleString()} events)
+                Replay its run ({formatInt(file.log.length)} events)
               </button>
             )}
           </div>

@@ -1,5 +1,5 @@
 import type { MethodId } from '../../engine/core/config';
-import { formatScore } from '../format';
+import { formatScore, formatInt } from '../format';
 import { methodOption } from '../methods';
 import { METHOD_VIEWS } from '../methodViews';
 import { useSettings } from '../settings';
@@ -41,7 +41,7 @@ function TableInfo({ events }: { events: ReturnType<typeof useMethodEvents> }) {
   const d = e.data as TableInfoData;
   return (
     <p className="table-info" data-testid="table-info">
-      Scores come from the table <strong>{d.name}</strong> ({d.rows.toLocaleString()} cells). The search sees <code>{d.searchColumn}</code>; the result reports <code>{d.reportColumn}</code>. The best
+      Scores come from the table <strong>{d.name}</strong> ({formatInt(d.rows)} cells). The search sees <code>{d.searchColumn}</code>; the result reports <code>{d.reportColumn}</code>. The best
       cell in the whole table reaches {formatScore(d.optimum.value)} on <code>{d.reportColumn}</code>.
     </p>
   );

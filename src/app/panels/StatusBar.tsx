@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Phase } from '../../engine/core/events';
-import { formatBytes, formatDuration } from '../format';
+import { formatBytes, formatDuration, formatInt } from '../format';
 import { useBackend, useMemory, usePhase, useProgress, useReplay, useRunStatus } from '../store';
 
 const PHASE_TITLES: Record<Phase, string> = {
@@ -115,7 +115,7 @@ function TensorCount() {
   if (!memory) return null;
   return (
     <span data-testid="tensor-count" data-count={memory.numTensors} title="Live TensorFlow.js tensors in the worker. It stays flat during a run; a steady climb would mean a leak.">
-      tensors in memory {memory.numTensors.toLocaleString()} ({formatBytes(memory.numBytes)})
+      tensors in memory {formatInt(memory.numTensors)} ({formatBytes(memory.numBytes)})
     </span>
   );
 }

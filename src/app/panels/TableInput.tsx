@@ -1,3 +1,4 @@
+import { formatInt } from '../format';
 import { useState } from 'react';
 import { parseBenchmarkCsv } from '../../engine/evaluate/table';
 import { useSettings } from '../settings';
@@ -53,7 +54,7 @@ export function TableInput() {
       )}
       {table && (
         <p className="ok" data-testid="table-summary">
-          {table.name}: {table.table.rows.size.toLocaleString()} cells, {columns.length} metric columns.
+          {table.name}: {formatInt(table.table.rows.size)} cells, {columns.length} metric columns.
         </p>
       )}
       <label className="field">

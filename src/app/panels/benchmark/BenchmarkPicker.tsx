@@ -1,3 +1,4 @@
+import { formatInt } from '../../format';
 import { useEffect, useState } from 'react';
 import { type BenchmarkTable, parseBenchmarkCsv } from '../../../engine/evaluate/table';
 import type { Nb201Op } from '../../../engine/spaces/nb201';
@@ -88,7 +89,7 @@ export function BenchmarkPicker({ selectedId, onPick, baseUrl = import.meta.env.
             {loading === t.id && <span className="muted"> loading…</span>}
             <br />
             <span className="hint">
-              {t.rows.toLocaleString()} of {t.spaceSize.toLocaleString()} cells · ops {t.ops.map((o) => OP_SHORT[o]).join(', ')} · {t.seeds.length} seeds · search <code>{t.defaultSearchColumn}</code>, report{' '}
+              {formatInt(t.rows)} of {formatInt(t.spaceSize)} cells · ops {t.ops.map((o) => OP_SHORT[o]).join(', ')} · {t.seeds.length} seeds · search <code>{t.defaultSearchColumn}</code>, report{' '}
               <code>{t.defaultReportColumn}</code>
               {!t.searchable && ' · for ranking only'}
             </span>

@@ -1,3 +1,4 @@
+import { formatInt } from '../../format';
 import * as d3 from 'd3';
 import type { BlockScoresData } from '../../../engine/methods/dna/events';
 import { Axis } from '../benchmark/Axis';
@@ -54,7 +55,7 @@ function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | n
                 {c.ops.map(opShort).join(' / ')}
               </text>
               <rect x={x(0)} y={top} width={x(c.score) - x(0)} height={y.bandwidth()} fill={isChosen ? color : 'white'} stroke={color} strokeWidth={isChosen ? 2 : 1} data-chosen={isChosen || undefined}>
-                <title>{`#${rank + 1} ${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${c.cost.params.toLocaleString()} params, ${c.cost.flops.toLocaleString()} FLOPs`}</title>
+                <title>{`#${rank + 1} ${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${formatInt(c.cost.params)} params, ${formatInt(c.cost.flops)} FLOPs`}</title>
               </rect>
             </g>
           );

@@ -1,3 +1,4 @@
+import { formatInt } from '../../format';
 import { useCallback, useMemo, useState } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { BlockLosses } from './BlockLosses';
@@ -33,7 +34,7 @@ export function DnaView({ events }: DnaViewProps) {
         {setup.summary}. Each block’s student supernet learns to turn the teacher’s feature before the block into the teacher’s feature after it ({setup.stepsPerBlock} steps per block,{' '}
         {setup.schedule}), then every path of every block is rated; the search picks one path per block within{' '}
         <strong>
-          {setup.limit.toLocaleString()} {setup.metric === 'params' ? 'parameters' : 'FLOPs'}
+          {formatInt(setup.limit)} {setup.metric === 'params' ? 'parameters' : 'FLOPs'}
         </strong>
         .
       </p>

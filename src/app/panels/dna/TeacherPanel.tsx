@@ -1,3 +1,4 @@
+import { formatInt } from '../../format';
 import * as d3 from 'd3';
 import { Axis } from '../benchmark/Axis';
 import type { DnaModel } from './dnaState';
@@ -14,7 +15,7 @@ export function TeacherPanel({ model }: { model: DnaModel }) {
     <div className="dna-teacher" data-testid="dna-teacher">
       {t ? (
         <p>
-          Teacher ({t.source === 'pretrained' ? 'shipped, pretrained' : 'trained live in this run'}): <strong>{t.testAcc.toFixed(2)}%</strong> test accuracy ({t.valAcc.toFixed(2)}% validation), {t.cost.params.toLocaleString()} parameters. Each layer:{' '}
+          Teacher ({t.source === 'pretrained' ? 'shipped, pretrained' : 'trained live in this run'}): <strong>{t.testAcc.toFixed(2)}%</strong> test accuracy ({t.valAcc.toFixed(2)}% validation), {formatInt(t.cost.params)} parameters. Each layer:{' '}
           {t.layer}. {t.source === 'pretrained' ? provenanceLine(t.provenance) : ''}
         </p>
       ) : (

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadDatasetFromDisk, loadTeacherFromDisk, REPO_ROOT } from '../../src/cli/nodeIo';
+import type { Dataset } from '../../src/engine/data/datasets';
+import { archHash } from '../../src/engine/export/architectureFile';
+import { creamRankingScores } from '../../src/engine/methods/cream/ranking';
+import { DEFAULT_ONE_SHOT, oneShotRanking } from '../../src/engine/methods/dna/oneShot';
+import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';
+import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
+import { blockArchCost, blockArchFromString, defaultBlockSpace } from '../../src/engine/spaces/blocks';
+
+/**
+ * Ranking quality on the block space (DNA, Cream): each evaluator scores every architecture of the
+ * block-space ground truth (public/benchmarks/blocks-digits.csv); bench.ts turns the scores into
+ * Kendall τ and top-k overlap. Training an evaluator takes minutes, so its scores are cached in
+ * runs/bench-blocks-cache.json under (evaluator, seed, the exact list of architectures); --fresh
+ * ignores the cache.
+ */
+export const BLOCK_TRUTH = path.join(REPO_ROOT, 'public', 'benchmarks', 'blocks-digits.csv');
+const CACHE = path.join(REPO_ROOT, 'runs', 'bench-blocks-cache.json');
+
+export interface BlockTruth {
+  archs: string[];
+  columns: Record<string, number[]>;
+  provenance: string[];
+}
+
+export function readBlockTruth(): BlockTruth | null {
+  if (!existsSync(BLOCK_TRUTH)) return null;
+  const lines = readFileSync(BLOCK_TRUTH, 'utf8').split(/\r?\n/).filter(Boolean);
+  const provenance = lines.filter((l) => l.startsWith('#')).map((l) => l.slice(1).trim());
+  const [head, ...rows] = lines.filter((l) => !l.startsWith('#'));
+  const cols = head.split(',');
+  const cells = rows.map((r) => r.split(','));
+  const columns: Record<string, number[]> = {};
+  for (const [i, c] of cols.entries()) if (c !== 'arch') columns[c] = cells.map((r) => Number(r[i]));
+  return { archs: cells.map((r) => r[cols.indexOf('arch')]), columns, provenance };
+}
+
+export interface BlockScores {
+  scores: number[];
+  seconds: number;
+  note: string;
+}
+
+export interface BlockRanker {
+  id: string;
+  title: string;
+  score(archs: string[], dataset: Dataset, seed: number): Promise<BlockScores>;
+}
+
+const space = defaultBlockSpace('digits');
+
+/** DNA's block ratings, read two ways (its normalised score, and plain MSE); one rating serves both. */
+const dnaRatings = new Map<number, Promise<Awaited<ReturnType<typeof rateBlocks>>>>();
+async function dnaRating(dataset: Dataset, seed: number) {
+  if (!dnaRatings.has(seed)) dnaRatings.set(seed, loadTeacherFromDisk('digits').then((teacher) => rateBlocks({ dataset, teacher, seed })));
+  return dnaRatings.get(seed)!;
+}
+function dnaRanker(metric: 'score' | 'mse', title: string): BlockRanker {
+  return {
+    id: `dna-${metric}`,
+    title,
+    async score(archs, dataset, seed) {
+      const r = await dnaRating(dataset, seed);
+      return {
+        scores: archs.map((a) => -blockScoreOf(blockArchFromString(a, space), r.blocks, metric)),
+        seconds: r.seconds,
+        note: `default DNA settings (pretrained teacher, 400 steps per block, batch 16); every path rated on held-out data after BN recalibration; summed ${metric === 'score' ? 'normalised score' : 'plain MSE'} over blocks, lower ranks higher`,
+      };
+    },
+  };
+}
+
+export const BLOCK_RANKERS: BlockRanker[] = [
+  dnaRanker('score', 'DNA block-wise distillation: summed block scores'),
+  dnaRanker('mse', 'DNA block-wise distillation: summed plain MSE'),
+  {
+    id: 'one-shot',
+    title: 'Plain weight-sharing supernet on the block space (uniform single path, no teacher)',
+    async score(archs, dataset, seed) {
+      const r = await oneShotRanking(archs.map((a) => blockArchFromString(a, space)), space, dataset, seed, DEFAULT_ONE_SHOT);
+      const s = DEFAULT_ONE_SHOT;
+      return { scores: r.scores, seconds: r.seconds, note: `${s.steps} steps, batch ${s.batchSize}, SGD lr ${s.lr}; accuracy with the shared weights on ${s.evalBatch} validation images` };
+    },
+  },
+  {
+    id: 'cream-distill',
+    title: 'Cream supernet, distillation on (prioritized paths teach)',
+    async score(archs, dataset, seed) {
+      const r = await creamRankingScores(archs, dataset, seed, true);
+      return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+    },
+  },
+  {
+    id: 'cream-plain',
+    title: 'Cream supernet, distillation off (SPOS-like)',
+    async score(archs, dataset, seed) {
+      const r = await creamRankingScores(archs, dataset, seed, false);
+      return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+    },
+  },
+];
+
+/** Scores from the cache when the same evaluator, seed and architecture list were measured before. */
+export async function blockScores(r: BlockRanker, archs: string[], seed: number, fresh: boolean): Promise<BlockScores & { cached: boolean }> {
+  const key = `${r.id}/s${seed}/${archs.length}-${archHash(archs.join(' '))}`;
+  const cache: Record<string, BlockScores> = existsSync(CACHE) ? JSON.parse(readFileSync(CACHE, 'utf8')) : {};
+  if (!fresh && cache[key]) return { ...cache[key], cached: true };
+  installFastDepthwiseKernels();
+  const out = await r.score(archs, await loadDatasetFromDisk('digits'), seed);
+  cache[key] = out;
+  mkdirSync(path.dirname(CACHE), { recursive: true });
+  writeFileSync(CACHE, JSON.stringify(cache));
+  return { ...out, cached: false };
+}
+
+export const blockCosts = (archs: string[]) => archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
