@@ -58,9 +58,16 @@ test('DNA: per-block losses update live, every candidate is scored, the budget s
   await expect(search).toHaveAttribute('data-feasible', 'true');
 
   const arch = (await page.getByTestId('dna-result').getAttribute('data-arch'))!;
+  await expect(page.getByTestId('final-block-graph')).toBeVisible();
   const { path, file } = await exportBlocks(page, 'dna');
   expect(file.arch).toBe(arch);
   await importBack(page, path, arch);
+
+  // The imported chain trains again from scratch, with the file's settings.
+  await page.getByTestId('import-train-button').click();
+  await expect(page.getByRole('heading', { name: 'Trained architecture' })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('final-result')).toContainText(arch);
+  await expect(page.getByTestId('final-block-graph')).toBeVisible();
 });
 
 test('Cream: the board fills and changes, matching scores and ρ are drawn, and the pick exports', async ({ page }) => {

@@ -1,5 +1,6 @@
 import { formatCount, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
+import { ArchChain } from './cream/ArchChain';
 import { useFinal, useMethodEvents, useRunStart } from '../store';
 
 /** The run's answer, shown large: the found cell, its held-out numbers and how they were obtained. */
@@ -48,7 +49,11 @@ export function FinalResult() {
             <dd className="recipe">{final.recipe}</dd>
           </dl>
         </div>
-        {final.arch.space === 'nb201' ? <CellGraph arch={final.arch.arch} testId="final-cell-graph" title="the found cell" /> : <p className="muted">A {final.arch.space} architecture: it has no NB-201 cell to draw.</p>}
+        {final.arch.space === 'nb201' ? (
+          <CellGraph arch={final.arch.arch} testId="final-cell-graph" title="the found cell" />
+        ) : (
+          <ArchChain arch={final.arch.arch} width={300} height={60} testId="final-block-graph" title="the found block chain" />
+        )}
       </div>
     </section>
   );
