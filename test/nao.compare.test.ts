@@ -6,7 +6,8 @@
  *
  * Environment: NAO_SEEDS (20), NAO_BUDGET (100), NAO_METHODS ("random,nao"), NAO_SHARD ("0/1":
  * this process runs seeds with index % n == i, so several processes can share the work),
- * NAO_COMPARE_OUT (results file, JSON lines; finished runs found there are not run again).
+ * NAO_COMPARE_OUT (results file, JSON lines; finished runs found there are not run again),
+ * NAO_SETTINGS (JSON over NAO's defaults, to measure a variant; use another NAO_COMPARE_OUT for it).
  * Searched column c10_valid_acc, reported column c10_test_acc, default NAO settings.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const SEEDS = Number(process.env.NAO_SEEDS ?? 20);
 const BUDGET = Number(process.env.NAO_BUDGET ?? 100);
 const METHODS = (process.env.NAO_METHODS ?? 'random,nao').split(',') as MethodId[];
 const [SHARD, SHARDS] = (process.env.NAO_SHARD ?? '0/1').split('/').map(Number);
+const NAO_SETTINGS = JSON.parse(process.env.NAO_SETTINGS ?? '{}') as Record<string, unknown>;
 const OUT = process.env.NAO_COMPARE_OUT ?? path.join(REPO_ROOT, 'runs', 'nao-compare.jsonl');
 
 interface Row {
@@ -60,7 +62,7 @@ describe.skipIf(!enabled)('NAO vs random search on NAS-Bench-201 (CIFAR-10)', ()
       if ((seed - 1) % SHARDS !== SHARD) continue;
       for (const method of METHODS) {
         if (done.has(`${method}/${seed}`)) continue;
-        const config = withDefaults({ method, evaluator: 'table', budget: BUDGET, seed, table: { source: 'custom', searchColumn: 'c10_valid_acc', reportColumn: 'c10_test_acc' } });
+        const config = withDefaults({ method, evaluator: 'table', budget: BUDGET, seed, table: { source: 'custom', searchColumn: 'c10_valid_acc', reportColumn: 'c10_test_acc' }, methodSettings: { nao: NAO_SETTINGS } });
         const events: RunEvent[] = [];
         const t0 = performance.now();
         await runSearch(config, { table }, new RunController(), (e) => events.push(e));
