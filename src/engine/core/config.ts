@@ -128,3 +128,21 @@ export function unknownSettingKeys(given: unknown, defaults: unknown, prefix = '
   }
   return out;
 }
+
+/** A settings object with any field, at any depth of plain objects, left out (arrays stay whole). */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+/**
+ * Method settings over their defaults, two levels deep (the depth DNA's and Cream's settings
+ * have): a given group is merged field by field into the default group; anything else replaces.
+ */
+export function mergeSettings<T extends object>(base: T, given: DeepPartial<T>): T {
+  const out = structuredClone(base) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    const cur = out[k];
+    const plain = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+    out[k] = plain(cur) && plain(v) ? { ...(cur as object), ...structuredClone(v as object) } : structuredClone(v);
+  }
+  return out as T;
+}

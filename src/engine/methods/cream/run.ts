@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig, unknownSettingKeys } from '../../core/config';
+import { type RunConfig, unknownSettingKeys } from '../../core/config';
+import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
-import { makeContext, type RunContext, type RunController, StopRequested } from '../../core/runLoop';
+import type { RunContext, RunController } from '../../core/runLoop';
 import { DATASETS, type Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
 import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
@@ -31,45 +31,17 @@ export function creamSpace(config: Pick<RunConfig, 'dataset'>, s: CreamSettings)
  * block-space architecture from scratch instead (an imported file's "train it").
  */
 export async function runCream(config: RunConfig, res: CreamResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string): Promise<void> {
-  const backend = tf.getBackend();
-  const ctx = makeContext(config, controller, sink, backend);
   const settings = creamSettingsOf(config);
-  const unknown = unknownSettingKeys(config.methodSettings?.cream, defaultCreamSettings(config.dataset)).map((k) => `unknown Cream setting "${k}"`);
-  const problems = [...checkConfig(config), ...unknown, ...(unknown.length ? [] : checkCreamSettings(settings))];
-  if (problems.length > 0) {
-    ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
-    return;
-  }
-  const startTensors = tf.memory().numTensors;
-  controller.speed = config.speed;
-  if (controller.state === 'idle') controller.start();
-  const owned: { dispose(): void }[] = [];
-  try {
-    if (!res.dataset) throw new Error(`Cream needs the dataset "${config.dataset}" loaded`);
-    const data = new DeviceData(res.dataset);
-    owned.push(data);
-    ctx.emit({
-      type: 'run-start',
-      config,
-      backend,
-      tfjsVersion: tf.version.tfjs,
-      datasetSizes: { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n },
-      preprocessing: res.dataset.preprocessing,
-      trainArch,
-    });
-    if (trainArch !== undefined) await trainOne(ctx, settings, data, trainArch);
-    else await search(ctx, settings, data, owned);
-    ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
-    ctx.emit({ type: 'run-end', status: 'completed' });
-  } catch (err) {
-    if (err instanceof StopRequested) ctx.emit({ type: 'run-end', status: 'stopped' });
-    else ctx.emit({ type: 'run-end', status: 'error', message: err instanceof Error ? err.message : String(err) });
-  } finally {
-    for (const o of owned.reverse()) o.dispose();
-    controller.finish();
-    const leaked = tf.memory().numTensors - startTensors;
-    if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
-  }
+  await runBlockMethod(config, controller, sink, {
+    name: 'Cream',
+    dataset: res.dataset,
+    trainArch,
+    problems: () => {
+      const unknown = unknownSettingKeys(config.methodSettings?.cream, defaultCreamSettings(config.dataset)).map((k) => `unknown Cream setting "${k}"`);
+      return unknown.length ? unknown : checkCreamSettings(settings);
+    },
+    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, data, trainArch) : search(ctx, settings, data, owned)),
+  });
 }
 
 async function search(ctx: RunContext, settings: CreamSettings, data: DeviceData, owned: { dispose(): void }[]): Promise<void> {

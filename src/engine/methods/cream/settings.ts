@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../core/config';
+import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
 import type { DatasetId } from '../../data/datasets';
 import { BLOCK_OPS, type BlockOp, type BlockStage, DEFAULT_BLOCK_OPS, DEFAULT_STAGES, DEFAULT_STEM_CHANNELS } from '../../spaces/blocks';
 
@@ -104,7 +104,6 @@ export function defaultCreamSettings(dataset: DatasetId = 'digits'): CreamSettin
   };
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 export type CreamSettingsInput = DeepPartial<CreamSettings>;
 
 /** The run's Cream settings: `methodSettings.cream` merged (two levels deep) over the dataset's defaults. */
@@ -113,13 +112,7 @@ export function creamSettingsOf(config: RunConfig): CreamSettings {
 }
 
 export function mergeCreamSettings(base: CreamSettings, given: CreamSettingsInput): CreamSettings {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(given)) {
-    if (v === undefined) continue;
-    const cur = out[k];
-    out[k] = cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v) ? { ...cur, ...v } : structuredClone(v);
-  }
-  return out as unknown as CreamSettings;
+  return mergeSettings(base, given);
 }
 
 /** Reasons the settings cannot run, empty when they can. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { SupernetSettings } from '../../core/config';
 import { Rng } from '../../core/rng';
 import { BatchSampler, type Dataset } from '../../data/datasets';
 import { DeviceData, l2 } from '../../evaluate/standalone';
@@ -14,14 +15,7 @@ import { type BlockArch, type BlockSpace, sampleBlockArch } from '../../spaces/b
  * a fixed validation batch — BatchNorm with that batch's own statistics, as the NB-201 supernet
  * evaluator does. Used to put DNA's ranking quality beside it on the same architectures.
  */
-export interface OneShotSettings {
-  steps: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  evalBatch: number;
-}
+export type OneShotSettings = SupernetSettings;
 
 export const DEFAULT_ONE_SHOT: OneShotSettings = { steps: 400, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, evalBatch: 256 };
 

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig, unknownSettingKeys } from '../../core/config';
+import { type RunConfig, unknownSettingKeys } from '../../core/config';
+import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
-import { makeContext, type RunContext, type RunController, StopRequested } from '../../core/runLoop';
+import type { RunContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
@@ -32,49 +32,18 @@ const method = (e: DnaEvent): Untimed<RunEvent> => ({ type: 'method', method: DN
  * file's "train it").
  */
 export async function runDna(config: RunConfig, res: DnaResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string): Promise<void> {
-  const backend = tf.getBackend();
-  const ctx = makeContext(config, controller, sink, backend);
   const settings = dnaSettingsOf(config);
-  const unknown = unknownSettingKeys(config.methodSettings?.dna, defaultDnaSettings(config.dataset)).map((k) => `unknown DNA setting "${k}"`);
-  const problems = [...checkConfig(config), ...unknown, ...(unknown.length ? [] : checkDnaSettings(settings))];
-  if (problems.length === 0 && trainArch === undefined) problems.push(...budgetProblems(config, settings, res));
-  if (problems.length > 0) {
-    ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
-    return;
-  }
-  const startTensors = tf.memory().numTensors;
-  controller.speed = config.speed;
-  if (controller.state === 'idle') controller.start();
-  const owned: { dispose(): void }[] = [];
-  try {
-    if (!res.dataset) throw new Error(`DNA needs the dataset "${config.dataset}" loaded`);
-    const data = new DeviceData(res.dataset);
-    owned.push(data);
-    ctx.emit({
-      type: 'run-start',
-      config,
-      backend,
-      tfjsVersion: tf.version.tfjs,
-      datasetSizes: { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n },
-      preprocessing: res.dataset.preprocessing,
-      trainArch,
-    });
-    if (trainArch !== undefined) {
-      await trainOne(ctx, settings, res, data, trainArch);
-    } else {
-      await search(ctx, settings, res, data, owned);
-    }
-    ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
-    ctx.emit({ type: 'run-end', status: 'completed' });
-  } catch (err) {
-    if (err instanceof StopRequested) ctx.emit({ type: 'run-end', status: 'stopped' });
-    else ctx.emit({ type: 'run-end', status: 'error', message: err instanceof Error ? err.message : String(err) });
-  } finally {
-    for (const o of owned.reverse()) o.dispose();
-    controller.finish();
-    const leaked = tf.memory().numTensors - startTensors;
-    if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
-  }
+  await runBlockMethod(config, controller, sink, {
+    name: 'DNA',
+    dataset: res.dataset,
+    trainArch,
+    problems: () => {
+      const unknown = unknownSettingKeys(config.methodSettings?.dna, defaultDnaSettings(config.dataset)).map((k) => `unknown DNA setting "${k}"`);
+      const problems = unknown.length ? unknown : checkDnaSettings(settings);
+      return problems.length === 0 && trainArch === undefined ? budgetProblems(config, settings, res) : problems;
+    },
+    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, res, data, trainArch) : search(ctx, settings, res, data, owned)),
+  });
 }
 
 /** The block space a run searches: the teacher's skeleton (widths, strides, depths) with the settings' ops. */

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../core/config';
+import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
 import type { DatasetId } from '../../data/datasets';
 import { BLOCK_OPS, type BlockOp, DEFAULT_BLOCK_OPS } from '../../spaces/blocks';
 import type { BudgetMetric } from './events';
@@ -69,7 +69,6 @@ export function defaultDnaSettings(dataset: DatasetId = 'digits'): DnaSettings {
   };
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 export type DnaSettingsInput = DeepPartial<DnaSettings>;
 
 /** The run's DNA settings: `methodSettings.dna` merged (two levels deep) over the dataset's defaults. */
@@ -79,13 +78,7 @@ export function dnaSettingsOf(config: RunConfig): DnaSettings {
 }
 
 export function mergeDnaSettings(base: DnaSettings, given: DnaSettingsInput): DnaSettings {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(given)) {
-    if (v === undefined) continue;
-    const cur = out[k];
-    out[k] = cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v) ? { ...cur, ...v } : v;
-  }
-  return out as unknown as DnaSettings;
+  return mergeSettings(base, given);
 }
 
 /** Reasons the settings cannot run, empty when they can. */
