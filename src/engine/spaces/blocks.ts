@@ -338,6 +338,11 @@ export function blockArchCost(arch: BlockArch, space: BlockSpace): Cost {
 }
 
 /** A short summary line, e.g. "3 blocks × 2 layers, 4 ops: 4096 architectures (16 paths per block)". */
+/** The skeleton a method's setup event tells the page (DNA and Cream views draw from it). */
+export function blockSpaceShape(space: BlockSpace): Pick<BlockSpace, 'inputShape' | 'stemChannels' | 'stages' | 'ops'> {
+  return { inputShape: space.inputShape, stemChannels: space.stemChannels, stages: space.stages, ops: space.ops };
+}
+
 export function describeBlockSpace(space: BlockSpace): string {
   const paths = space.stages.map((_, b) => blockPaths(space, b).length);
   const layers = [...new Set(space.stages.map((s) => s.layers))];

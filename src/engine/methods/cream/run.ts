@@ -4,7 +4,7 @@ import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
 import { DATASETS, type Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
-import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
 import { CREAM_METHOD, type CreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';
 import { checkCreamSettings, type CreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
@@ -57,10 +57,7 @@ async function search(ctx: RunContext, settings: CreamSettings, data: DeviceData
       kind: 'setup',
       data: {
         dataset: config.dataset,
-        inputShape: space.inputShape,
-        stemChannels: space.stemChannels,
-        stages: space.stages,
-        ops: space.ops,
+        ...blockSpaceShape(space),
         spaceSize: blockSpaceSize(space),
         summary: describeBlockSpace(space),
         minFlops: range.min,

@@ -5,7 +5,7 @@ import type { RunContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../evaluate/standalone';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
-import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
@@ -93,10 +93,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
       kind: 'setup',
       data: {
         dataset: config.dataset,
-        inputShape: space.inputShape,
-        stemChannels: space.stemChannels,
-        stages: space.stages,
-        ops: space.ops,
+        ...blockSpaceShape(space),
         pathsPerBlock: space.stages.map((_, b) => blockPaths(space, b).length),
         spaceSize: blockSpaceSize(space),
         summary: describeBlockSpace(space),
