@@ -14,6 +14,7 @@ import { encodePredictDecode, SeedMover } from '../src/engine/methods/nao/infer'
 import { EncoderPredictorDecoder } from '../src/engine/methods/nao/model';
 import { fitPca, jacobiEigen, project, unproject } from '../src/engine/methods/nao/pca';
 import { NAO_DEFAULTS, parseNaoSettings } from '../src/engine/methods/nao/settings';
+import { targetScale } from '../src/engine/methods/nao/targets';
 import { trainEpd } from '../src/engine/methods/nao/train';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { runSearch } from '../src/engine/run';
@@ -73,6 +74,27 @@ describe('NAO settings and PCA', () => {
     expect(parseNaoSettings({ lambda: 0.5 }).lambda).toBe(0.5);
     expect(() => parseNaoSettings({ lambda: 2, topK: 0, nope: 1 })).toThrow(/lambda.*topK.*nope|lambda/);
     expect(() => parseNaoSettings({ augment: 'yes' })).toThrow(/augment/);
+    expect(parseNaoSettings({ targets: 'minmax' }).targets).toBe('minmax');
+    expect(() => parseNaoSettings({ targets: 'ranked' })).toThrow(/targets must be "minmax" or "rank"/);
+  });
+
+  it('target scales: minmax is linear, rank spreads the pool evenly; both invert monotonically', () => {
+    const scores = [10, 88, 89, 91, 89];
+    const mm = targetScale(scores, 'minmax');
+    expect(mm.norm(10)).toBe(0);
+    expect(mm.norm(91)).toBe(1);
+    expect(mm.norm(88)).toBeCloseTo(78 / 81, 12); // the outlier squeezes the useful cells together
+    expect(mm.toScore(mm.norm(89))).toBeCloseTo(89, 12);
+    const rk = targetScale(scores, 'rank');
+    expect(scores.map(rk.norm)).toEqual([0, 0.25, 0.625, 1, 0.625]); // the two 89s share ranks 2 and 3
+    expect(rk.toScore(0)).toBe(10);
+    expect(rk.toScore(1)).toBe(91);
+    expect(rk.toScore(0.25)).toBe(88);
+    expect(rk.toScore(0.125)).toBeCloseTo(49, 12);
+    const grid = Array.from({ length: 21 }, (_, i) => rk.toScore(i / 20));
+    for (let i = 1; i < grid.length; i++) expect(grid[i]).toBeGreaterThanOrEqual(grid[i - 1]);
+    expect(rk.range).toEqual([10, 91]);
+    expect(targetScale([5, 5], 'rank').norm(5)).toBe(0.5); // no spread: the middle, as minmax does
   });
 
   it('Jacobi finds the eigenpairs; the projection keeps the main axes', () => {

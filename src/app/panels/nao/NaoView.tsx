@@ -103,7 +103,7 @@ function RoundStory({ round, settings }: { round: NaoRound; settings: NaoSetting
   const g = round.generation;
   return (
     <p className="nao-story" data-testid="nao-story">
-      <strong>Round {round.iteration}.</strong> Trained on {e.points.length} cells ({e.trainingCells} sequences with augmentation) for {round.iteration === 1 ? `${settings.epochs} epochs from scratch` : `${settings.warmEpochs} epochs from the previous round’s weights`}; scores {fmt(e.scoreRange[0])}–{fmt(e.scoreRange[1])} become targets 0–1.{' '}
+      <strong>Round {round.iteration}.</strong> Trained on {e.points.length} cells ({e.trainingCells} sequences with augmentation) for {round.iteration === 1 ? `${settings.epochs} epochs from scratch` : `${settings.warmEpochs} epochs from the previous round’s weights`}; scores {fmt(e.scoreRange[0])}–{fmt(e.scoreRange[1])} become targets 0–1 {settings.targets === 'rank' ? 'by their rank in the pool' : 'linearly (min–max)'}.{' '}
       {g ? (
         <>
           Moved the top {g.trajectories.length} along ∂f/∂h<sub>t</sub> for η = {settings.etaStep}, {2 * settings.etaStep}, … up to {g.etaReached}: {g.accepted.length} of {g.quota} new cells{' '}

@@ -5,7 +5,7 @@ import type { EpochLoss } from './train';
  * Payloads of NAO's `method` events (`{ type: 'method', method: 'nao', kind, data }`). The page
  * draws these and computes nothing: 2-D coordinates, the landscape grid and every metric come
  * from the engine. Scores and predictions are in the evaluator's score units; `predicted` is the
- * predictor's f mapped back through the iteration's min–max normalisation.
+ * predictor's f mapped back through the iteration's target scale (min–max or rank, `targets.ts`).
  * Iteration 0 is the initial random pool; iterations 1… are NAO rounds.
  */
 export type NaoMode = 'table' | 'ws' | 'fixed';

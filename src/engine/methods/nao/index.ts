@@ -12,6 +12,7 @@ import { encodePredictDecode, predictAt } from './infer';
 import { EncoderPredictorDecoder } from './model';
 import { fitPca, project, type Projection, unproject } from './pca';
 import { NAO_SETTING_HELP, parseNaoSettings, type NaoSettings } from './settings';
+import { targetScale } from './targets';
 import { trainEpd } from './train';
 
 export { NAO_DEFAULTS, NAO_SETTING_HELP, parseNaoSettings, type NaoSettings } from './settings';
@@ -116,12 +117,8 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
         break;
       }
 
-      // Train the encoder–predictor–decoder on the pool (warm start), targets min–max normalised.
-      const lo = Math.min(...scored.map((e) => e.candidate.score));
-      const hi = Math.max(...scored.map((e) => e.candidate.score));
-      const span = hi - lo;
-      const norm = (v: number) => (span > 0 ? (v - lo) / span : 0.5);
-      const toScore = (f: number) => lo + f * span;
+      // Train the encoder–predictor–decoder on the pool (warm start), targets scaled to [0, 1].
+      const { norm, toScore, range } = targetScale(scored.map((e) => e.candidate.score), s.targets);
       const tokens: number[][] = [];
       const targets: number[] = [];
       for (const e of scored) {
@@ -188,7 +185,7 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
             reconstructionCells: reconstructed.filter(Boolean).length / scored.length,
             finalLoss,
           },
-          scoreRange: [lo, hi],
+          scoreRange: range,
           trainingCells: tokens.length,
         },
       });

@@ -3,6 +3,8 @@
  * minutes in a browser. The originals (NAO / NAO-WS, renqianluo/NAO_pytorch) are noted beside
  * each default. They live in `config.methodSettings.nao`; anything missing takes its default.
  */
+export type NaoTargets = 'minmax' | 'rank';
+
 export interface NaoSettings {
   /** Random architectures evaluated before the first iteration (original: 600 for NAO-WS, 1000 for NAO). */
   initialPool: number;
@@ -40,6 +42,12 @@ export interface NaoSettings {
   epochs: number;
   /** Epochs in every later round, which starts from the previous round's weights (warm start). */
   warmEpochs: number;
+  /**
+   * How measured scores become the predictor's targets in [0, 1]: 'rank' (each cell's rank in the
+   * pool over n − 1, ties averaged) or 'minmax' (the original: (v − min)/(max − min)). Rank is the
+   * default because on NAS-Bench-201 it is what lets NAO beat random search (docs/nao.md).
+   */
+  targets: NaoTargets;
   /** Add each pool cell's equivalent encoding (nodes 1 and 2 swapped when edge 1→2 is "none"). */
   augment: boolean;
   /** NAO-WS: supernet steps per iteration, each on a cell drawn uniformly from the pool. */
@@ -69,6 +77,7 @@ export const NAO_DEFAULTS: NaoSettings = {
   batchSize: 8,
   epochs: 200,
   warmEpochs: 50,
+  targets: 'rank',
   augment: true,
   wsStepsPerIteration: 100,
   wsRescorePool: true,
@@ -95,6 +104,7 @@ export const NAO_SETTING_HELP: Record<keyof NaoSettings, string> = {
   batchSize: 'cells per training minibatch',
   epochs: 'passes over the pool in round 1, training from scratch',
   warmEpochs: 'passes over the pool in later rounds, which start from the previous weights',
+  targets: 'rank: each cell’s rank in the pool becomes its target, so the predictor fits the order, not the outliers; minmax: scores scaled linearly to 0–1 (the original)',
   augment: 'also train on each cell’s equivalent encoding (nodes 1↔2 when edge 1→2 is none)',
   wsStepsPerIteration: 'NAO-WS: supernet steps per round, each on a cell drawn from the pool',
   wsRescorePool: 'NAO-WS: re-score the whole pool with the updated shared weights each round',
@@ -105,7 +115,7 @@ type Check = (v: number) => boolean;
 const int = (min: number, max = Infinity): Check => (v) => Number.isInteger(v) && v >= min && v <= max;
 const real = (lo: number, hi: number, loOpen = false): Check => (v) => Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v <= hi;
 
-const NUMERIC: Record<Exclude<keyof NaoSettings, 'augment' | 'wsRescorePool'>, [Check, string]> = {
+const NUMERIC: Record<Exclude<keyof NaoSettings, 'augment' | 'wsRescorePool' | 'targets'>, [Check, string]> = {
   initialPool: [int(2, 10000), 'an integer ≥ 2'],
   iterations: [int(0, 1000), 'an integer ≥ 0'],
   newPerIteration: [int(1, 10000), 'an integer ≥ 1'],
@@ -143,6 +153,11 @@ export function parseNaoSettings(raw: unknown): NaoSettings {
     if (k === 'augment' || k === 'wsRescorePool') {
       if (typeof value !== 'boolean') errs.push(`${k} must be true or false (got ${JSON.stringify(value)})`);
       else out[k] = value;
+      continue;
+    }
+    if (k === 'targets') {
+      if (value !== 'minmax' && value !== 'rank') errs.push(`targets must be "minmax" or "rank" (got ${JSON.stringify(value)})`);
+      else out.targets = value;
       continue;
     }
     const [ok, what] = NUMERIC[k];
