@@ -149,31 +149,47 @@ async function searchSection(): Promise<void> {
 /**
  * NAO against random search at 100 queries over 20 seeds on NAS-Bench-201: NAO trains its
  * encoder–predictor–decoder in every run (~2 min a seed here), more than the bench's time cap, so
- * the measurement harness test/nao.compare.test.ts runs it and the bench reports its results file.
+ * the measurement harness test/nao.compare.test.ts runs it and the bench reports its results
+ * files: the defaults, and each variant measured with NAO_SETTINGS into its own file.
  */
+const NAO_VARIANTS: { file: string; settings: string }[] = [
+  { file: 'nao-compare.jsonl', settings: 'defaults (rank targets, top-20 seeds)' },
+  { file: 'nao-compare-rank-top10.jsonl', settings: '`{"topK":10}` (rank targets, top-10 seeds)' },
+  { file: 'nao-compare-minmax.jsonl', settings: '`{"targets":"minmax"}` (the original min–max targets)' },
+];
+
 function naoComparison(): string | null {
-  const file = path.join(REPO_ROOT, 'runs', 'nao-compare.jsonl');
-  if (!existsSync(file)) return '> NAO vs random over 20 seeds: not measured here (run `NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts`).';
   type Row = { method: string; seed: number; budget: number; test: number; bestValid: number; seconds: number; queries: number };
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).filter((r) => r.budget === 100);
-  const by = (m: string) => [...new Map(rows.filter((r) => r.method === m).map((r) => [r.seed, r])).values()].sort((a, b) => a.seed - b.seed);
-  const nao = by('nao');
-  const rnd = by('random');
-  const common = nao.map((r) => r.seed).filter((s) => rnd.some((q) => q.seed === s));
-  if (common.length === 0) return null;
-  const pick = (list: Row[]) => common.map((s) => list.find((r) => r.seed === s)!);
-  const [n, r] = [pick(nao), pick(rnd)];
-  const diff = common.map((_, i) => n[i].test - r[i].test);
-  const wins = diff.filter((d) => d > 0).length;
-  const ties = diff.filter((d) => d === 0).length;
-  const header = ['method', 'seeds', 'best c10_valid_acc found', 'its c10_test_acc', 's / run'];
-  const table = [
-    ['nao', n.length, pm(n.map((x) => x.bestValid), 3), pm(n.map((x) => x.test), 3), mean(n.map((x) => x.seconds)).toFixed(0)],
-    ['random', r.length, pm(r.map((x) => x.bestValid), 3), pm(r.map((x) => x.test), 3), mean(r.map((x) => x.seconds)).toFixed(1)],
-  ];
+  const header = ['NAO settings', 'seeds', 'NAO best c10_valid_acc', 'NAO c10_test_acc', 'random c10_test_acc', 'NAO − random (test)', 'SE', 'NAO ahead', 'NAO − random (valid)', 's / run'];
+  const table: (string | number)[][] = [];
+  for (const v of NAO_VARIANTS) {
+    const file = path.join(REPO_ROOT, 'runs', v.file);
+    if (!existsSync(file)) continue;
+    const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).filter((r) => r.budget === 100);
+    const by = (m: string) => new Map(rows.filter((r) => r.method === m).map((r) => [r.seed, r]));
+    const [nao, rnd] = [by('nao'), by('random')];
+    const common = [...nao.keys()].filter((seed) => rnd.has(seed)).sort((a, b) => a - b);
+    if (common.length < 2) continue;
+    const n = common.map((seed) => nao.get(seed)!);
+    const r = common.map((seed) => rnd.get(seed)!);
+    const diff = common.map((_, i) => n[i].test - r[i].test);
+    const diffValid = common.map((_, i) => n[i].bestValid - r[i].bestValid);
+    table.push([
+      v.settings,
+      common.length,
+      pm(n.map((x) => x.bestValid), 3),
+      pm(n.map((x) => x.test), 3),
+      pm(r.map((x) => x.test), 3),
+      pm(diff, 3),
+      (std(diff) / Math.sqrt(diff.length)).toFixed(3),
+      `${diff.filter((d) => d > 0).length}/${diff.length}`,
+      `${mean(diffValid).toFixed(3)} (SE ${(std(diffValid) / Math.sqrt(diffValid.length)).toFixed(3)})`,
+      mean(n.map((x) => x.seconds)).toFixed(0),
+    ]);
+  }
+  if (table.length === 0) return '> NAO vs random over 20 seeds: not measured here (run `NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts`).';
   print('NAO vs random at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)', header, table);
-  const se = std(diff) / Math.sqrt(diff.length);
-  return `### NAO against random search at 100 queries, ${common.length} seeds (NAS-Bench-201 CIFAR-10)\n\nFrom \`runs/nao-compare.jsonl\`, written by \`NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts\` (default NAO settings, table evaluator, searched column c10_valid_acc, reported c10_test_acc; seeds 1…${Math.max(...common)}, each method with the same seed).\n\n${mdTable(header, table, ['l', 'r', 'r', 'r', 'r'])}\n\nPaired difference NAO − random in reported test accuracy: **${mean(diff).toFixed(3)} ± ${std(diff).toFixed(3)}** (mean ± std over seeds; standard error ${se.toFixed(3)}); NAO ahead on ${wins} seeds, behind on ${diff.length - wins - ties}, tied on ${ties}.`;
+  return `### NAO against random search at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)\n\nFrom \`runs/nao-compare*.jsonl\`, written by \`NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts\` (\`NAO_SETTINGS\` and \`NAO_COMPARE_OUT\` for a variant; table evaluator, searched column c10_valid_acc, reported c10_test_acc; seed *s* of NAO is paired with seed *s* of random search). Differences are mean ± std over the paired seeds, with the standard error (SE) of the mean; "valid" is the searched column, "test" the reported one.\n\n${mdTable(header, table, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,9 +395,13 @@ async function main(): Promise<void> {
   if (sections.has('blocks')) await blocksSection();
   if (sections.has('throughput')) await throughputSection();
   const wall = (performance.now() - t0) / 1000;
-  blocks.header = `Last run: \`${command}\` on ${new Date().toISOString().slice(0, 10)} (${QUICK ? 'quick: fewer seeds and budgets' : 'full'}), ${fmtSeconds(wall)} wall time. ${softwareLine()}; ${machineLine()}.`;
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : null;
+  const line = `\`${command}\` on ${new Date().toISOString().slice(0, 10)} (${QUICK ? 'quick: fewer seeds and budgets' : 'full'}), ${fmtSeconds(wall)} wall time. ${softwareLine()}; ${machineLine()}.`;
+  // A run of some sections keeps the header of the last run of all of them, so the header never
+  // claims that sections it did not touch came from this command.
+  const previousFull = doc?.match(/<!-- bench:begin header -->\n(Last run: [^\n]*)/)?.[1];
+  blocks.header = sections.size < 4 && previousFull ? `${previousFull}\n\nSince then: ${line}` : `Last run: ${line}`;
   if (!args['no-write']) {
-    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : null;
     writeFileSync(DOC, updateDoc(doc, blocks));
     console.log(`\nrewrote the bench blocks of docs/benchmarks.md (${Object.keys(blocks).join(', ')})`);
   }

@@ -32,6 +32,8 @@ export function softwareLine(): string {
 
 export function fmtSeconds(s: number): string {
   if (s < 120) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return m < 120 ? `${m} min ${Math.round(s - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  // Round first, so 719.6 s reads 12 min 0 s, not 11 min 60 s.
+  const whole = Math.round(s);
+  const m = Math.floor(whole / 60);
+  return m < 120 ? `${m} min ${whole - 60 * m} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
