@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type MethodId, type RunConfig } from './core/config';
+import type { MethodId, RunConfig } from './core/config';
+import { runLifecycle } from './core/lifecycle';
 import { runCream } from './methods/cream/run';
 import { runDna } from './methods/dna/run';
 import type { TeacherFiles } from './methods/dna/teacher';
 import type { RunEvent } from './core/events';
-import { makeContext, RunController, StopRequested } from './core/runLoop';
+import type { RunController } from './core/runLoop';
 import type { Dataset } from './data/datasets';
 import { StandaloneEvaluator } from './evaluate/standalone';
 import { SupernetEvaluator } from './evaluate/supernet';
@@ -55,52 +56,33 @@ export async function runSearch(
 ): Promise<void> {
   const blockRunner = BLOCK_METHOD_RUNNERS[config.method];
   if (blockRunner) return blockRunner(config, res, controller, sink, trainArch);
-  const backend = tf.getBackend();
-  const ctx = makeContext(config, controller, sink, backend);
-  const problems = checkConfig(config);
-  if (problems.length > 0) {
-    ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
-    return;
-  }
-  const startTensors = tf.memory().numTensors;
-  let evaluator: Evaluator<Nb201Cell> | null = null;
-  controller.speed = config.speed;
-  // A controller that was paused or stepped before the start keeps that state.
-  if (controller.state === 'idle') controller.start();
-  try {
-    const method = getMethod(config.method);
-    const target = trainArch === undefined ? null : parseCell(trainArch);
-    if (target && !target.ok) throw new Error(`cannot train "${trainArch}": ${target.reason}`);
-    evaluator = target ? makeFinalEvaluator(config, res) : makeEvaluator(config, res);
-    ctx.emit({
-      type: 'run-start',
-      config,
-      backend,
-      tfjsVersion: tf.version.tfjs,
-      datasetSizes: res.dataset ? { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n } : undefined,
-      preprocessing: res.dataset?.preprocessing,
-      trainArch: target ? formatCell(target.cell) : undefined,
-    });
-    const where = config.evaluator === 'table' ? res.table!.name : config.dataset;
-    if (target) {
-      ctx.emit({ type: 'phase', phase: 'setup', detail: `training ${formatCell(target.cell)} on ${where}` });
-      await trainOne(ctx, evaluator, target.cell);
-    } else {
-      ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${where}` });
-      await evaluator.prepare(ctx);
-      await method.run(ctx, evaluator);
-    }
-    ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
-    ctx.emit({ type: 'run-end', status: 'completed' });
-  } catch (err) {
-    if (err instanceof StopRequested) ctx.emit({ type: 'run-end', status: 'stopped' });
-    else ctx.emit({ type: 'run-end', status: 'error', message: err instanceof Error ? err.message : String(err) });
-  } finally {
-    evaluator?.dispose();
-    controller.finish();
-    const leaked = tf.memory().numTensors - startTensors;
-    if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
-  }
+  await runLifecycle(config, controller, sink, {
+    body: async (ctx, owned) => {
+      const method = getMethod(config.method);
+      const target = trainArch === undefined ? null : parseCell(trainArch);
+      if (target && !target.ok) throw new Error(`cannot train "${trainArch}": ${target.reason}`);
+      const evaluator = target ? makeFinalEvaluator(config, res) : makeEvaluator(config, res);
+      owned.push(evaluator);
+      ctx.emit({
+        type: 'run-start',
+        config,
+        backend: ctx.backend,
+        tfjsVersion: tf.version.tfjs,
+        datasetSizes: res.dataset ? { train: res.dataset.train.n, val: res.dataset.val.n, test: res.dataset.test.n } : undefined,
+        preprocessing: res.dataset?.preprocessing,
+        trainArch: target ? formatCell(target.cell) : undefined,
+      });
+      const where = config.evaluator === 'table' ? res.table!.name : config.dataset;
+      if (target) {
+        ctx.emit({ type: 'phase', phase: 'setup', detail: `training ${formatCell(target.cell)} on ${where}` });
+        await trainOne(ctx, evaluator, target.cell);
+      } else {
+        ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${where}` });
+        await evaluator.prepare(ctx);
+        await method.run(ctx, evaluator);
+      }
+    },
+  });
 }
 
 /** For training a given architecture, the search evaluator is not needed: only its finalize (standalone retrain or table lookup). */

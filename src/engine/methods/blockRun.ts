@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig, type RunConfig } from '../core/config';
+import { type RunConfig, unknownSettingKeys } from '../core/config';
 import type { RunEvent } from '../core/events';
-import { makeContext, type RunContext, type RunController, StopRequested } from '../core/runLoop';
+import { type Owned, runLifecycle } from '../core/lifecycle';
+import type { RunContext, RunController } from '../core/runLoop';
 import type { Dataset } from '../data/datasets';
 import { DeviceData } from '../evaluate/standalone';
 
@@ -10,54 +11,40 @@ export interface BlockRunSpec {
   name: string;
   dataset: Dataset | undefined;
   trainArch?: string;
-  /** Reasons the run cannot start beyond checkConfig's (settings, budget); empty when it can. */
+  /** `config.methodSettings[method]` as given, and the defaults it merges over: a key that is not in the defaults is refused. */
+  givenSettings: unknown;
+  defaultSettings: object;
+  /** Reasons the run cannot start beyond checkConfig's and unknown keys (bad values, budget); empty when it can. */
   problems(): string[];
   /** The run itself, after run-start: a search, or training `trainArch`. What it pushes to `owned` is released at the end. */
-  body(ctx: RunContext, data: DeviceData, owned: { dispose(): void }[]): Promise<void>;
+  body(ctx: RunContext, data: DeviceData, owned: Owned[]): Promise<void>;
 }
 
 /**
- * The lifecycle DNA and Cream share (runSearch has the same one for the NB-201 methods): refuse
- * what cannot run before anything starts, emit run-start, turn a stop or an error into run-end,
- * release what the run owns, and warn when a tensor outlives it.
+ * What DNA and Cream add to the shared run lifecycle: their settings' keys are checked against
+ * the defaults, the dataset is put on the device, and run-start names the trained architecture.
  */
 export async function runBlockMethod(config: RunConfig, controller: RunController, sink: (e: RunEvent) => void, spec: BlockRunSpec): Promise<void> {
-  const backend = tf.getBackend();
-  const ctx = makeContext(config, controller, sink, backend);
-  const configProblems = checkConfig(config);
-  const problems = configProblems.length ? configProblems : spec.problems();
-  if (problems.length > 0) {
-    ctx.emit({ type: 'run-end', status: 'error', message: `cannot start: ${problems.join('; ')}` });
-    return;
-  }
-  const startTensors = tf.memory().numTensors;
-  controller.speed = config.speed;
-  if (controller.state === 'idle') controller.start();
-  const owned: { dispose(): void }[] = [];
-  try {
-    const dataset = spec.dataset;
-    if (!dataset) throw new Error(`${spec.name} needs the dataset "${config.dataset}" loaded`);
-    const data = new DeviceData(dataset);
-    owned.push(data);
-    ctx.emit({
-      type: 'run-start',
-      config,
-      backend,
-      tfjsVersion: tf.version.tfjs,
-      datasetSizes: { train: dataset.train.n, val: dataset.val.n, test: dataset.test.n },
-      preprocessing: dataset.preprocessing,
-      trainArch: spec.trainArch,
-    });
-    await spec.body(ctx, data, owned);
-    ctx.emit({ type: 'phase', phase: 'done', detail: 'search finished' });
-    ctx.emit({ type: 'run-end', status: 'completed' });
-  } catch (err) {
-    if (err instanceof StopRequested) ctx.emit({ type: 'run-end', status: 'stopped' });
-    else ctx.emit({ type: 'run-end', status: 'error', message: err instanceof Error ? err.message : String(err) });
-  } finally {
-    for (const o of owned.reverse()) o.dispose();
-    controller.finish();
-    const leaked = tf.memory().numTensors - startTensors;
-    if (leaked !== 0) sink({ type: 'log', t: 0, level: 'warn', message: `${leaked} tensor(s) outlived the run` });
-  }
+  await runLifecycle(config, controller, sink, {
+    problems: () => {
+      const unknown = unknownSettingKeys(spec.givenSettings, spec.defaultSettings).map((k) => `unknown ${spec.name} setting "${k}"`);
+      return unknown.length ? unknown : spec.problems();
+    },
+    body: async (ctx, owned) => {
+      const dataset = spec.dataset;
+      if (!dataset) throw new Error(`${spec.name} needs the dataset "${config.dataset}" loaded`);
+      const data = new DeviceData(dataset);
+      owned.push(data);
+      ctx.emit({
+        type: 'run-start',
+        config,
+        backend: ctx.backend,
+        tfjsVersion: tf.version.tfjs,
+        datasetSizes: { train: dataset.train.n, val: dataset.val.n, test: dataset.test.n },
+        preprocessing: dataset.preprocessing,
+        trainArch: spec.trainArch,
+      });
+      await spec.body(ctx, data, owned);
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { type RunConfig, unknownSettingKeys } from '../../core/config';
+import type { RunConfig } from '../../core/config';
 import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
@@ -36,10 +36,9 @@ export async function runCream(config: RunConfig, res: CreamResources, controlle
     name: 'Cream',
     dataset: res.dataset,
     trainArch,
-    problems: () => {
-      const unknown = unknownSettingKeys(config.methodSettings?.cream, defaultCreamSettings(config.dataset)).map((k) => `unknown Cream setting "${k}"`);
-      return unknown.length ? unknown : checkCreamSettings(settings);
-    },
+    givenSettings: config.methodSettings?.cream,
+    defaultSettings: defaultCreamSettings(config.dataset),
+    problems: () => checkCreamSettings(settings),
     body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, data, trainArch) : search(ctx, settings, data, owned)),
   });
 }

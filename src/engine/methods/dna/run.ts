@@ -1,4 +1,4 @@
-import { type RunConfig, unknownSettingKeys } from '../../core/config';
+import type { RunConfig } from '../../core/config';
 import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
@@ -37,9 +37,10 @@ export async function runDna(config: RunConfig, res: DnaResources, controller: R
     name: 'DNA',
     dataset: res.dataset,
     trainArch,
+    givenSettings: config.methodSettings?.dna,
+    defaultSettings: defaultDnaSettings(config.dataset),
     problems: () => {
-      const unknown = unknownSettingKeys(config.methodSettings?.dna, defaultDnaSettings(config.dataset)).map((k) => `unknown DNA setting "${k}"`);
-      const problems = unknown.length ? unknown : checkDnaSettings(settings);
+      const problems = checkDnaSettings(settings);
       return problems.length === 0 && trainArch === undefined ? budgetProblems(config, settings, res) : problems;
     },
     body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, res, data, trainArch) : search(ctx, settings, res, data, owned)),
