@@ -22,16 +22,19 @@ export function targetScale(scores: number[], kind: NaoTargets): TargetScale {
   }
   const sorted = [...scores].sort((a, b) => a - b);
   const n = sorted.length;
+  // Ties share their average (0-based) rank: a run of equal scores from i to j gets (i + j) / 2.
+  const rank = new Map<number, number>();
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
+    rank.set(sorted[i], (i + j) / 2 / (n - 1));
+    i = j + 1;
+  }
+  // Only the pool's own scores are ever scaled; anything else is a caller's mistake.
   const norm = (v: number) => {
-    let below = 0;
-    let equal = 0;
-    for (const s of sorted) {
-      if (s < v) below++;
-      else if (s === v) equal++;
-    }
-    // Average rank of the ties (0-based); a value not in the pool lands between its neighbours.
-    const rank = equal > 0 ? below + (equal - 1) / 2 : below - 0.5;
-    return Math.min(1, Math.max(0, rank / (n - 1)));
+    const r = rank.get(v);
+    if (r === undefined) throw new Error(`rank targets: ${v} is not a score of the pool`);
+    return r;
   };
   const toScore = (f: number) => {
     const x = Math.min(1, Math.max(0, f)) * (n - 1);
