@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
+import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
 import { cpu } from './helpers';
 
 const rnd = (rng: Rng, shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 1), shape);
@@ -44,8 +45,15 @@ describe('fast depthwise CPU kernels', () => {
     const original = tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'cpu')!.kernelFunc;
     installFastDepthwiseKernels();
     expect(tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'cpu')!.kernelFunc).not.toBe(original);
+    resetFastKernelHits();
     const after = tf.tidy(() => workload(new Rng(5)));
     expect(after.length).toBe(before.length);
     after.forEach((a, i) => expect(Array.from(a)).toEqual(Array.from(before[i])));
+    // The fast paths ran: one of each gradient per unit-multiplier case (6), none for the
+    // multiplier-2 case, which defers to the original.
+    const hits = fastKernelHits();
+    expect(hits.DepthwiseConv2dNativeBackpropFilter).toBe(6);
+    expect(hits.DepthwiseConv2dNativeBackpropInput).toBe(6);
+    expect(hits.DepthwiseConv2dNative).toBeGreaterThanOrEqual(12);
   });
 });

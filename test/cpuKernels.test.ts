@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
+import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
 import { avgPool3x3 } from '../src/engine/nn/pool';
 import { cpu } from './helpers';
 
@@ -41,10 +42,20 @@ describe('fast CPU kernels', () => {
 
   it('give bit-identical results to tfjs-backend-cpu on every replaced op', () => {
     const before = workload(new Rng(11));
+    expect(fastKernelHits()).toEqual({});
     installFastCpuKernels();
+    resetFastKernelHits();
     const after = workload(new Rng(11));
     expect(after.length).toBe(before.length);
     after.forEach((a, i) => expect(Array.from(a)).toEqual(Array.from(before[i])));
+    // Equal results alone would also hold if every replacement deferred to the original kernel:
+    // each one must have taken its fast path on this workload.
+    const hits = fastKernelHits();
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter']) {
+      expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
+    }
+    // 4 convolutions, one filter gradient each.
+    expect(hits.Conv2DBackpropFilter).toBe(4);
   });
 
   it('avg_pool_3x3 has the gradient of its forward pass (padding excluded from the count)', () => {

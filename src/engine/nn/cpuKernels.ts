@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 
 /**
@@ -14,23 +15,6 @@ import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
  */
 let installed = false;
 
-type CpuBackend = {
-  data: { get(id: unknown): { values: ArrayLike<number> } };
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
-};
-
-/** Swaps a cpu kernel for `fast`, which returns null to defer to the original. */
-function override(name: string, fast: (args: { inputs: Record<string, tf.TensorInfo>; backend: CpuBackend; attrs: Record<string, unknown> }) => tf.TensorInfo | null): void {
-  const original = tf.getKernel(name, 'cpu');
-  if (!original) return;
-  tf.unregisterKernel(name, 'cpu');
-  tf.registerKernel({
-    kernelName: name,
-    backendName: 'cpu',
-    kernelFunc: (args) => fast(args as never) ?? (original.kernelFunc(args) as tf.TensorInfo),
-  });
-}
-
 export function installFastCpuKernels(): void {
   if (installed) return;
   if (!tf.getKernel('Conv2DBackpropFilter', 'cpu')) return; // no cpu backend in this bundle
@@ -39,33 +23,12 @@ export function installFastCpuKernels(): void {
   }
   override('Sum', ({ inputs, backend, attrs }) => reduceLeading(inputs.x, backend, attrs.axis as number | number[], attrs.keepDims as boolean, false));
   override('Mean', ({ inputs, backend, attrs }) => reduceLeading(inputs.x, backend, attrs.axis as number | number[], attrs.keepDims as boolean, true));
-  const original = tf.getKernel('Conv2DBackpropFilter', 'cpu')!;
-  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'cpu',
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args as unknown as {
-        inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
-        backend: { data: { get(id: unknown): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo };
-        attrs: { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
-      };
-      if (attrs.dataFormat === 'NCHW') return original.kernelFunc(args);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputs.x.shape as [number, number, number, number],
-        attrs.filterShape,
-        attrs.strides,
-        1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-        false,
-        'channelsLast',
-      );
-      const x = backend.data.get(inputs.x.dataId).values;
-      const dy = backend.data.get(inputs.dy.dataId).values;
-      const dW = conv2dFilterGradNhwc(x, dy, info);
-      return backend.makeTensorInfo(info.filterShape, 'float32', dW);
-    },
+  override('Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
+    if (a.dataFormat === 'NCHW') return null;
+    const info = tf.backend_util.computeConv2DInfo(inputs.x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    const dW = conv2dFilterGradNhwc(backend.data.get(inputs.x.dataId).values, backend.data.get(inputs.dy.dataId).values, info);
+    return backend.makeTensorInfo(info.filterShape, 'float32', dW);
   });
   installFastDepthwiseKernels();
   installed = true;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { overrideCpuKernel as override } from './cpuKernelOverride';
 
 /**
  * Faster CPU kernels for depthwise convolution (the MBConv ops of the block space). Each computes
@@ -19,28 +20,12 @@ import * as tf from '@tensorflow/tfjs';
  */
 let installed = false;
 
-type Backend = {
-  data: { get(id: unknown): { values: ArrayLike<number> } };
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
-};
-
 type ConvAttrs = {
   strides: [number, number] | number;
   pad: 'same' | 'valid' | number;
   dilations?: [number, number] | number;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
-
-function override(name: string, fast: (args: { inputs: Record<string, tf.TensorInfo>; backend: Backend; attrs: Record<string, unknown> }) => tf.TensorInfo | null): void {
-  const original = tf.getKernel(name, 'cpu');
-  if (!original) return;
-  tf.unregisterKernel(name, 'cpu');
-  tf.registerKernel({
-    kernelName: name,
-    backendName: 'cpu',
-    kernelFunc: (args) => fast(args as never) ?? (original.kernelFunc(args) as tf.TensorInfo),
-  });
-}
 
 function unitDilation(d: ConvAttrs['dilations']): boolean {
   if (d == null) return true;

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** The cpu backend's tensor storage as the replacement kernels read and write it. */
+export type CpuBackend = {
+  data: { get(id: unknown): { values: ArrayLike<number> } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+};
+
+export type FastKernel = (args: { inputs: Record<string, tf.TensorInfo>; backend: CpuBackend; attrs: Record<string, unknown> }) => tf.TensorInfo | null;
+
+/**
+ * How often each replaced kernel took its fast path, by kernel name. A fast kernel that silently
+ * defers to the original every time is still bit-identical, so the tests count these to know the
+ * replacements actually run.
+ */
+const hits = new Map<string, number>();
+
+export function fastKernelHits(): Record<string, number> {
+  return Object.fromEntries(hits);
+}
+
+export function resetFastKernelHits(): void {
+  hits.clear();
+}
+
+/** Swaps a cpu kernel for `fast`, which returns null to defer to the original. */
+export function overrideCpuKernel(name: string, fast: FastKernel): void {
+  const original = tf.getKernel(name, 'cpu');
+  if (!original) return;
+  tf.unregisterKernel(name, 'cpu');
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'cpu',
+    kernelFunc: (args) => {
+      const out = fast(args as never);
+      if (out === null) return original.kernelFunc(args) as tf.TensorInfo;
+      hits.set(name, (hits.get(name) ?? 0) + 1);
+      return out;
+    },
+  });
+}
