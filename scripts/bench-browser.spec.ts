@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
-import { measureResponsiveness } from '../e2e/measure';
+import { measureResponsiveness } from './lib/responsiveness';
 import { mdTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 
 /**

@@ -149,7 +149,7 @@ async function searchSection(): Promise<void> {
 /**
  * NAO against random search at 100 queries over 20 seeds on NAS-Bench-201: NAO trains its
  * encoder–predictor–decoder in every run (~2 min a seed here), more than the bench's time cap, so
- * the measurement harness test/nao.compare.test.ts runs it and the bench reports its results
+ * the measurement harness scripts/harness/nao-compare.harness.ts runs it and the bench reports its results
  * files: the defaults, and each variant measured with NAO_SETTINGS into its own file.
  */
 const NAO_VARIANTS: { file: string; settings: string }[] = [
@@ -187,9 +187,9 @@ function naoComparison(): string | null {
       mean(n.map((x) => x.seconds)).toFixed(0),
     ]);
   }
-  if (table.length === 0) return '> NAO vs random over 20 seeds: not measured here (run `NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts`).';
+  if (table.length === 0) return '> NAO vs random over 20 seeds: not measured here (run `npm run bench:nao-compare`).';
   print('NAO vs random at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)', header, table);
-  return `### NAO against random search at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)\n\nFrom \`runs/nao-compare*.jsonl\`, written by \`NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts\` (\`NAO_SETTINGS\` and \`NAO_COMPARE_OUT\` for a variant; table evaluator, searched column c10_valid_acc, reported c10_test_acc; seed *s* of NAO is paired with seed *s* of random search). Differences are mean ± std over the paired seeds, with the standard error (SE) of the mean; "valid" is the searched column, "test" the reported one.\n\n${mdTable(header, table, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`;
+  return `### NAO against random search at 100 queries (NAS-Bench-201 CIFAR-10, paired by seed)\n\nFrom \`runs/nao-compare*.jsonl\`, written by \`npm run bench:nao-compare\` (\`NAO_SETTINGS\` and \`NAO_COMPARE_OUT\` for a variant; table evaluator, searched column c10_valid_acc, reported c10_test_acc; seed *s* of NAO is paired with seed *s* of random search). Differences are mean ± std over the paired seeds, with the standard error (SE) of the mean; "valid" is the searched column, "test" the reported one.\n\n${mdTable(header, table, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ async function rankingSection(): Promise<void> {
 async function blocksSection(): Promise<void> {
   const truth = readBlockTruth();
   if (!truth) {
-    blocks['ranking-blocks'] = `> Not measured: no block-space ground truth at \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (build it with \`DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts\`).`;
+    blocks['ranking-blocks'] = `> Not measured: no block-space ground truth at \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (build it with \`DNA_RANKING=truth npm run bench:dna-ranking\`).`;
     return;
   }
   await setupNodeTf();

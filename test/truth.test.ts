@@ -174,7 +174,7 @@ describe('block-space ground truth (public/benchmarks/blocks-digits.csv)', () =>
   const truth = readBlockTruth();
 
   it('exists, with its recipe, seeds, date and command in the header', () => {
-    expect(truth, 'public/benchmarks/blocks-digits.csv is missing: DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts').not.toBeNull();
+    expect(truth, 'public/benchmarks/blocks-digits.csv is missing: DNA_RANKING=truth npm run bench:dna-ranking').not.toBeNull();
     for (const key of ['recipe', 'seeds', 'date', 'command', 'sample', 'software']) expect(truth!.provenance.some((l) => l.startsWith(`${key}:`)), key).toBe(true);
   });
 

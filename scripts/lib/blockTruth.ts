@@ -1,7 +1,7 @@
 import { Rng } from '../../src/engine/core/rng';
 import { type BlockArch, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../../src/engine/spaces/blocks';
 
-/** The block-space ground truth's sample (public/benchmarks/blocks-digits.csv, built by test/dna-ranking.test.ts). */
+/** The block-space ground truth's sample (public/benchmarks/blocks-digits.csv, built by scripts/harness/dna-ranking.harness.ts). */
 export const BLOCK_TRUTH_COUNT = 40;
 export const BLOCK_TRUTH_SAMPLE_SEED = 2020;
 

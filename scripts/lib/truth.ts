@@ -42,7 +42,7 @@ export interface TruthTableSpec {
 }
 
 /*
- * The block space's ground truth (DNA, Cream) is built by test/dna-ranking.test.ts
+ * The block space's ground truth (DNA, Cream) is built by scripts/harness/dna-ranking.harness.ts
  * (public/benchmarks/blocks-digits.csv): it is a ranking truth only, not a table any search runs on.
  */
 export const TRUTH_TABLES: TruthTableSpec[] = [

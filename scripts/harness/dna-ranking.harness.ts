@@ -1,9 +1,9 @@
 /**
  * The ranking study behind docs/dna.md — not part of the unit tests (skipped unless asked):
  *
- *   DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts   trains the ground truth, writes public/benchmarks/blocks-digits.csv
- *   DNA_RANKING=scores npx vitest run test/dna-ranking.test.ts  DNA's and the one-shot supernet's scores of the sample (runs/dna-ranking-preds.json)
- *   DNA_RANKING=tau   npx vitest run test/dna-ranking.test.ts   Kendall τ of both against the truth, writes runs/dna-ranking.json
+ *   DNA_RANKING=truth npm run bench:dna-ranking   trains the ground truth, writes public/benchmarks/blocks-digits.csv
+ *   DNA_RANKING=scores npm run bench:dna-ranking  DNA's and the one-shot supernet's scores of the sample (runs/dna-ranking-preds.json)
+ *   DNA_RANKING=tau npm run bench:dna-ranking   Kendall τ of both against the truth, writes runs/dna-ranking.json
  *
  * The ground truth: TRUTH_COUNT distinct architectures drawn uniformly from the default block
  * space, each trained from scratch on the digits with the recipe below and two seeds. Every
@@ -15,20 +15,20 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
-import type { StandaloneSettings } from '../src/engine/core/config';
-import { kendallTau, mean, std } from '../src/engine/core/metrics';
-import { Rng } from '../src/engine/core/rng';
-import { DeviceData, recipeText } from '../src/engine/evaluate/standalone';
-import { retrainBlockArch } from '../src/engine/methods/dna/final';
-import { oneShotRanking, DEFAULT_ONE_SHOT } from '../src/engine/methods/dna/oneShot';
-import { blockScoreOf, rateBlocks } from '../src/engine/methods/dna/ranking';
-import { defaultDnaSettings } from '../src/engine/methods/dna/settings';
-import { loadTeacherFiles } from '../src/engine/methods/dna/teacher';
-import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch } from '../src/engine/spaces/blocks';
-import { cpu } from './helpers';
-import { BLOCK_TRUTH_COUNT, BLOCK_TRUTH_SAMPLE_SEED, blockTruthSample } from '../scripts/lib/blockTruth';
+import { loadDatasetFromDisk, REPO_ROOT } from '../../src/cli/nodeIo';
+import type { StandaloneSettings } from '../../src/engine/core/config';
+import { kendallTau, mean, std } from '../../src/engine/core/metrics';
+import { Rng } from '../../src/engine/core/rng';
+import { DeviceData, recipeText } from '../../src/engine/evaluate/standalone';
+import { retrainBlockArch } from '../../src/engine/methods/dna/final';
+import { oneShotRanking, DEFAULT_ONE_SHOT } from '../../src/engine/methods/dna/oneShot';
+import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';
+import { defaultDnaSettings } from '../../src/engine/methods/dna/settings';
+import { loadTeacherFiles } from '../../src/engine/methods/dna/teacher';
+import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
+import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch } from '../../src/engine/spaces/blocks';
+import { cpu } from '../../test/helpers';
+import { BLOCK_TRUTH_COUNT, BLOCK_TRUTH_SAMPLE_SEED, blockTruthSample } from '../lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
 const TRUTH_COUNT = BLOCK_TRUTH_COUNT;
@@ -75,7 +75,7 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
     `# software: tfjs ${tf.version.tfjs} (${tf.getBackend()} backend, the project's fast CPU kernels), Node ${process.version}`,
     `# machine: ${os.cpus()[0]?.model.trim() ?? 'unknown'} × ${os.cpus().length}`,
     `# date: ${new Date().toISOString().slice(0, 10)}`,
-    '# command: DNA_RANKING=truth npx vitest run test/dna-ranking.test.ts',
+    '# command: DNA_RANKING=truth npm run bench:dna-ranking',
     '# columns: val_acc / test_acc = accuracy % (mean over seeds); *_std = sample std over seeds; *_s<k> = seed k; train_loss = mean of the last 10 steps; params = trainable parameters; flops = conv + linear multiply-accumulates per image (blockArchCost)',
     ['arch', 'val_acc', 'test_acc', 'val_acc_std', 'test_acc_std', ...TRUTH_SEEDS.map((s) => `val_acc_s${s}`), ...TRUTH_SEEDS.map((s) => `test_acc_s${s}`), 'train_loss', 'params', 'flops'].join(','),
   ];

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { count, openQuick } from './util';
+import { count, openQuick } from '../../e2e/util';
 
 export interface Responsiveness {
   date: string;

@@ -1,30 +1,30 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../src/engine/core/config';
-import { kendallTau, mean, std, topKOverlap } from '../src/engine/core/metrics';
-import { Rng } from '../src/engine/core/rng';
-import type { RunEvent, Untimed } from '../src/engine/core/events';
-import type { Dataset } from '../src/engine/data/datasets';
-import { DeviceData } from '../src/engine/evaluate/standalone';
-import type { StepRow, StepsData } from '../src/engine/methods/cream/events';
-import { retrainArch } from '../src/engine/methods/cream/final';
-import { scoreBlockArchs, trainCreamSupernet } from '../src/engine/methods/cream/ranking';
-import { creamSpace } from '../src/engine/methods/cream/run';
-import { defaultCreamSettings, mergeCreamSettings } from '../src/engine/methods/cream/settings';
-import { CreamSupernet, pathVariables } from '../src/engine/methods/cream/supernet';
-import { exportWeights, importWeights, type WeightEntry } from '../src/engine/nn/blocks/weights';
-import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, blockArchFromString, formatBlockArch, layerOps, sampleBlockArch } from '../src/engine/spaces/blocks';
-import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
-import { cpu } from './helpers';
+import { DEFAULT_CONFIG } from '../../src/engine/core/config';
+import { kendallTau, mean, std, topKOverlap } from '../../src/engine/core/metrics';
+import { Rng } from '../../src/engine/core/rng';
+import type { RunEvent, Untimed } from '../../src/engine/core/events';
+import type { Dataset } from '../../src/engine/data/datasets';
+import { DeviceData } from '../../src/engine/evaluate/standalone';
+import type { StepRow, StepsData } from '../../src/engine/methods/cream/events';
+import { retrainArch } from '../../src/engine/methods/cream/final';
+import { scoreBlockArchs, trainCreamSupernet } from '../../src/engine/methods/cream/ranking';
+import { creamSpace } from '../../src/engine/methods/cream/run';
+import { defaultCreamSettings, mergeCreamSettings } from '../../src/engine/methods/cream/settings';
+import { CreamSupernet, pathVariables } from '../../src/engine/methods/cream/supernet';
+import { exportWeights, importWeights, type WeightEntry } from '../../src/engine/nn/blocks/weights';
+import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
+import { type BlockArch, blockArchCost, blockArchFromString, formatBlockArch, layerOps, sampleBlockArch } from '../../src/engine/spaces/blocks';
+import { loadDatasetFromDisk, REPO_ROOT } from '../../src/cli/nodeIo';
+import { cpu } from '../../test/helpers';
 
 /**
  * How well Cream's supernet ranks block-space architectures: Kendall τ between supernet path
  * accuracy (shared weights, whole validation split) and standalone test accuracy, with and
  * without distillation. Hours of CPU, so skipped unless asked for:
  *
- *   CREAM_RANKING=1 npx vitest run test/creamRanking.test.ts
+ *   npm run bench:cream-ranking
  *
  * CREAM_RANKING=train only trains (and caches) the supernets; =truth only builds the own ground
  * truth. Supernets are trained with Cream's default digits settings (runCream's search phase, seeds

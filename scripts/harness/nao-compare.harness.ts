@@ -2,7 +2,7 @@
  * NAO against random search on the NAS-Bench-201 table, at the same budget, over many seeds —
  * a measurement, not a unit test: it runs only when NAO_COMPARE=1 (an hour or more on 2 cores).
  *
- *   NAO_COMPARE=1 npx vitest run test/nao.compare.test.ts
+ *   npm run bench:nao-compare
  *
  * Environment: NAO_SEEDS (20), NAO_BUDGET (100), NAO_METHODS ("random,nao"), NAO_SHARD ("0/1":
  * this process runs seeds with index % n == i, so several processes can share the work),
@@ -13,14 +13,14 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
-import { REPO_ROOT, useCpuBackend } from '../src/cli/nodeIo';
-import { withDefaults, type MethodId } from '../src/engine/core/config';
-import { mean, std } from '../src/engine/core/metrics';
-import { RunController } from '../src/engine/core/runLoop';
-import type { RunEvent } from '../src/engine/core/events';
-import { parseBenchmarkCsv } from '../src/engine/evaluate/table';
-import { runSearch } from '../src/engine/run';
+import { installFastCpuKernels } from '../../src/engine/nn/cpuKernels';
+import { REPO_ROOT, useCpuBackend } from '../../src/cli/nodeIo';
+import { withDefaults, type MethodId } from '../../src/engine/core/config';
+import { mean, std } from '../../src/engine/core/metrics';
+import { RunController } from '../../src/engine/core/runLoop';
+import type { RunEvent } from '../../src/engine/core/events';
+import { parseBenchmarkCsv } from '../../src/engine/evaluate/table';
+import { runSearch } from '../../src/engine/run';
 
 const TABLE_PATH = path.resolve(REPO_ROOT, '../shared/datasets/nas-bench-201/nb201_cifar10.csv');
 const enabled = process.env.NAO_COMPARE === '1' && existsSync(TABLE_PATH);
