@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDatasetFromDisk, REPO_ROOT, useCpuBackend } from '../src/cli/nodeIo';
+import { loadDatasetFromDisk, useCpuBackend } from '../src/cli/nodeIo';
+import { NB201_CSV, nb201Present } from '../scripts/lib/tables';
 import { withDefaults, type RunConfig } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { Rng } from '../src/engine/core/rng';
@@ -20,9 +20,8 @@ import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { runSearch } from '../src/engine/run';
 import { cellAt, formatCell, NB201_OPS, type Nb201Cell, parseCell, sampleCell, validateCell } from '../src/engine/spaces/nb201';
 
-const TABLE_PATH = path.resolve(REPO_ROOT, '../shared/datasets/nas-bench-201/nb201_cifar10.csv');
-const hasTable = existsSync(TABLE_PATH);
-if (!hasTable) console.warn(`NAO table tests skipped: ${TABLE_PATH} is absent (the shared NAS-Bench-201 folder is not mounted)`);
+const TABLE_PATH = NB201_CSV;
+const hasTable = nb201Present('the NAO tests on the NAS-Bench-201 table');
 
 beforeAll(async () => {
   installFastCpuKernels();

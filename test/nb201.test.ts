@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import {
@@ -12,9 +11,9 @@ import {
   parseCell,
   sampleCell,
 } from '../src/engine/spaces/nb201';
-import { REPO_ROOT } from '../src/cli/nodeIo';
+import { NB201_CSV, nb201Present } from '../scripts/lib/tables';
 
-const NB201_CSV = path.join(REPO_ROOT, '..', 'shared', 'datasets', 'nas-bench-201', 'nb201_cifar10.csv');
+const hasTable = nb201Present('the NAS-Bench-201 table check of the cell parser');
 
 describe('NAS-Bench-201 cell space', () => {
   it('every one of the 15,625 cells survives format → parse, and indices are a bijection', () => {
@@ -62,7 +61,7 @@ describe('NAS-Bench-201 cell space', () => {
     expect(isConnected(parseCellOk('|skip_connect~0|+|none~0|none~1|+|none~0|avg_pool_3x3~1|none~2|'))).toBe(true);
   });
 
-  it.skipIf(!existsSync(NB201_CSV))('parses every arch string of the NAS-Bench-201 table (../shared/datasets)', () => {
+  it.skipIf(!hasTable)('parses every arch string of the NAS-Bench-201 table (../shared/datasets)', () => {
     const lines = readFileSync(NB201_CSV, 'utf8').trim().split('\n').slice(1);
     expect(lines.length).toBe(15_625);
     const seen = new Set<number>();

@@ -27,3 +27,13 @@ export function loadNb201Table(): { table: BenchmarkTable } | { table: null; rea
   if (!existsSync(NB201_CSV)) return { table: null, reason: `${NB201_CSV} is absent (it is never copied into the repository)` };
   return { table: parseBenchmarkCsv(readFileSync(NB201_CSV, 'utf8'), 'nb201_cifar10.csv') };
 }
+
+/**
+ * Whether the NAS-Bench-201 table is there for the tests named by `who`; where it is not, says
+ * so on the console with the path it looked at, so a skipped test never passes in silence.
+ */
+export function nb201Present(who: string): boolean {
+  if (existsSync(NB201_CSV)) return true;
+  console.warn(`skipping ${who}: ${NB201_CSV} is absent (../shared/datasets is not beside the repository; NAS_SHARED_DATASETS points elsewhere)`);
+  return false;
+}
