@@ -34,6 +34,8 @@ export function ofType<K extends RunEvent['type']>(log: RunEvent[], type: K): Ex
 export async function replay(page: Page, name: FixtureName, query = ''): Promise<Fixture> {
   const f = fixture(name);
   await page.goto(`/?backend=cpu${query}`);
+  // The worker's backend is up first, so nothing on the page changes under the checks that follow.
+  await expect(page.getByTestId('backend-badge')).toContainText('backend: cpu', { timeout: 120_000 });
   await page.getByTestId('import-input').setInputFiles(f.path);
   await expect(page.getByTestId('import-result')).toContainText(f.file.arch);
   await page.getByTestId('import-replay-button').click();

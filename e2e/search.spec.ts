@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { validateArchitectureFile } from '../src/engine/export/architectureFile';
 import { count, openQuick, runStatus } from './util';
 
@@ -43,25 +43,26 @@ test('a random search on the digits runs live, finishes, and exports a valid fil
   await expect(page.getByTestId('import-error')).toHaveCount(0);
 });
 
-test('pause holds the run, step advances it by one training step, and resume continues it', async ({ page }) => {
+test('pause holds the run, step lets it through once and holds again, and resume continues it', async ({ page }) => {
   await openQuick(page, { speed: 'normal' });
   await page.getByTestId('start-button').click();
   await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(0);
   await page.getByTestId('pause-button').click();
   await expect.poll(() => runStatus(page)).toBe('paused');
-  await page.waitForTimeout(800); // let in-flight batched events land
-  const held = await count(page, 'loss-chart');
+  const held = await settled(page);
   await page.waitForTimeout(2000);
   expect(await count(page, 'loss-chart')).toBe(held);
-  // Step: exactly one more training step while paused.
+  // Step: the run moves on, then holds again. (How many points appear depends on how many of the
+  // steps before the pause were still buffered; the engine's own test counts the single step.)
   await page.getByTestId('step-button').click();
-  await expect.poll(() => count(page, 'loss-chart')).toBe(held + 1);
-  await page.waitForTimeout(800);
-  expect(await count(page, 'loss-chart')).toBe(held + 1);
+  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(held);
+  const stepped = await settled(page);
+  await page.waitForTimeout(1500);
+  expect(await count(page, 'loss-chart')).toBe(stepped);
   expect(await runStatus(page)).toBe('paused');
   await page.getByTestId('resume-button').click();
   await expect.poll(() => runStatus(page)).toBe('running');
-  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(held);
+  await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(stepped);
   await page.getByTestId('reset-button').click();
 });
 
@@ -78,3 +79,14 @@ test('settings round-trip through the URL', async ({ page }) => {
   await expect(page.getByTestId('seed-input')).toHaveValue('7');
   await expect(page.getByTestId('dataset-select')).toHaveValue('fashion');
 });
+
+/** The loss chart's point count once it has stopped changing (in-flight batches landed). */
+async function settled(page: Page): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const n = await count(page, 'loss-chart');
+    if (n === last) return n;
+    last = n;
+    await page.waitForTimeout(1000);
+  }
+}
