@@ -174,3 +174,50 @@ test('Cream: the board after its last change, entries that left, matching and ρ
   await expect(page.getByTestId('final-block-graph')).toHaveAttribute('aria-label', `the found block chain`);
   await expect(page.getByTestId('final-result')).toContainText(final.arch.arch);
 });
+
+test('timeline: scrubbing shows the run as it stood, next jumps to the next candidate, and 16× playback reaches the end', async ({ page }) => {
+  const f = await replay(page, 'random-supernet');
+  const timeline = page.getByTestId('timeline');
+  const n = f.log.length;
+  await expect(timeline).toHaveAttribute('data-length', String(n));
+  await expect(timeline).toHaveAttribute('data-count', String(n));
+  const at = (k: number) => {
+    const prefix = f.log.slice(0, k);
+    return { train: ofType(prefix, 'train').length, candidates: ofType(prefix, 'candidate').length };
+  };
+
+  // The middle of the run: fewer points and candidates than at the end, exactly those of the prefix.
+  const mid = Math.floor(n / 2);
+  await page.getByTestId('timeline-range').fill(String(mid));
+  await expect(timeline).toHaveAttribute('data-count', String(mid));
+  const m = at(mid);
+  expect(m.candidates).toBeLessThan(f.file.config.budget);
+  await expect.poll(() => count(page, 'score-chart')).toBe(m.candidates);
+  await expect.poll(() => count(page, 'loss-chart')).toBe(m.train);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(m.candidates);
+  await expect(page.getByTestId('final-result')).toHaveCount(0);
+  // Export still writes the whole run, wherever the timeline stands.
+  await expect(page.getByTestId('export-button')).toBeEnabled();
+
+  // Next: the next candidate event, applied.
+  const nextCandidate = f.log.findIndex((e, i) => i >= mid && e.type === 'candidate') + 1;
+  await page.getByTestId('timeline-next').click();
+  await expect(timeline).toHaveAttribute('data-count', String(nextCandidate));
+  await expect.poll(() => count(page, 'score-chart')).toBe(m.candidates + 1);
+
+  // The keyboard moves the thumb one event at a time.
+  await page.getByTestId('timeline-range').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(timeline).toHaveAttribute('data-count', String(nextCandidate - 1));
+  await expect.poll(() => count(page, 'score-chart')).toBe(m.candidates);
+
+  // Play at 16× from the start: the thumb moves and reaches the end, where the whole run is shown.
+  await page.getByTestId('timeline-range').fill('0');
+  await expect.poll(() => count(page, 'score-chart')).toBe(0);
+  await page.getByTestId('timeline-speed').selectOption('16');
+  await page.getByTestId('timeline-play').click();
+  await expect(timeline).toHaveAttribute('data-count', String(n), { timeout: 30_000 });
+  await expect(page.getByTestId('timeline-end')).toBeDisabled();
+  expect(await count(page, 'score-chart')).toBe(f.file.config.budget);
+  await expect(page.getByTestId('final-result')).toBeVisible();
+});

@@ -75,3 +75,58 @@ test('supernet throughput per backend, and responsiveness while a search runs', 
   )}`;
   writeFileSync(DOC, updateDoc(existsSync(DOC) ? readFileSync(DOC, 'utf8') : null, blocks, 'e2e'));
 });
+
+/**
+ * Timeline scrubbing: the main-thread work of one scrub frame — the input event (React renders
+ * the fold of the new prefix) plus every requestAnimationFrame callback of the frame that follows
+ * (the charts draw there) — over positions spread across a recorded run. BENCH_SCRUB_RUN names the
+ * run (public/runs); by default the one with the most events.
+ */
+test('timeline scrub frame time on a recorded run', async ({ page }) => {
+  const index = JSON.parse(readFileSync('public/runs/index.json', 'utf8')) as Record<string, { events: number }>;
+  const name = process.env.BENCH_SCRUB_RUN ?? Object.entries(index).sort((a, b) => b[1].events - a[1].events)[0][0];
+  await page.goto(`/?run=${name}&backend=cpu`);
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-length', String(index[name].events), { timeout: 60_000 });
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as { __raf: number };
+    w.__raf = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) =>
+      raf((t) => {
+        const t0 = performance.now();
+        cb(t);
+        w.__raf += performance.now() - t0;
+      });
+    const range = document.querySelector<HTMLInputElement>('[data-testid="timeline-range"]')!;
+    const n = Number(range.max);
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    const frames: number[] = [];
+    // A drag: back and forth over the whole run in 120 moves, some long jumps among them.
+    const positions = Array.from({ length: 120 }, (_, i) => Math.round((n * ((i * 37) % 120)) / 119));
+    for (const k of positions) {
+      await new Promise((res) => raf(() => res(null)));
+      w.__raf = 0;
+      const t0 = performance.now();
+      setValue.call(range, String(k));
+      range.dispatchEvent(new Event('input', { bubbles: true }));
+      const sync = performance.now() - t0;
+      await new Promise((res) => raf(() => setTimeout(res, 0)));
+      frames.push(sync + w.__raf);
+    }
+    return { events: n, frames };
+  });
+  const sorted = [...r.frames].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const f = (v: number) => v.toFixed(1);
+  console.log(`scrub ${name} (${r.events} events): p50 ${f(pct(0.5))} ms, p95 ${f(pct(0.95))}, max ${f(sorted.at(-1)!)}`);
+  writeFileSync(
+    DOC,
+    updateDoc(
+      existsSync(DOC) ? readFileSync(DOC, 'utf8') : null,
+      {
+        scrub: `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): the recorded run \`${name}\` (${r.events} events), ${r.frames.length} timeline moves spread over the whole run. Main-thread work per scrub frame: the input event (the store folds the prefix from its nearest snapshot, React renders) plus the animation-frame callbacks that redraw the charts.\n\n${mdTable(['events', 'moves', 'p50 (ms)', 'p95 (ms)', 'max (ms)'], [[r.events, r.frames.length, f(pct(0.5)), f(pct(0.95)), f(sorted.at(-1)!)]], ['r', 'r', 'r', 'r', 'r'])}`,
+      },
+      'e2e',
+    ),
+  );
+});

@@ -64,6 +64,10 @@ ${block('e2e', 'throughput-browser', '_Filled by the Playwright measurement._')}
 ## 4. Responsiveness
 
 ${block('e2e', 'responsiveness', '_Filled by the Playwright measurement._')}
+
+### Timeline scrubbing
+
+${block('e2e', 'scrub', '_Filled by the Playwright measurement._')}
 `;
 
 /**

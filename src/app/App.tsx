@@ -4,10 +4,12 @@ import { ScoreChart } from './charts/ScoreChart';
 import { Controls } from './panels/Controls';
 import { ExportImport, ImportResult } from './panels/ExportImport';
 import { FinalResult } from './panels/FinalResult';
+import { Gallery } from './panels/Gallery';
 import { CellInspector, Leaderboard } from './panels/Leaderboard';
 import { MethodPanel } from './panels/MethodPanel';
 import { ErrorBanner, LinkNotices, RunNotes } from './panels/Messages';
 import { StatusBar } from './panels/StatusBar';
+import { Timeline } from './panels/Timeline';
 import { syncUrl, useSettings } from './settings';
 import { connectWorker, disconnectWorker } from './workerClient';
 
@@ -29,10 +31,12 @@ export function App() {
       </header>
       <aside className="sidebar">
         <Controls />
+        <Gallery />
         <ExportImport />
       </aside>
       <main className="main">
         <StatusBar />
+        <Timeline />
         <LinkNotices />
         <ErrorBanner />
         <ImportResult />

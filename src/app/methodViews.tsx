@@ -5,6 +5,7 @@ import { CreamView } from './panels/cream/CreamView';
 import { DnaView } from './panels/dna/DnaView';
 import { EvolutionView } from './panels/evolution/EvolutionView';
 import { NaoView } from './panels/nao/NaoView';
+import type { MilestoneKinds } from './timeline';
 
 /**
  * Method-specific views, one line per method: `evolution: EvolutionView,`.
@@ -27,4 +28,18 @@ export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProp
   nao: NaoView,
   cream: CreamView,
   dna: DnaView,
+};
+
+/**
+ * Each method's moments worth a mark on the timeline and a "next" jump, by the `method` and
+ * `kind` of its events, with the label a mark shows. Candidates are always moments of interest.
+ */
+export const METHOD_MILESTONES: MilestoneKinds = {
+  nao: { generation: (d) => `NAO round ${(d as { iteration: number }).iteration}: seeds moved and decoded` },
+  dna: {
+    'teacher-ready': () => 'DNA: teacher ready',
+    'block-scores': (d) => `DNA: block ${(d as { block: number }).block + 1} rated`,
+    search: () => 'DNA: budgeted search',
+  },
+  cream: { board: () => 'Cream: the board changed' },
 };

@@ -121,7 +121,8 @@ export function settingsFromQuery(search: string): { settings: Settings; notices
     if (why) notices.push(`Link setting ${key}=${JSON.stringify(v)}: ${why}; using the default ${JSON.stringify(DEFAULT_SETTINGS[key])}.`);
     else (settings as Record<string, string>)[key] = v.trim();
   }
-  const known = new Set(RULES.map((r) => r.key as string));
+  // `run` names a recorded run to open (the gallery reads it), not a setting.
+  const known = new Set([...RULES.map((r) => r.key as string), 'run']);
   for (const key of q.keys()) if (!known.has(key)) notices.push(`Link setting "${key}" is not a setting of this page; ignored.`);
   return { settings, notices };
 }
@@ -204,7 +205,9 @@ export const useSettings = create<SettingsStore>()((set, get) => ({
 /** Keeps the address bar in step with the settings, without adding history entries per keystroke. */
 export function syncUrl(): () => void {
   const write = (s: Settings) => {
-    const query = settingsToQuery(s);
+    // `?run=` belongs to the gallery (Gallery.tsx keeps it); the settings leave it as it is.
+    const run = new URLSearchParams(location.search).get('run');
+    const query = [settingsToQuery(s), run !== null ? new URLSearchParams({ run }).toString() : ''].filter(Boolean).join('&');
     const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
     if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
   };

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { RunEvent } from '../engine/core/events';
 import type { BackendReport } from '../worker/protocol';
 import { applyEvent, emptyRun, endBatch, remainingMs, statusOf, type RunData, type RunStatus } from './runState';
+import { PrefixFolder } from './timeline';
 
 /**
  * The page's run store. `run` is a mutable container (see runState.ts); every batch bumps `tick`
@@ -14,7 +15,14 @@ import { applyEvent, emptyRun, endBatch, remainingMs, statusOf, type RunData, ty
 type Gate = 'open' | 'await-start' | 'closed';
 
 export interface RunStore {
+  /** What the views show: the whole run, or the fold of a prefix of its log while the timeline is moved back. */
   run: RunData;
+  /** The whole run as received: the log export and status read, and the timeline's length. */
+  source: RunData;
+  /** Events shown (a prefix of source.log), or null to follow the run as it grows. */
+  cursor: number | null;
+  /** source.log.length, published with each batch so the timeline redraws as a live run grows. */
+  logLength: number;
   /** Changes whenever `run` is replaced (new run, replay, reset): views keyed on versions alone could miss it. */
   runId: number;
   tick: number;
@@ -42,6 +50,8 @@ export interface RunStore {
   addError(message: string): void;
   clearErrors(): void;
   select(index: number | null): void;
+  /** Shows the run as it stood after `count` events; null follows the whole run again. */
+  seek(count: number | null): void;
 }
 
 const REPLAY_SLICE = 2500;
@@ -51,8 +61,22 @@ function publish(run: RunData) {
   return { run, tick: run.versions.log, trainVersion: run.versions.train, candidateVersion: run.versions.candidates };
 }
 
+/** A new run on screen: the views follow it from its first event. */
+function fresh(run: RunData) {
+  folder = new PrefixFolder(run.log);
+  return { ...publish(run), source: run, cursor: null, logLength: run.log.length };
+}
+
+/** Seeks over the source on screen; replaced with each new run (its snapshots belong to that log). */
+let folder: PrefixFolder | null = null;
+
+const initial = emptyRun();
+
 export const useRunStore = create<RunStore>()((set, get) => ({
-  run: emptyRun(),
+  run: initial,
+  source: initial,
+  cursor: null,
+  logLength: 0,
   runId: 0,
   tick: 0,
   trainVersion: 0,
@@ -67,7 +91,7 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   memory: null,
 
   beginRun(paused) {
-    set({ ...publish(emptyRun()), runId: get().runId + 1, live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
+    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
   },
 
   receiveEvents(events, memory) {
@@ -82,9 +106,12 @@ export const useRunStore = create<RunStore>()((set, get) => ({
       from = events.findIndex((e) => e.type === 'run-start' || (e.type === 'run-end' && e.status === 'error'));
       if (from < 0) return;
     }
-    const run = s.run;
-    for (let i = from; i < events.length; i++) applyEvent(run, events[i]);
-    set({ ...publish(run), gate: 'open', live: run.end ? 'idle' : s.live });
+    const source = s.source;
+    for (let i = from; i < events.length; i++) applyEvent(source, events[i]);
+    const live = source.end ? ('idle' as const) : s.live;
+    // While the timeline is held at a moment, the run grows behind it without moving the views.
+    if (s.cursor === null) set({ ...publish(source), logLength: source.log.length, gate: 'open', live });
+    else set({ logLength: source.log.length, gate: 'open', live });
   },
 
   loadLog(events) {
@@ -92,21 +119,21 @@ export const useRunStore = create<RunStore>()((set, get) => ({
     // freezes the page; in slices the charts fill over a few frames and input stays live.
     const run = emptyRun();
     const runId = get().runId + 1;
-    set({ ...publish(run), runId, live: 'running', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...fresh(run), runId, live: 'running', replay: true, gate: 'closed', errors: [], selectedIndex: null });
     let i = 0;
     const slice = () => {
       if (get().runId !== runId) return; // superseded by a new run, replay or reset
       const end = Math.min(events.length, i + REPLAY_SLICE);
       for (; i < end; i++) applyEvent(run, events[i]);
       const finished = i >= events.length;
-      set({ ...publish(run), ...(finished ? { live: 'idle' as const } : {}) });
+      set({ ...(get().cursor === null ? publish(run) : {}), logLength: run.log.length, ...(finished ? { live: 'idle' as const } : {}) });
       if (!finished) setTimeout(slice, 0);
     };
     slice();
   },
 
   reset() {
-    set({ ...publish(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
   },
 
   setLive(state) {
@@ -114,7 +141,7 @@ export const useRunStore = create<RunStore>()((set, get) => ({
     // 'stopped' / 'done' come from the controller before the run's last events are flushed;
     // the run-end event is what ends the run on the page, so those two are not taken from here.
     if (s.gate === 'closed' || state === 'stopped' || state === 'done') return;
-    if (s.run.end) return;
+    if (s.source.end) return;
     set({ live: state });
   },
 
@@ -133,11 +160,23 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   select(index) {
     set({ selectedIndex: index });
   },
+
+  seek(count) {
+    const s = get();
+    const n = s.source.log.length;
+    if (count === null || count >= n) {
+      if (s.cursor !== null) set({ ...publish(s.source), cursor: null });
+      return;
+    }
+    const k = Math.max(0, Math.floor(count));
+    if (k === s.cursor) return;
+    set({ ...publish(folder!.seek(k)), cursor: k });
+  },
 }));
 
 // ---- selector hooks: each returns primitives or stable references, so a batch re-renders only what changed.
 
-export const useRunStatus = (): RunStatus => useRunStore((s) => statusOf(s.run, s.live, s.replay));
+export const useRunStatus = (): RunStatus => useRunStore((s) => statusOf(s.source, s.live, s.replay));
 
 export const usePhase = () =>
   useRunStore(useShallow((s) => ({ phase: s.run.phase, detail: s.run.phaseDetail, progress: s.run.phaseProgress })));
@@ -166,3 +205,4 @@ export const useReplay = () => useRunStore((s) => s.replay);
 export const useCandidates = () => useRunStore(useShallow((s) => ({ rows: s.run.candidates, version: s.candidateVersion, best: s.run.best })));
 export const useMessages = () => useRunStore(useShallow((s) => ({ messages: s.run.messages, version: s.run.versions.messages })));
 export const useMemory = () => useRunStore((s) => s.memory);
+export const useTimeline = () => useRunStore(useShallow((s) => ({ length: s.logLength, cursor: s.cursor, runId: s.runId })));

@@ -15,7 +15,7 @@ import { CellGraph } from '../graphs/CellGraph';
 import { ArchChain } from './cream/ArchChain';
 import { methodOption } from '../methods';
 import { useSettings } from '../settings';
-import { useFinal, useRunStatus, useRunStore } from '../store';
+import { useRunStatus, useRunStore } from '../store';
 import { startRun, stopRun } from '../workerClient';
 
 /**
@@ -52,7 +52,8 @@ function download(text: string, name: string): void {
 
 /** Sidebar section: export the found architecture, import one (or a whole run) from a file. */
 export function ExportImport() {
-  const final = useFinal();
+  // The whole run's result, wherever the timeline stands.
+  const final = useRunStore((s) => s.source.final);
   // Block chains need their structure (widths, strides) in the file; every DNA and Cream final carries it.
   const exportable = !!final && (final.arch.space === 'nb201' || !!final.structure);
   const [includeLog, setIncludeLog] = useState(true);
@@ -62,7 +63,7 @@ export function ExportImport() {
 
   const onExport = () => {
     try {
-      const log = useRunStore.getState().run.log;
+      const log = useRunStore.getState().source.log;
       const t = useSettings.getState().table;
       const tableName = (log.find((e) => e.type === 'method' && e.kind === 'table-info') as Extract<RunEvent, { type: 'method' }> | undefined)?.data as { name?: string } | undefined;
       const file = buildArchitectureFileFromLog(log, {
