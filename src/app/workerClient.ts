@@ -1,5 +1,5 @@
 import type { RunConfig } from '../engine/core/config';
-import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import type { BackendChoice, BackendName, BackendRate, BackendReport, WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { useRunStore } from './store';
 
 /**
@@ -18,7 +18,55 @@ let ready = false;
  */
 let pending: WorkerCommand[] = [];
 
-export function connectWorker(backend: BackendChoice): void {
+/**
+ * 'auto' measures every backend on offer once per browser (a few training steps each, seconds)
+ * and keeps the winner here, so later visits start it at once. Keyed by the user agent: a new
+ * browser version or a different GPU driver path measures again.
+ */
+const AUTO_KEY = 'nas-playground/auto-backend';
+
+interface RememberedBackend {
+  userAgent: string;
+  name: BackendName;
+  measured: BackendRate[];
+  measuredAt: string;
+}
+
+function readRemembered(): RememberedBackend | null {
+  try {
+    const r = JSON.parse(localStorage.getItem(AUTO_KEY) ?? 'null') as RememberedBackend | null;
+    return r && r.userAgent === navigator.userAgent && typeof r.name === 'string' && Array.isArray(r.measured) ? r : null;
+  } catch {
+    return null; // storage blocked or a damaged entry: measure again
+  }
+}
+
+function remember(report: BackendReport): BackendReport {
+  try {
+    if (report.measured && report.measuredAt) {
+      const entry: RememberedBackend = { userAgent: navigator.userAgent, name: report.name, measured: report.measured, measuredAt: report.measuredAt };
+      localStorage.setItem(AUTO_KEY, JSON.stringify(entry));
+    } else if (report.remembered) {
+      const r = readRemembered();
+      if (r) return { ...report, measured: r.measured, measuredAt: r.measuredAt };
+    }
+  } catch {
+    // Without storage the choice is measured again next time; nothing else depends on it.
+  }
+  return report;
+}
+
+/** Forgets the measured choice and starts a new worker that times every backend, software renderers too. */
+export function remeasureBackend(): void {
+  try {
+    localStorage.removeItem(AUTO_KEY);
+  } catch {
+    // nothing stored
+  }
+  connectWorker('auto', { timeSoftware: true });
+}
+
+export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boolean } = {}): void {
   disconnectWorker();
   const store = useRunStore.getState();
   store.setBackend(null, 'starting');
@@ -31,7 +79,7 @@ export function connectWorker(backend: BackendChoice): void {
     switch (m.type) {
       case 'ready':
         ready = true;
-        s.setBackend(m.backend, 'ready');
+        s.setBackend(remember(m.backend), 'ready');
         for (const cmd of pending) w.postMessage(cmd);
         pending = [];
         break;
@@ -62,7 +110,8 @@ export function connectWorker(backend: BackendChoice): void {
     if (!ready) s.setBackend(null, 'failed');
     s.addError(`The compute worker failed: ${ev.message || 'it could not be loaded'}`);
   };
-  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/' } satisfies WorkerCommand);
+  const remembered = backend === 'auto' ? (readRemembered()?.name ?? null) : null;
+  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware } satisfies WorkerCommand);
 }
 
 type BenchCommand = Extract<WorkerCommand, { type: 'bench' }>;

@@ -8,7 +8,15 @@ export type BackendChoice = 'auto' | BackendName;
 
 /** Page → worker. */
 export type WorkerCommand =
-  | { type: 'init'; backend: BackendChoice; datasetsUrl: string }
+  | {
+      type: 'init';
+      backend: BackendChoice;
+      datasetsUrl: string;
+      /** For 'auto': the backend this browser measured fastest before, tried first without measuring again. */
+      remembered?: BackendName | null;
+      /** For 'auto': time software renderers (SwiftShader …) too, instead of skipping them untimed. */
+      timeSoftware?: boolean;
+    }
   | {
       type: 'start';
       config: RunConfig;
@@ -27,12 +35,24 @@ export type WorkerCommand =
   /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
   | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
 
+export interface BackendRate {
+  name: BackendName;
+  /** One supernet training step (digits, batch 64) after a warm-up step, in ms. */
+  msPerStep: number;
+}
+
 export interface BackendReport {
   name: BackendName;
   /** Why each faster backend was skipped, e.g. "webgpu: navigator.gpu is missing". */
   skipped: string[];
   forced: boolean;
   tfjsVersion: string;
+  /** 'auto' with more than one backend on offer: each one's measured step time, fastest first. */
+  measured?: BackendRate[];
+  /** When the rates were measured (ISO date); earlier than this session when `remembered`. */
+  measuredAt?: string;
+  /** 'auto' started the backend this browser measured fastest before, without measuring again. */
+  remembered?: boolean;
 }
 
 /** Worker → page. Run events arrive in batches at a steady rate, never one message per event. */

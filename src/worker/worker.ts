@@ -98,7 +98,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
     switch (cmd.type) {
       case 'init': {
         datasetsUrl = cmd.datasetsUrl;
-        const backend = await chooseBackend(cmd.backend);
+        const backend = await chooseBackend(cmd.backend, () => getDataset('digits'), { remembered: cmd.remembered, timeSoftware: cmd.timeSoftware });
         post({ type: 'ready', backend });
         break;
       }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Phase } from '../../engine/core/events';
 import { formatBytes, formatDuration, formatInt } from '../format';
 import { useBackend, useMemory, usePhase, useProgress, useReplay, useRunStatus } from '../store';
+import { remeasureBackend } from '../workerClient';
 
 const PHASE_TITLES: Record<Phase, string> = {
   setup: 'Setting up',
@@ -81,7 +82,7 @@ function BackendBadge() {
   return (
     <span className="backend">
       <span className={`backend-badge backend-${report?.name ?? state}`} data-testid="backend-badge" title={why}>
-        {report ? `backend: ${report.name}${report.forced ? ' (chosen)' : ''}` : state === 'failed' ? 'no backend could start' : 'starting backend…'}
+        {report ? `backend: ${report.name}${report.forced ? ' (chosen)' : report.measured ? ' (fastest measured)' : ''}` : state === 'failed' ? 'no backend could start' : 'starting backend…'}
       </span>
       {report && (
         <button className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="backend-why">
@@ -90,7 +91,9 @@ function BackendBadge() {
       )}
       {open && report && (
         <span className="backend-details" data-testid="backend-details" role="note">
-          {report.skipped.length === 0 ? (
+          {report.remembered ? (
+            <>Running on {report.name}, the backend this browser measured fastest.</>
+          ) : report.skipped.length === 0 ? (
             <>Running on {report.name}: nothing faster was skipped.</>
           ) : (
             <>
@@ -101,6 +104,24 @@ function BackendBadge() {
                 ))}
               </ul>
             </>
+          )}
+          {report.measured && (
+            <span className="backend-rates" data-testid="backend-rates">
+              {report.remembered ? 'Measured fastest in this browser' : 'Measured just now'}
+              {report.measuredAt ? ` (${new Date(report.measuredAt).toLocaleDateString()})` : ''}, one training step of the digits supernet, batch 64:
+              <ul>
+                {report.measured.map((m) => (
+                  <li key={m.name} data-backend={m.name} data-ms={m.msPerStep.toFixed(1)}>
+                    {m.name}: {formatInt(Math.round(m.msPerStep))} ms per step{m.name === report.name ? ' — chosen' : ''}
+                  </li>
+                ))}
+              </ul>
+            </span>
+          )}
+          {!report.forced && (
+            <button type="button" className="link" onClick={remeasureBackend} data-testid="backend-remeasure" title="Times a few training steps on every backend this browser offers, software renderers included (can take a minute), and keeps the fastest">
+              time every backend
+            </button>
           )}
           <span className="muted">tfjs {report.tfjsVersion}</span>
         </span>

@@ -24,10 +24,14 @@ export interface ThroughputResult {
  * run (SupernetEvaluator.train). Warm-up steps build every path's weights and compile kernels
  * first; one read-back at the end waits for queued GPU work before the clock stops.
  */
-export async function measureSupernetThroughput(dataset: Dataset, opts: { steps: number; warmup: number; batchSize: number; seed?: number }): Promise<ThroughputResult> {
+export async function measureSupernetThroughput(
+  dataset: Dataset,
+  opts: { steps: number; warmup: number; batchSize: number; seed?: number; /** Give up (StopRequested) at the first step boundary past this many ms. */ deadlineMs?: number },
+): Promise<ThroughputResult> {
   const config = withDefaults({ seed: opts.seed ?? 1, supernet: { ...withDefaults().supernet, steps: 0, batchSize: opts.batchSize } });
   const controller = new RunController();
   controller.start();
+  const deadline = opts.deadlineMs === undefined ? null : setTimeout(() => controller.stop(), opts.deadlineMs);
   const ctx = makeContext(config, controller, () => {}, tf.getBackend());
   const ev = new SupernetEvaluator(dataset, defaultMacro(dataset.info.id));
   try {
@@ -52,6 +56,7 @@ export async function measureSupernetThroughput(dataset: Dataset, opts: { steps:
       tensorsAfter: tf.memory().numTensors,
     };
   } finally {
+    if (deadline !== null) clearTimeout(deadline);
     ev.dispose();
   }
 }
