@@ -130,3 +130,38 @@ test('timeline scrub frame time on a recorded run', async ({ page }) => {
     ),
   );
 });
+
+/**
+ * Cold start: a fresh page (no remembered backend) with 'auto', a short random search on the
+ * digits. Times from navigation to the backend badge, and from Start to the first training point
+ * and the first scored candidate on the charts.
+ */
+test('cold start: backend ready, first training point, first candidate', async ({ page }) => {
+  const url = '/?method=random&dataset=digits&evaluator=supernet&budget=10&seed=1&speed=max&supernetSteps=40&finalEpochs=1&backend=auto';
+  const t0 = Date.now();
+  await page.goto(url);
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toContainText('backend:', { timeout: 120_000 });
+  const ready = Date.now() - t0;
+  const backend = ((await badge.textContent()) ?? '').replace('backend: ', '');
+  const why = (await badge.getAttribute('title')) ?? '';
+  const countOf = async (id: string) => Number((await page.getByTestId(id).getAttribute('data-count')) ?? '0');
+  const t1 = Date.now();
+  await page.getByTestId('start-button').click();
+  await expect.poll(() => countOf('loss-chart'), { timeout: 120_000, intervals: [25] }).toBeGreaterThan(0);
+  const firstPoint = Date.now() - t1;
+  await expect.poll(() => countOf('score-chart'), { timeout: 180_000, intervals: [25] }).toBeGreaterThan(0);
+  const firstCandidate = Date.now() - t1;
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  console.log(`cold start: backend ${backend} ready ${s(ready)} s after navigation; first point ${s(firstPoint)} s, first candidate ${s(firstCandidate)} s after Start`);
+  writeFileSync(
+    DOC,
+    updateDoc(
+      existsSync(DOC) ? readFileSync(DOC, 'utf8') : null,
+      {
+        'cold-start': `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): a fresh browser profile, \`${url}\` (random search, digits, 40 supernet steps). The dataset is fetched while the page waits for Start.\n\n${mdTable(['backend (auto)', 'backend ready after navigation (s)', 'first training point after Start (s)', 'first scored candidate after Start (s)'], [[backend, s(ready), s(firstPoint), s(firstCandidate)]], ['l', 'r', 'r', 'r'])}\n\nWhy auto chose it: ${why.replace(/\|/g, '/')}`,
+      },
+      'e2e',
+    ),
+  );
+});

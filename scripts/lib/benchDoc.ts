@@ -68,6 +68,10 @@ ${block('e2e', 'responsiveness', '_Filled by the Playwright measurement._')}
 ### Timeline scrubbing
 
 ${block('e2e', 'scrub', '_Filled by the Playwright measurement._')}
+
+### Cold start
+
+${block('e2e', 'cold-start', '_Filled by the Playwright measurement._')}
 `;
 
 /**

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { useSettings } from './settings';
 import { useRunStore } from './store';
 
 /**
@@ -111,7 +112,7 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
     s.addError(`The compute worker failed: ${ev.message || 'it could not be loaded'}`);
   };
   const remembered = backend === 'auto' ? (readRemembered()?.name ?? null) : null;
-  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware } satisfies WorkerCommand);
+  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware, prefetch: useSettings.getState().settings.dataset } satisfies WorkerCommand);
 }
 
 type BenchCommand = Extract<WorkerCommand, { type: 'bench' }>;

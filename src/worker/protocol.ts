@@ -16,6 +16,8 @@ export type WorkerCommand =
       remembered?: BackendName | null;
       /** For 'auto': time software renderers (SwiftShader …) too, instead of skipping them untimed. */
       timeSoftware?: boolean;
+      /** The dataset the page is set to: loaded while the user reads the page, so Start need not wait for it. */
+      prefetch?: 'digits' | 'fashion';
     }
   | {
       type: 'start';

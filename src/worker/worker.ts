@@ -100,6 +100,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         datasetsUrl = cmd.datasetsUrl;
         const backend = await chooseBackend(cmd.backend, () => getDataset('digits'), { remembered: cmd.remembered, timeSoftware: cmd.timeSoftware });
         post({ type: 'ready', backend });
+        if (cmd.prefetch) getDataset(cmd.prefetch).catch(() => undefined); // a failure is reported by the run that needs it
         break;
       }
       case 'start':

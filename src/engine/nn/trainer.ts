@@ -67,8 +67,14 @@ export class MetricBuffer {
   /** Returns the last flushed values when this push triggered a flush, else null. */
   async push(step: number, loss: tf.Scalar, acc: tf.Scalar, lr: number): Promise<{ loss: number; acc: number } | null> {
     this.rows.push({ step, loss, acc, lr });
-    return this.rows.length >= this.every || this.held() ? this.flush() : null;
+    // The first step of a training is read back at once: the chart's first point should not wait
+    // for `every` steps (a class watching a cold start), and one extra read-back costs nothing.
+    const first = !this.started;
+    this.started = true;
+    return first || this.rows.length >= this.every || this.held() ? this.flush() : null;
   }
+
+  private started = false;
 
   async flush(): Promise<{ loss: number; acc: number } | null> {
     if (this.rows.length === 0) return null;
