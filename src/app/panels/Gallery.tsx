@@ -72,9 +72,21 @@ export async function openRecordedRun(name: string): Promise<void> {
     g.setError(`"${name.slice(0, 60)}" is not the name of a recorded run`);
     return;
   }
+  // The index is the list of runs: a static server answers any path, often with the page itself.
+  let index: Record<string, GalleryEntry>;
+  try {
+    index = await loadGalleryIndex();
+  } catch (err) {
+    g.setError(err instanceof Error ? err.message : String(err));
+    return;
+  }
+  if (!Object.hasOwn(index, name)) {
+    g.setError(`no recorded run named "${name}" (recorded runs: ${Object.keys(index).join(', ')})`);
+    return;
+  }
   const res = await fetch(`${base()}${name}.json`);
   if (!res.ok) {
-    g.setError(`no recorded run named "${name}" (HTTP ${res.status})`);
+    g.setError(`the recorded run "${name}" could not be fetched (HTTP ${res.status})`);
     return;
   }
   const parsed = parseArchitectureFile(await res.text());
