@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { memo, type ComponentType } from 'react';
 import type { MethodId } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 import { CreamView } from './panels/cream/CreamView';
@@ -24,10 +24,11 @@ export interface MethodViewProps {
 
 export const METHOD_VIEWS: Partial<Record<MethodId, ComponentType<MethodViewProps>>> = {
   // random search keeps no state between samples, so it has no view of its own.
-  evolution: EvolutionView,
-  nao: NaoView,
-  cream: CreamView,
-  dna: DnaView,
+  // memo: a view re-renders when its events change, not whenever the panel around it does.
+  evolution: memo(EvolutionView),
+  nao: memo(NaoView),
+  cream: memo(CreamView),
+  dna: memo(DnaView),
 };
 
 /**

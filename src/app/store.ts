@@ -170,7 +170,12 @@ export const useRunStore = create<RunStore>()((set, get) => ({
     }
     const k = Math.max(0, Math.floor(count));
     if (k === s.cursor) return;
-    set({ ...publish(folder!.seek(k)), cursor: k });
+    const next = folder!.seek(k);
+    // Both are prefixes of one log: as many method events means the same ones, so the method views
+    // keep their input (they memoise on its identity) and a scrub between two of them redraws
+    // only what changed.
+    if (next.methodAll.length === s.run.methodEvents.length) next.methodEvents = s.run.methodEvents;
+    set({ ...publish(next), cursor: k });
   },
 }));
 
