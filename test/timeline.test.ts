@@ -9,7 +9,7 @@ import { foldDna } from '../src/app/panels/dna/dnaState';
 import { foldEvolution } from '../src/app/panels/evolution/evolutionState';
 import { foldNao } from '../src/app/panels/nao/naoState';
 import { applyEvent, emptyRun, endBatch, type RunData } from '../src/app/runState';
-import { countAtTime, foldPrefix, nextInterest, PrefixFolder, timelineMarks } from '../src/app/timeline';
+import { countAtTime, nextInterest, PrefixFolder, timelineMarks } from '../src/app/timeline';
 
 /**
  * The timeline shows the fold of a prefix of the log. Checked on the recorded runs of every method
@@ -47,7 +47,8 @@ describe('timeline: a prefix of the log', () => {
         const seeked = folder.seek(k);
         const plain = oneByOne(events, k);
         expect(seeked, `seek(${k})`).toEqual(plain);
-        expect(foldPrefix(events, k)).toEqual(plain);
+        // From a fresh folder too: no earlier seek's snapshots involved.
+        expect(new PrefixFolder(events).seek(k)).toEqual(plain);
         expect(foldView(seeked.methodEvents)).toEqual(foldView(events.slice(0, k).filter((e) => e.type === 'method')));
       }
       // Earlier seeks leave the snapshots untouched: the whole run is still the whole run.
@@ -57,8 +58,9 @@ describe('timeline: a prefix of the log', () => {
 
   it('a prefix shows fewer candidates and training points than the end, and the end shows all', () => {
     const events = log('random-supernet');
-    const mid = foldPrefix(events, Math.floor(events.length / 2));
-    const end = foldPrefix(events, events.length);
+    const folder = new PrefixFolder(events);
+    const mid = folder.seek(Math.floor(events.length / 2));
+    const end = folder.seek(events.length);
     expect(end.candidates).toHaveLength(events.filter((e) => e.type === 'candidate').length);
     expect(mid.candidates.length).toBeLessThan(end.candidates.length);
     expect(mid.train.length).toBeLessThanOrEqual(end.train.length);

@@ -12,14 +12,6 @@ import { applyEvent, emptyRun, endBatch, type RunData } from './runState';
  */
 export const SNAPSHOT_EVERY = 1000;
 
-export function foldPrefix(log: readonly RunEvent[], k: number): RunData {
-  const d = emptyRun();
-  const end = Math.max(0, Math.min(k, log.length));
-  for (let i = 0; i < end; i++) applyEvent(d, log[i]);
-  endBatch(d);
-  return d;
-}
-
 /** A deep copy of a fold (events themselves are immutable and shared). */
 function cloneRun(d: RunData): RunData {
   return {
