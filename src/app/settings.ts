@@ -110,6 +110,9 @@ const RULES: Rule[] = [
 /** Always written; the rest only when they differ from the default, to keep links short. */
 const CORE_KEYS = new Set<keyof Settings>(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed', 'backend']);
 
+/** Link keys that are not settings but belong to another part of the page: `run`, the gallery's recorded run. */
+const OTHER_QUERY_KEYS = ['run'];
+
 export function settingsFromQuery(search: string): { settings: Settings; notices: string[] } {
   const q = new URLSearchParams(search);
   const settings = { ...DEFAULT_SETTINGS };
@@ -121,8 +124,7 @@ export function settingsFromQuery(search: string): { settings: Settings; notices
     if (why) notices.push(`Link setting ${key}=${JSON.stringify(v)}: ${why}; using the default ${JSON.stringify(DEFAULT_SETTINGS[key])}.`);
     else (settings as Record<string, string>)[key] = v.trim();
   }
-  // `run` names a recorded run to open (the gallery reads it), not a setting.
-  const known = new Set([...RULES.map((r) => r.key as string), 'run']);
+  const known = new Set([...RULES.map((r) => r.key as string), ...OTHER_QUERY_KEYS]);
   for (const key of q.keys()) if (!known.has(key)) notices.push(`Link setting "${key}" is not a setting of this page; ignored.`);
   return { settings, notices };
 }
@@ -202,15 +204,26 @@ export const useSettings = create<SettingsStore>()((set, get) => ({
   },
 }));
 
+/**
+ * Rewrites the address bar's query in place (no history entry). Each owner changes only its own
+ * keys: the settings theirs, the gallery `run`.
+ */
+export function replaceQuery(update: (q: URLSearchParams) => void): void {
+  const q = new URLSearchParams(location.search);
+  update(q);
+  const query = q.toString();
+  const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+}
+
 /** Keeps the address bar in step with the settings, without adding history entries per keystroke. */
 export function syncUrl(): () => void {
-  const write = (s: Settings) => {
-    // `?run=` belongs to the gallery (Gallery.tsx keeps it); the settings leave it as it is.
-    const run = new URLSearchParams(location.search).get('run');
-    const query = [settingsToQuery(s), run !== null ? new URLSearchParams({ run }).toString() : ''].filter(Boolean).join('&');
-    const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
-    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
-  };
+  const write = (s: Settings) =>
+    replaceQuery((q) => {
+      // Every key but the other owners' is the settings': a stray key is dropped (its notice says so).
+      for (const key of [...q.keys()]) if (!OTHER_QUERY_KEYS.includes(key)) q.delete(key);
+      for (const [k, v] of new URLSearchParams(settingsToQuery(s))) q.set(k, v);
+    });
   write(useSettings.getState().settings);
   return useSettings.subscribe((st, prev) => {
     if (st.settings !== prev.settings) write(st.settings);

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../engine/core/config';
+import type { RunEvent } from '../engine/core/events';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
@@ -151,6 +152,16 @@ export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; t
   const cmd: StartCommand = { type: 'start', config, paused: opts.paused, tableCsv: opts.tableCsv };
   if (opts.trainArch) cmd.trainArch = opts.trainArch;
   send(cmd);
+}
+
+/**
+ * Shows a recorded log (an imported file, a gallery run) without computing. A live run would go
+ * on computing unseen behind the replay, so it is stopped first.
+ */
+export function replayLog(log: RunEvent[]): void {
+  const s = useRunStore.getState();
+  if (!s.source.end && s.live !== 'idle') stopRun();
+  s.loadLog(log);
 }
 
 export const pauseRun = () => send({ type: 'pause' });

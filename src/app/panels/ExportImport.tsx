@@ -16,7 +16,7 @@ import { ArchChain } from './cream/ArchChain';
 import { methodOption } from '../methods';
 import { useSettings } from '../settings';
 import { useRunStatus, useRunStore } from '../store';
-import { startRun, stopRun } from '../workerClient';
+import { replayLog, startRun } from '../workerClient';
 
 /**
  * The last accepted import and the last refusal. Kept apart from the run and settings stores on
@@ -151,12 +151,6 @@ export function ImportResult() {
     startRun(config, { trainArch: file.arch });
   };
 
-  const replay = (log: RunEvent[]) => {
-    // A live run would go on computing unseen behind the replay.
-    if (status === 'running' || status === 'paused') stopRun();
-    useRunStore.getState().loadLog(log);
-  };
-
   return (
     <section className="panel import-result" data-testid="import-result" aria-labelledby="import-title">
       <header className="card-header">
@@ -195,7 +189,7 @@ export function ImportResult() {
               {status === 'running' || status === 'paused' ? 'Stop run and train this architecture' : 'Train this architecture'}
             </button>
             {file.log && file.log.length > 0 && (
-              <button data-testid="import-replay-button" onClick={() => replay(file.log!)} title="Show the recorded run on the charts, without computing anything">
+              <button data-testid="import-replay-button" onClick={() => replayLog(file.log!)} title="Show the recorded run on the charts, without computing anything">
                 Replay its run ({formatInt(file.log.length)} events)
               </button>
             )}

@@ -3,8 +3,9 @@ import { create } from 'zustand';
 import { parseArchitectureFile } from '../../engine/export';
 import { formatDuration } from '../format';
 import { methodOption } from '../methods';
+import { replaceQuery } from '../settings';
 import { useRunStatus, useRunStore } from '../store';
-import { stopRun } from '../workerClient';
+import { replayLog } from '../workerClient';
 import type { MethodId } from '../../engine/core/config';
 
 /**
@@ -49,20 +50,22 @@ useRunStore.subscribe((s, prev) => {
 /** Keeps `?run=` in the address bar in step with the recorded run on screen (settings.ts keeps the rest). */
 useGallery.subscribe((s, prev) => {
   if (s.open === prev.open || typeof location === 'undefined') return;
-  const q = new URLSearchParams(location.search);
-  if (s.open) q.set('run', s.open);
-  else q.delete('run');
-  const query = q.toString();
-  history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+  replaceQuery((q) => (s.open ? q.set('run', s.open) : q.delete('run')));
 });
 
 const base = () => `${import.meta.env.BASE_URL}runs/`;
 const NAME = /^[a-z0-9-]{1,60}$/;
 
-export async function loadGalleryIndex(): Promise<Record<string, GalleryEntry>> {
-  const res = await fetch(`${base()}index.json`);
-  if (!res.ok) throw new Error(`the gallery index could not be read (HTTP ${res.status})`);
-  return (await res.json()) as Record<string, GalleryEntry>;
+/** The index, fetched once per page (the card list and every opened run read it); a failure is tried again next time. */
+let indexRequest: Promise<Record<string, GalleryEntry>> | null = null;
+
+export function loadGalleryIndex(): Promise<Record<string, GalleryEntry>> {
+  indexRequest ??= fetch(`${base()}index.json`).then(async (res) => {
+    if (!res.ok) throw new Error(`the gallery index could not be read (HTTP ${res.status})`);
+    return (await res.json()) as Record<string, GalleryEntry>;
+  });
+  indexRequest.catch(() => (indexRequest = null));
+  return indexRequest;
 }
 
 /** Fetches a recorded run, checks it as any import is checked, and replays it. */
@@ -94,9 +97,7 @@ export async function openRecordedRun(name: string): Promise<void> {
     g.setError(`the recorded run "${name}" could not be read: ${parsed.ok ? 'it carries no event log' : parsed.errors.join('; ')}`);
     return;
   }
-  const store = useRunStore.getState();
-  if (!store.source.end && store.live !== 'idle') stopRun();
-  store.loadLog(parsed.file.log);
+  replayLog(parsed.file.log);
   g.setOpen(name);
 }
 
