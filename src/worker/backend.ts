@@ -64,9 +64,8 @@ export async function chooseBackend(
   // CPU first: it is always there and quick, and it bounds how long the others may take.
   const order = [...usable].sort((a, b) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0));
   for (const name of order) {
-    // Started and smoke-tested above: switching back to it is all that is needed.
+    // Started and smoke-tested above (the CPU's fast kernels installed then): switching back is all it needs.
     await tf.setBackend(name);
-    if (name === 'cpu') installFastCpuKernels();
     const cpu = measured.find((m) => m.name === 'cpu');
     const deadlineMs = name === 'cpu' || !cpu ? undefined : Math.max(GPU_DEADLINE_MS, 10 * cpu.msPerStep);
     try {
@@ -90,9 +89,7 @@ async function softwareRenderer(name: BackendName): Promise<string | null> {
   const soft = /swiftshader|llvmpipe|softpipe|basic render driver|software/i;
   try {
     if (name === 'webgpu') {
-      type Adapter = { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string } };
-      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
-      const adapter = gpu ? await gpu.requestAdapter() : null;
+      const adapter = await webgpuAdapter();
       if (!adapter) return null;
       const info = adapter.info ?? {};
       const label = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
@@ -128,12 +125,20 @@ async function tryStart(name: BackendName): Promise<string | null> {
   }
 }
 
+type Adapter = { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string } };
+const gpu = () => (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+let adapterRequest: Promise<Adapter | null> | null = null;
+
+/** The WebGPU adapter, asked for once per worker: the availability check and the renderer check share it. */
+function webgpuAdapter(): Promise<Adapter | null> {
+  adapterRequest ??= gpu()?.requestAdapter().catch(() => null) ?? Promise.resolve(null);
+  return adapterRequest;
+}
+
 async function unavailable(name: BackendName): Promise<string | null> {
   if (name === 'webgpu') {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    if (!gpu) return 'navigator.gpu is missing (WebGPU not enabled in this browser)';
-    const adapter = await gpu.requestAdapter().catch(() => null);
-    if (!adapter) return 'no WebGPU adapter was offered';
+    if (!gpu()) return 'navigator.gpu is missing (WebGPU not enabled in this browser)';
+    if (!(await webgpuAdapter())) return 'no WebGPU adapter was offered';
   }
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') return 'OffscreenCanvas is missing in this worker';
   return null;
