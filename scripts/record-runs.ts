@@ -17,6 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { applyEvent, emptyRun } from '../src/app/runState';
+import type { RunEvent } from '../src/engine/core/events';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NB201 = path.resolve(ROOT, '..', 'shared', 'datasets', 'nas-bench-201', 'nb201_cifar10.csv');
@@ -113,23 +115,22 @@ const SETS: Record<string, { dir: string; runs: Recording[]; thin: boolean }> = 
 const MAX_TRAIN = 400;
 
 /** Keeps at most MAX_TRAIN training points per training (a run of `train` events whose step restarts), evenly spaced, the last kept. */
-function thinTraining(log: { type: string; step?: number; phase?: string }[]): { log: unknown[]; every: Record<string, number> } {
-  const segments: number[][] = [];
-  let last = -1;
-  let phase = '';
+function thinTraining(log: RunEvent[]): { log: RunEvent[]; every: Record<string, number> } {
+  // The page's own fold decides where a training starts (a new phase, or the step counter
+  // restarting), so the thinning and the loss chart agree on what one training is.
+  const fold = emptyRun();
+  const trainAt: number[] = [];
   log.forEach((e, i) => {
-    if (e.type !== 'train') return;
-    if (segments.length === 0 || e.phase !== phase || (e.step ?? 0) <= last) segments.push([]);
-    segments[segments.length - 1].push(i);
-    last = e.step ?? 0;
-    phase = e.phase ?? '';
+    applyEvent(fold, e);
+    if (e.type === 'train') trainAt.push(i);
   });
+  const segments: number[][] = fold.segmentStarts.map((start, s) => trainAt.slice(start, fold.segmentStarts[s + 1] ?? trainAt.length));
   const drop = new Set<number>();
   const every: Record<string, number> = {};
   segments.forEach((seg, s) => {
     const k = Math.ceil(seg.length / MAX_TRAIN);
     if (k <= 1) return;
-    every[`training ${s + 1} (${(log[seg[0]] as { phase: string }).phase})`] = k;
+    every[`training ${s + 1} (${fold.train[fold.segmentStarts[s]].phase})`] = k;
     seg.forEach((idx, j) => {
       if (j % k !== k - 1 && j !== seg.length - 1) drop.add(idx);
     });
