@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unknownSettingKeys, withDefaults } from '../src/engine/core/config';
 import { defaultCreamSettings } from '../src/engine/methods/cream/settings';
 import { evolutionSettings } from '../src/engine/methods/evolution';
-import { configFromSettings, DEFAULT_SETTINGS, parseMethodSettings, settingsFromQuery, settingsToQuery } from '../src/app/settings';
+import { configFromSettings, DEFAULT_SETTINGS, parseMethodSettings, presetFields, settingsFromQuery, settingsToQuery } from '../src/app/settings';
 
 describe('method settings in the page and the link', () => {
   it('round-trips through the URL and lands under the current method in the config', () => {
@@ -24,7 +24,8 @@ describe('method settings in the page and the link', () => {
     const arr = parseMethodSettings('[1]');
     expect(arr.ok).toBe(false);
     const fromLink = settingsFromQuery('?method=nao&methodSettings=%5B1%5D');
-    expect(fromLink.settings.methodSettings).toBe('');
+    // Refused: the preset's own method settings stay.
+    expect(fromLink.settings.methodSettings).toBe(presetFields('nao', 'quick').methodSettings);
     expect(fromLink.notices[0]).toMatch(/methodSettings.*must be a JSON object/);
   });
 

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { Phase, RunEvent } from '../engine/core/events';
+import { countEvent, emptyCounts, type WorkCounts } from '../engine/methods/workPlan';
 import type { Cost } from '../engine/nn/macro';
 
 /**
@@ -66,11 +67,12 @@ export interface RunData {
   end: RunEndEvent | null;
   phase: Phase | null;
   phaseDetail: string;
-  phaseStartT: number;
   phaseProgress: PhaseProgress | null;
   /** The run's budget progress from `progress` events (candidates done / budget). */
   progress: PhaseProgress | null;
   lastT: number;
+  /** Work done so far as the run's plan counts it (engine/methods/workPlan.ts): the estimate's input. */
+  work: WorkCounts;
   /** Bumped when the matching array grows. */
   versions: { log: number; train: number; candidates: number; method: number; messages: number };
   /** Index into `train` where each training (segment) starts, so charts slice instead of scanning. */
@@ -101,10 +103,10 @@ export function emptyRun(): RunData {
     end: null,
     phase: null,
     phaseDetail: '',
-    phaseStartT: 0,
     phaseProgress: null,
     progress: null,
     lastT: 0,
+    work: emptyCounts(),
     versions: { log: 0, train: 0, candidates: 0, method: 0, messages: 0 },
     segmentStarts: [],
     maxLoss: 0,
@@ -142,6 +144,7 @@ export function applyEvent(d: RunData, e: RunEvent): void {
   d.log.push(e);
   d.versions.log++;
   if (typeof e.t === 'number' && e.t > d.lastT) d.lastT = e.t;
+  countEvent(d.work, e);
   switch (e.type) {
     case 'run-start':
       d.runStart = e;
@@ -149,7 +152,6 @@ export function applyEvent(d: RunData, e: RunEvent): void {
     case 'phase': {
       d.phase = e.phase;
       d.phaseDetail = e.detail;
-      d.phaseStartT = e.t;
       // 'done' has no work of its own: the last phase's progress stays on screen, completed.
       if (e.phase === 'done') {
         if (d.phaseProgress) d.phaseProgress = { ...d.phaseProgress, done: d.phaseProgress.total };
@@ -226,15 +228,6 @@ export function statusOf(d: RunData, live: 'idle' | 'running' | 'paused', replay
   if (d.end) return d.end.status === 'completed' ? 'done' : d.end.status === 'stopped' ? 'stopped' : 'error';
   if (replay) return live === 'running' ? 'running' : d.log.length > 0 ? 'stopped' : 'idle';
   return live;
-}
-
-/** Seconds left in the current phase, from its rate so far; null until there is a rate. */
-export function remainingMs(d: RunData): number | null {
-  const p = d.phaseProgress;
-  if (!p || p.done <= 0 || p.done >= p.total || d.end) return null;
-  const spent = d.lastT - d.phaseStartT;
-  if (spent <= 0) return null;
-  return ((p.total - p.done) * spent) / p.done;
 }
 
 export function configOf(d: RunData): RunConfig | null {

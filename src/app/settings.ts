@@ -4,6 +4,7 @@ import { DATASETS, type DatasetId } from '../engine/data/datasets';
 import type { BenchmarkTable } from '../engine/evaluate/table';
 import type { Nb201Op } from '../engine/spaces/nb201';
 import type { BackendChoice } from '../worker/protocol';
+import { methodInfo, PRESET_IDS, type PresetId } from '../engine/methods/catalog';
 import { isAvailableMethod, METHOD_OPTIONS } from './methods';
 
 /**
@@ -13,6 +14,12 @@ import { isAvailableMethod, METHOD_OPTIONS } from './methods';
  */
 export interface Settings {
   method: MethodId;
+  /**
+   * The preset the lengths below start from (each method's Quick or Thorough, from the catalog).
+   * Choosing a preset or a method rewrites them; editing one afterwards keeps the preset as the
+   * base the link is written against, so a link holds only what differs from it.
+   */
+  preset: PresetId;
   dataset: DatasetId;
   evaluator: EvaluatorId;
   budget: string;
@@ -50,20 +57,47 @@ export const BACKENDS: { id: BackendChoice; title: string }[] = [
 ];
 
 const d = DEFAULT_CONFIG;
+
+/** The fields a preset sets. */
+export const PRESET_FIELDS = ['budget', 'supernetSteps', 'standaloneEpochs', 'finalEpochs', 'methodSettings'] as const;
+export type PresetFields = Pick<Settings, (typeof PRESET_FIELDS)[number]>;
+
+/** A method's preset as the controls' fields: what the catalog's preset sets, today's defaults elsewhere. */
+export function presetFields(method: MethodId, preset: PresetId): PresetFields {
+  const p = methodInfo(method).presets[preset];
+  return {
+    budget: String(p.budget ?? d.budget),
+    supernetSteps: String(p.supernet?.steps ?? d.supernet.steps),
+    standaloneEpochs: String(p.standalone?.epochs ?? d.standalone.epochs),
+    finalEpochs: String(p.final?.epochs ?? d.final.epochs),
+    methodSettings: p.methodSettings ? JSON.stringify(p.methodSettings) : '',
+  };
+}
+
+/** The preset-governed fields that differ from the current preset (method settings compared as JSON, not as typed). */
+export function changedFromPreset(s: Settings): (typeof PRESET_FIELDS)[number][] {
+  const base = presetFields(s.method, s.preset);
+  const same = (k: (typeof PRESET_FIELDS)[number]) => {
+    if (k !== 'methodSettings') return s[k].trim() === base[k];
+    const a = parseMethodSettings(s[k]);
+    const b = parseMethodSettings(base[k]);
+    return a.ok && b.ok ? JSON.stringify(a.value) === JSON.stringify(b.value) : s[k] === base[k];
+  };
+  return PRESET_FIELDS.filter((k) => !same(k));
+}
+
+/** Quick is the default for a live run: a class sees the method at work in about a minute. */
 export const DEFAULT_SETTINGS: Settings = {
   method: d.method,
+  preset: 'quick',
   dataset: d.dataset,
   evaluator: d.evaluator,
-  budget: String(d.budget),
   seed: String(d.seed),
   speed: d.speed,
   backend: 'auto',
-  supernetSteps: String(d.supernet.steps),
-  standaloneEpochs: String(d.standalone.epochs),
-  finalEpochs: String(d.final.epochs),
   searchColumn: d.table.searchColumn,
   reportColumn: d.table.reportColumn,
-  methodSettings: '',
+  ...presetFields(d.method, 'quick'),
 };
 
 /** The method settings text as an object, or why it is not one. */
@@ -94,6 +128,7 @@ const RULES: Rule[] = [
           ? 'that method is not available yet'
           : oneOf(METHOD_OPTIONS.filter((m) => m.available).map((m) => m.id), 'method')(v),
   },
+  { key: 'preset', check: oneOf(PRESET_IDS, 'preset') },
   { key: 'dataset', check: oneOf(Object.keys(DATASETS), 'dataset') },
   { key: 'evaluator', check: oneOf(EVALUATORS.map((e) => e.id), 'evaluator') },
   { key: 'budget', check: int(1) },
@@ -108,7 +143,7 @@ const RULES: Rule[] = [
   { key: 'methodSettings', check: (v) => { const r = parseMethodSettings(v); return r.ok ? null : r.reason; } },
 ];
 /** Always written; the rest only when they differ from the default, to keep links short. */
-const CORE_KEYS = new Set<keyof Settings>(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed', 'backend']);
+const CORE_KEYS = new Set<keyof Settings>(['method', 'preset', 'dataset', 'evaluator', 'seed', 'speed', 'backend']);
 
 /** Link keys that are not settings but belong to another part of the page: `run`, the gallery's recorded run. */
 const OTHER_QUERY_KEYS = ['run'];
@@ -119,10 +154,13 @@ export function settingsFromQuery(search: string): { settings: Settings; notices
   const notices: string[] = [];
   for (const { key, check } of RULES) {
     const v = q.get(key);
-    if (v === null) continue;
-    const why = check(v.trim());
-    if (why) notices.push(`Link setting ${key}=${JSON.stringify(v)}: ${why}; using the default ${JSON.stringify(DEFAULT_SETTINGS[key])}.`);
-    else (settings as Record<string, string>)[key] = v.trim();
+    if (v !== null) {
+      const why = check(v.trim());
+      if (why) notices.push(`Link setting ${key}=${JSON.stringify(v)}: ${why}; using the default ${JSON.stringify(settings[key])}.`);
+      else (settings as Record<string, string>)[key] = v.trim();
+    }
+    // The method and preset come first in RULES: the lengths the link leaves out are the preset's.
+    if (key === 'preset') Object.assign(settings, presetFields(settings.method, settings.preset));
   }
   const known = new Set([...RULES.map((r) => r.key as string), ...OTHER_QUERY_KEYS]);
   for (const key of q.keys()) if (!known.has(key)) notices.push(`Link setting "${key}" is not a setting of this page; ignored.`);
@@ -131,11 +169,13 @@ export function settingsFromQuery(search: string): { settings: Settings; notices
 
 export function settingsToQuery(s: Settings): string {
   const q = new URLSearchParams();
+  const changed = new Set<keyof Settings>(changedFromPreset(s));
   for (const { key, check } of RULES) {
     const v = s[key];
     // An invalid value being typed is not worth sharing; a reload would only report it.
     if (check(v) !== null) continue;
-    if (CORE_KEYS.has(key) || v !== DEFAULT_SETTINGS[key]) {
+    const preset = (PRESET_FIELDS as readonly string[]).includes(key);
+    if (CORE_KEYS.has(key) || (preset ? changed.has(key) : v !== DEFAULT_SETTINGS[key])) {
       if ((key === 'searchColumn' || key === 'reportColumn') && s.evaluator !== 'table') continue;
       q.set(key, v);
     }

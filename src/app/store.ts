@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunEvent } from '../engine/core/events';
 import type { BackendReport } from '../worker/protocol';
-import { applyEvent, emptyRun, endBatch, remainingMs, statusOf, type RunData, type RunStatus } from './runState';
+import { applyEvent, emptyRun, endBatch, statusOf, type RunData, type RunStatus } from './runState';
 import { PrefixFolder } from './timeline';
 
 /**
@@ -193,7 +193,6 @@ export const useProgress = () =>
       budget: s.run.runStart?.config.budget ?? null,
       trainArch: s.run.runStart?.trainArch ?? null,
       elapsedMs: s.run.lastT,
-      remainingMs: remainingMs(s.run),
     })),
   );
 

@@ -28,6 +28,7 @@ function cloneRun(d: RunData): RunData {
     segmentStarts: d.segmentStarts.slice(),
     phaseProgress: d.phaseProgress && { ...d.phaseProgress },
     progress: d.progress && { ...d.progress },
+    work: { train: { ...d.work.train }, candidates: d.work.candidates, progress: { ...d.work.progress }, method: { ...d.work.method } },
   };
 }
 

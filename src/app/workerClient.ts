@@ -43,6 +43,11 @@ function readRemembered(): RememberedBackend | null {
   }
 }
 
+/** The rate this browser measured for `name` when 'auto' last timed it, or null. */
+export function rememberedRate(name: BackendName): number | null {
+  return readRemembered()?.measured.find((m) => m.name === name)?.msPerStep ?? null;
+}
+
 function remember(report: BackendReport): BackendReport {
   try {
     if (report.measured && report.measuredAt) {
@@ -85,6 +90,9 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
         for (const cmd of pending) w.postMessage(cmd);
         pending = [];
         break;
+      case 'rate':
+        if (s.backend?.name === m.rate.name) s.setBackend({ ...s.backend, measured: [...(s.backend.measured ?? []), m.rate], measuredAt: m.measuredAt }, 'ready');
+        break;
       case 'events':
         s.receiveEvents(m.events, m.memory);
         break;
@@ -113,7 +121,9 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
     s.addError(`The compute worker failed: ${ev.message || 'it could not be loaded'}`);
   };
   const remembered = backend === 'auto' ? (readRemembered()?.name ?? null) : null;
-  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware, prefetch: useSettings.getState().settings.dataset } satisfies WorkerCommand);
+  // 'auto' times what it starts (or remembers the rates); a forced backend is timed after 'ready' if this browser has no rate for it.
+  const calibrate = backend !== 'auto' && rememberedRate(backend) === null;
+  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware, prefetch: useSettings.getState().settings.dataset, calibrate } satisfies WorkerCommand);
 }
 
 type BenchCommand = Extract<WorkerCommand, { type: 'bench' }>;

@@ -9,7 +9,7 @@ import type { BackendChoice, BackendName, BackendRate, BackendReport } from './p
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 /** The calibration: the run's own code path (SupernetEvaluator.train) on the digits supernet, batch 64. */
-const CALIBRATION = { steps: 2, warmup: 1, batchSize: 64 } as const;
+export const CALIBRATION = { steps: 2, warmup: 1, batchSize: 64 } as const;
 /**
  * A backend still warming up after this long (and 10 CPU steps) is not kept: a software renderer
  * compiles its shaders for tens of seconds, a real GPU's warm-up takes a few.
@@ -24,6 +24,7 @@ const GPU_DEADLINE_MS = 6000;
  * be a software renderer (SwiftShader) several times slower than the CPU backend, so every backend
  * that starts is timed on a few real training steps and the fastest is kept. The page remembers
  * the winner per browser and passes it back as `remembered`, which is started without measuring.
+ * A lone usable backend is timed too: its rate is what the page's run estimates are made from.
  */
 export async function chooseBackend(
   choice: BackendChoice,
@@ -57,7 +58,6 @@ export async function chooseBackend(
     else usable.push(name);
   }
   if (usable.length === 0) throw new Error(`no backend could start: ${skipped.join('; ')}`);
-  if (usable.length === 1) return { ...base, name: usable[0], skipped, forced: false };
 
   const data = await calibrationData();
   const measured: BackendRate[] = [];

@@ -18,6 +18,11 @@ export type WorkerCommand =
       timeSoftware?: boolean;
       /** The dataset the page is set to: loaded while the user reads the page, so Start need not wait for it. */
       prefetch?: 'digits' | 'fashion';
+      /**
+       * Time the started backend after 'ready' (a forced choice the page has no rate for): the run
+       * estimates need it. Given up when a run starts, so it never delays or disturbs one.
+       */
+      calibrate?: boolean;
     }
   | {
       type: 'start';
@@ -60,6 +65,8 @@ export interface BackendReport {
 /** Worker → page. Run events arrive in batches at a steady rate, never one message per event. */
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }
+  /** The calibration asked for with `calibrate`. */
+  | { type: 'rate'; rate: BackendRate; measuredAt: string }
   | {
       type: 'events';
       events: RunEvent[];

@@ -7,8 +7,8 @@ import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datase
 import { parseBenchmarkCsv } from '../engine/evaluate/table';
 import { loadTeacherFiles, type TeacherFiles } from '../engine/methods/dna/teacher';
 import { runSearch } from '../engine/run';
-import { chooseBackend } from './backend';
-import { EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
+import { CALIBRATION, chooseBackend } from './backend';
+import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
 /**
  * The worker owns the tfjs backend and the run. It turns page commands into controller calls
@@ -23,6 +23,8 @@ let controller: RunController | null = null;
 let running: Promise<void> | null = null;
 const datasets = new Map<DatasetId, Promise<Dataset>>();
 let queue: RunEvent[] = [];
+/** A calibration in progress after 'ready' (init's `calibrate`), stopped when a run starts. */
+let calibration: { controller: RunController; done: Promise<void> } | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
 
 function flush(): void {
@@ -61,7 +63,27 @@ async function getTeacher(id: DatasetId): Promise<TeacherFiles | undefined> {
   }
 }
 
+function calibrate(): void {
+  const controller = new RunController();
+  controller.start();
+  const done = (async () => {
+    try {
+      const r = await measureSupernetThroughput(await getDataset('digits'), { ...CALIBRATION, controller });
+      post({ type: 'rate', rate: { name: tf.getBackend() as BackendName, msPerStep: r.msPerStep }, measuredAt: new Date().toISOString() });
+    } catch {
+      // Stopped by a run, or the backend could not train the calibration: the run's own pace estimates then.
+    } finally {
+      calibration = null;
+    }
+  })();
+  calibration = { controller, done };
+}
+
 async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  if (calibration) {
+    calibration.controller.stop();
+    await calibration.done;
+  }
   if (running) {
     controller?.stop();
     await running;
@@ -101,6 +123,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         const backend = await chooseBackend(cmd.backend, () => getDataset('digits'), { remembered: cmd.remembered, timeSoftware: cmd.timeSoftware });
         post({ type: 'ready', backend });
         if (cmd.prefetch) getDataset(cmd.prefetch).catch(() => undefined); // a failure is reported by the run that needs it
+        if (cmd.calibrate && !backend.measured?.some((m) => m.name === backend.name)) calibrate();
         break;
       }
       case 'start':
@@ -122,6 +145,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         if (controller) controller.speed = cmd.speed;
         break;
       case 'bench': {
+        if (calibration) await calibration.done;
         if (running) throw new Error('a run is in progress: stop it before measuring throughput');
         const result = await measureSupernetThroughput(await getDataset(cmd.dataset), cmd);
         post({ type: 'bench-result', result });

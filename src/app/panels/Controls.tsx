@@ -1,7 +1,9 @@
 import { checkConfig } from '../../engine/core/config';
 import { DATASETS, type DatasetId } from '../../engine/data/datasets';
 import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
-import { BACKENDS, configFromSettings, EVALUATORS, parseMethodSettings, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
+import { methodInfo, PRESET_IDS, PRESET_TITLES, type PresetId } from '../../engine/methods/catalog';
+import { BACKENDS, changedFromPreset, configFromSettings, EVALUATORS, parseMethodSettings, presetFields, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
+import { RunEstimate } from './RunEstimate';
 import { useRunStatus, useRunStore } from '../store';
 import { pauseRun, resumeRun, setRunSpeed, startRun, stepRun, stopRun } from '../workerClient';
 import { MethodSettings } from './MethodSettings';
@@ -30,6 +32,7 @@ export function Controls() {
   const status = useRunStatus();
   const live = status === 'running' || status === 'paused';
   const problems = startProblems(s, table);
+  const info = methodInfo(s.method);
 
   const start = (paused = false) => {
     const store = useRunStore.getState();
@@ -64,7 +67,14 @@ export function Controls() {
       <h2 id="controls-title">Search setup</h2>
 
       <Field label="Method" hint={methodOption(s.method).summary}>
-        <select data-testid="method-select" value={s.method} onChange={(e) => update({ method: e.target.value as Settings['method'], methodSettings: '' })}>
+        <select
+          data-testid="method-select"
+          value={s.method}
+          onChange={(e) => {
+            const method = e.target.value as Settings['method'];
+            update({ method, ...presetFields(method, s.preset) });
+          }}
+        >
           {METHOD_OPTIONS.map((m) => (
             <option key={m.id} value={m.id} disabled={!m.available}>
               {m.title}
@@ -72,6 +82,16 @@ export function Controls() {
             </option>
           ))}
         </select>
+      </Field>
+
+      <Field label="Preset" hint={presetHint(s)}>
+        <div className="segmented" role="radiogroup" aria-label="Preset" data-testid="preset">
+          {PRESET_IDS.map((p) => (
+            <button key={p} type="button" role="radio" aria-checked={s.preset === p} data-testid={`preset-${p}`} className={s.preset === p ? 'on' : ''} onClick={() => update({ preset: p, ...presetFields(s.method, p) })}>
+              {PRESET_TITLES[p].title}
+            </button>
+          ))}
+        </div>
       </Field>
 
       <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : DATASETS[s.dataset].title}>
@@ -97,13 +117,21 @@ export function Controls() {
       {s.evaluator === 'table' && <TableInput />}
 
       <div className="field-row">
-        <Field label="Budget" hint="How many candidates the search may score.">
-          <input data-testid="budget-input" type="number" min={1} step={1} inputMode="numeric" value={s.budget} onChange={(e) => update({ budget: e.target.value })} />
-        </Field>
+        {info.budget !== null && (
+          <Field label="Budget" hint={info.budget}>
+            <input data-testid="budget-input" type="number" min={1} step={1} inputMode="numeric" value={s.budget} onChange={(e) => update({ budget: e.target.value })} />
+          </Field>
+        )}
         <Field label="Seed" hint="Same seed and settings, same run.">
           <input data-testid="seed-input" type="number" step={1} inputMode="numeric" value={s.seed} onChange={(e) => update({ seed: e.target.value })} />
         </Field>
       </div>
+      {info.bound && (
+        <p className="hint budget-bound" data-testid="budget-bound">
+          <strong>Budget: </strong>
+          {info.bound}
+        </p>
+      )}
 
       <Field label="Speed" hint="A pause after each step, so you can watch; can change mid-run.">
         <select data-testid="speed-select" value={s.speed} onChange={(e) => onSpeed(e.target.value as Settings['speed'])}>
@@ -148,6 +176,8 @@ export function Controls() {
         </ul>
       )}
 
+      <RunEstimate blocked={problems.length > 0} />
+
       <div className="buttons">
         <button data-testid="start-button" className="primary" onClick={() => start()} title={live ? 'Stop this run and start again from scratch' : 'Start the search'}>
           {live ? 'Restart' : 'Start'}
@@ -168,6 +198,20 @@ export function Controls() {
     </section>
   );
 }
+
+function presetHint(s: Settings): string {
+  const changed = changedFromPreset(s);
+  const base = PRESET_TITLES[s.preset as PresetId].hint;
+  return changed.length === 0 ? base : `${base} Changed here: ${changed.map((k) => FIELD_NAMES[k]).join(', ')}.`;
+}
+
+const FIELD_NAMES: Record<ReturnType<typeof changedFromPreset>[number], string> = {
+  budget: 'budget',
+  supernetSteps: 'supernet steps',
+  standaloneEpochs: 'standalone epochs',
+  finalEpochs: 'final epochs',
+  methodSettings: 'method settings',
+};
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: React.ReactNode }) {
   return (

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { Phase } from '../../engine/core/events';
+import { methodInfo } from '../../engine/methods/catalog';
+import { useRunEstimate } from '../estimate';
 import { formatBytes, formatDuration, formatInt } from '../format';
-import { useBackend, useMemory, usePhase, useProgress, useReplay, useRunStatus } from '../store';
+import { useBackend, useMemory, useMessages, usePhase, useProgress, useReplay, useRunStart, useRunStatus } from '../store';
 import { remeasureBackend } from '../workerClient';
 
 const PHASE_TITLES: Record<Phase, string> = {
@@ -17,12 +19,18 @@ export function StatusBar() {
   const status = useRunStatus();
   const replay = useReplay();
   const { phase, detail, progress: phaseProgress } = usePhase();
-  const { progress, budget, trainArch, elapsedMs, remainingMs } = useProgress();
+  const { progress, budget, trainArch, elapsedMs } = useProgress();
+  const runStart = useRunStart();
+  const planned = useRunEstimate();
+  const info = runStart ? methodInfo(runStart.config.method) : null;
   // Training one given cell spends no search budget: its training steps are the progress then.
-  const main = trainArch ? (phaseProgress ?? { done: 0, total: 0, unit: 'steps' }) : progress;
+  // A method without a candidate budget (DNA, Cream) shows how much of its planned work is done.
+  const byPlan = !trainArch && info?.budget === null && planned;
+  const main = trainArch ? (phaseProgress ?? { done: 0, total: 0, unit: 'steps' }) : byPlan ? { done: Math.round(100 * planned.estimate.fraction), total: 100, unit: '% of the planned work' } : progress;
   const done = main?.done ?? 0;
   const total = main?.total ?? budget ?? 0;
   const unit = main?.unit ?? 'candidates';
+  const live = status === 'running' || status === 'paused';
   const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
   const phasePct = phaseProgress && phaseProgress.total > 0 ? Math.min(100, (100 * phaseProgress.done) / phaseProgress.total) : 0;
 
@@ -67,10 +75,30 @@ export function StatusBar() {
           </span>
         )}
         <span data-testid="elapsed">elapsed {formatDuration(elapsedMs)}</span>
-        {remainingMs !== null && <span data-testid="remaining">≈ {formatDuration(remainingMs)} left in this phase</span>}
+        {live && !replay && planned && (
+          <span data-testid="remaining" title={planned.estimate.fromRun ? 'At the pace this run has kept so far' : 'At the measured calibration rate; the run’s own pace takes over after 5 % of the work'}>
+            ≈ {formatDuration(planned.estimate.remainingSeconds * 1000)} left{planned.estimate.fromRun ? '' : ' (calibration)'}
+          </span>
+        )}
         <TensorCount />
       </div>
+      {status === 'done' && !trainArch && info?.budget && budget !== null && progress && progress.done < budget && <EarlyEnd used={progress.done} budget={budget} unit={progress.unit} />}
     </section>
+  );
+}
+
+/**
+ * A search that ends before its budget is the method working as designed (NAO when its rounds or
+ * η run out), but a class should hear why: the method's last message says it.
+ */
+function EarlyEnd({ used, budget, unit }: { used: number; budget: number; unit: string }) {
+  const { messages } = useMessages();
+  const why = [...messages].reverse().find((m) => m.level === 'info');
+  return (
+    <p className="early-end" data-testid="early-end">
+      Ended after {used} of {budget} {unit}
+      {why ? `: ${why.message}` : '.'}
+    </p>
   );
 }
 

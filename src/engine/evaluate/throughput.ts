@@ -26,11 +26,21 @@ export interface ThroughputResult {
  */
 export async function measureSupernetThroughput(
   dataset: Dataset,
-  opts: { steps: number; warmup: number; batchSize: number; seed?: number; /** Give up (StopRequested) at the first step boundary past this many ms. */ deadlineMs?: number },
+  opts: {
+    steps: number;
+    warmup: number;
+    batchSize: number;
+    seed?: number;
+    /** Give up (StopRequested) at the first step boundary past this many ms. */
+    deadlineMs?: number;
+    /** Lets the caller give up early too (StopRequested), e.g. when a run is started. */
+    controller?: RunController;
+  },
 ): Promise<ThroughputResult> {
   const config = withDefaults({ seed: opts.seed ?? 1, supernet: { ...withDefaults().supernet, steps: 0, batchSize: opts.batchSize } });
-  const controller = new RunController();
-  controller.start();
+  // A caller's controller is the caller's to start: starting it here would undo an early stop.
+  const controller = opts.controller ?? new RunController();
+  if (!opts.controller) controller.start();
   const deadline = opts.deadlineMs === undefined ? null : setTimeout(() => controller.stop(), opts.deadlineMs);
   const ctx = makeContext(config, controller, () => {}, tf.getBackend());
   const ev = new SupernetEvaluator(dataset, defaultMacro(dataset.info.id));

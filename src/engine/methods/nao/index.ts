@@ -11,11 +11,11 @@ import { generate, type Seed } from './generate';
 import { encodePredictDecode, predictAt } from './infer';
 import { EncoderPredictorDecoder } from './model';
 import { fitPca, project, type Projection, unproject } from './pca';
-import { NAO_SETTING_HELP, parseNaoSettings, type NaoSettings } from './settings';
+import { NAO_SETTING_HELP, parseNaoSettings, planRounds } from './settings';
 import { targetScale } from './targets';
 import { trainEpd } from './train';
 
-export { NAO_DEFAULTS, NAO_SETTING_HELP, parseNaoSettings, type NaoSettings } from './settings';
+export { NAO_DEFAULTS, NAO_SETTING_HELP, parseNaoSettings, planRounds, type NaoSettings } from './settings';
 export type * from './events';
 
 interface PoolEntry {
@@ -103,12 +103,20 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
   const holdoutTau: { iteration: number; tau: number }[] = [];
   const acceptedByEta = new Map<number, number>();
   let iterationsRun = 0;
+  let etaShortRounds = 0;
   try {
     for (let it = 1; it <= s.iterations; it++) {
       const remaining = log.budget - log.spent;
       const quota = Math.min(s.newPerIteration, remaining - (rescore ? pool.length : 0));
       if (quota <= 0) {
-        ctx.emit({ type: 'log', level: 'info', message: `NAO: budget spent after ${it - 1} round(s) (${log.spent}/${log.budget} evaluations)` });
+        ctx.emit({
+          type: 'log',
+          level: 'info',
+          message:
+            remaining > 0
+              ? `NAO stopped after ${it - 1} round(s) with ${remaining} of ${log.budget} evaluations left: a round re-scores the pool of ${pool.length} first (NAO-WS), which the rest cannot pay for`
+              : `NAO: budget spent after ${it - 1} round(s) (${log.spent}/${log.budget} evaluations)`,
+        });
         break;
       }
       const scored = pool.filter((e) => Number.isFinite(e.candidate.score));
@@ -211,6 +219,7 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
       });
       if (gen.accepted.length < quota) {
         ctx.emit({ type: 'log', level: 'info', message: `NAO round ${it}: η reached its cap (${s.etaMax}) with ${gen.accepted.length} of ${quota} new cells` });
+        etaShortRounds++;
       }
       emit({ kind: 'landscape', data: { iteration: it, ...(await landscape(model, pca, points, gen.trajectories, s.landscapeGrid, toScore)) } });
 
@@ -238,6 +247,11 @@ async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise
     model.dispose();
   }
 
+  // Ending before the budget is the method working as designed, but a class needs to hear why.
+  if (log.spent < log.budget && iterationsRun === s.iterations) {
+    const eta = etaShortRounds > 0 ? `; in ${etaShortRounds} of them η reached its cap (${s.etaMax}) before the round's quota of new cells was found` : '';
+    ctx.emit({ type: 'log', level: 'info', message: `NAO ended at ${log.spent}/${log.budget} evaluations: all ${s.iterations} rounds (the iterations setting) have run${eta}` });
+  }
   const pick = best(pool);
   const bestInitial = best(pool.filter((e) => e.iterationAdded === 0));
   emit({
@@ -259,20 +273,6 @@ function better(a: number, b: number): boolean {
   return Number.isFinite(a) && (!Number.isFinite(b) || a > b);
 }
 
-/** Rounds the budget pays for (NAO-WS re-scores the whole pool each round) and the evaluations they use. */
-export function planRounds(s: NaoSettings, initial: number, budget: number, rescore: boolean): { rounds: number; evaluations: number } {
-  let used = initial;
-  let pool = initial;
-  let rounds = 0;
-  while (rounds < s.iterations) {
-    const quota = Math.min(s.newPerIteration, budget - used - (rescore ? pool : 0));
-    if (quota <= 0) break;
-    used += quota + (rescore ? pool : 0);
-    pool += quota;
-    rounds++;
-  }
-  return { rounds, evaluations: used };
-}
 
 /**
  * The predictor over the 2-D plane: each grid point is mapped back through the projection's

@@ -167,3 +167,18 @@ export function parseNaoSettings(raw: unknown): NaoSettings {
   if (errs.length > 0) throw new Error(`NAO settings: ${errs.join('; ')}`);
   return out;
 }
+
+/** Rounds the budget pays for (NAO-WS re-scores the whole pool each round) and the evaluations they use. */
+export function planRounds(s: NaoSettings, initial: number, budget: number, rescore: boolean): { rounds: number; evaluations: number } {
+  let used = initial;
+  let pool = initial;
+  let rounds = 0;
+  while (rounds < s.iterations) {
+    const quota = Math.min(s.newPerIteration, budget - used - (rescore ? pool : 0));
+    if (quota <= 0) break;
+    used += quota + (rescore ? pool : 0);
+    pool += quota;
+    rounds++;
+  }
+  return { rounds, evaluations: used };
+}
