@@ -1,6 +1,9 @@
+import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
+import { METHOD_CATALOG } from '../src/engine/methods/catalog';
 import { measureResponsiveness } from './lib/responsiveness';
 import { mdTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 
@@ -79,29 +82,70 @@ test('supernet throughput per backend, and responsiveness while a search runs', 
 /**
  * Timeline scrubbing: the main-thread work of one scrub frame — the input event (React renders
  * the fold of the new prefix) plus every requestAnimationFrame callback of the frame that follows
- * (the charts draw there) — over positions spread across a recorded run. BENCH_SCRUB_RUN names the
- * run (public/runs); by default the one with the most events.
+ * (the charts draw there) — over positions spread across a recorded run. Measured on the gallery's
+ * largest run (BENCH_SCRUB_RUN names another) and, where ../shared holds the NAS-Bench-201 table,
+ * on a run of over 10,000 events recorded here by the CLI (regularised evolution, 3,000 queries)
+ * and opened through the import.
  */
-test('timeline scrub frame time on a recorded run', async ({ page }) => {
+test('timeline scrub frame time on recorded runs', async ({ page }) => {
+  test.setTimeout(600_000);
   const index = JSON.parse(readFileSync('public/runs/index.json', 'utf8')) as Record<string, { events: number }>;
   const name = process.env.BENCH_SCRUB_RUN ?? Object.entries(index).sort((a, b) => b[1].events - a[1].events)[0][0];
   await page.goto(`/?run=${name}&backend=cpu`);
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-length', String(index[name].events), { timeout: 60_000 });
-  const r = await page.evaluate(async () => {
-    const w = window as unknown as { __raf: number };
+  const rows: { what: string; events: number; frames: number[] }[] = [{ what: `gallery run \`${name}\``, ...(await scrub(page)) }];
+
+  const big = path.join(os.tmpdir(), 'nas-playground-scrub-10k.json');
+  const table = '../shared/datasets/nas-bench-201/nb201_cifar10.csv';
+  if (existsSync(table)) {
+    const command = `npm run search -- --method evolution --evaluator table --table ${table} --budget 3000 --seed 2 --with-log --quiet --out ${big}`;
+    execSync(command, { stdio: 'inherit' });
+    const events = (JSON.parse(readFileSync(big, 'utf8')) as { log: unknown[] }).log.length;
+    await page.getByTestId('reset-button').click();
+    await page.getByTestId('import-input').setInputFiles(big);
+    await page.getByTestId('import-replay-button').click();
+    await expect(page.getByTestId('timeline')).toHaveAttribute('data-length', String(events), { timeout: 120_000 });
+    rows.push({ what: `evolution on NAS-Bench-201, 3,000 queries (\`${command.replace(big, 'big.json')}\`)`, ...(await scrub(page)) });
+  } else console.log(`scrub: ${table} is missing; only the gallery run is measured`);
+
+  const f = (v: number) => v.toFixed(1);
+  const stats = (frames: number[]) => {
+    const sorted = [...frames].sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    return [f(pct(0.5)), f(pct(0.95)), f(sorted.at(-1)!)];
+  };
+  for (const r of rows) console.log(`scrub ${r.what} (${r.events} events): p50 / p95 / max ${stats(r.frames).join(' / ')} ms`);
+  writeFileSync(
+    DOC,
+    updateDoc(
+      existsSync(DOC) ? readFileSync(DOC, 'utf8') : null,
+      {
+        scrub: `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): 120 timeline moves spread over each whole run. Main-thread work per scrub frame: the input event (the store folds the prefix from its nearest snapshot, React renders) plus the animation-frame callbacks that redraw the charts.\n\n${mdTable(['run', 'events', 'moves', 'p50 (ms)', 'p95 (ms)', 'max (ms)'], rows.map((r) => [r.what, r.events, r.frames.length, ...stats(r.frames)]), ['l', 'r', 'r', 'r', 'r', 'r'])}`,
+      },
+      'e2e',
+    ),
+  );
+});
+
+/** 120 moves of the timeline, back and forth with long jumps among them: each frame's main-thread work in ms. */
+async function scrub(page: Page): Promise<{ events: number; frames: number[] }> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __raf: number; __rafWrapped?: boolean };
     w.__raf = 0;
     const raf = window.requestAnimationFrame.bind(window);
-    window.requestAnimationFrame = (cb) =>
-      raf((t) => {
-        const t0 = performance.now();
-        cb(t);
-        w.__raf += performance.now() - t0;
-      });
+    if (!w.__rafWrapped) {
+      w.__rafWrapped = true;
+      window.requestAnimationFrame = (cb) =>
+        raf((t) => {
+          const t0 = performance.now();
+          cb(t);
+          w.__raf += performance.now() - t0;
+        });
+    }
     const range = document.querySelector<HTMLInputElement>('[data-testid="timeline-range"]')!;
     const n = Number(range.max);
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
     const frames: number[] = [];
-    // A drag: back and forth over the whole run in 120 moves, some long jumps among them.
     const positions = Array.from({ length: 120 }, (_, i) => Math.round((n * ((i * 37) % 120)) / 119));
     for (const k of positions) {
       await new Promise((res) => raf(() => res(null)));
@@ -115,29 +159,15 @@ test('timeline scrub frame time on a recorded run', async ({ page }) => {
     }
     return { events: n, frames };
   });
-  const sorted = [...r.frames].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const f = (v: number) => v.toFixed(1);
-  console.log(`scrub ${name} (${r.events} events): p50 ${f(pct(0.5))} ms, p95 ${f(pct(0.95))}, max ${f(sorted.at(-1)!)}`);
-  writeFileSync(
-    DOC,
-    updateDoc(
-      existsSync(DOC) ? readFileSync(DOC, 'utf8') : null,
-      {
-        scrub: `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): the recorded run \`${name}\` (${r.events} events), ${r.frames.length} timeline moves spread over the whole run. Main-thread work per scrub frame: the input event (the store folds the prefix from its nearest snapshot, React renders) plus the animation-frame callbacks that redraw the charts.\n\n${mdTable(['events', 'moves', 'p50 (ms)', 'p95 (ms)', 'max (ms)'], [[r.events, r.frames.length, f(pct(0.5)), f(pct(0.95)), f(sorted.at(-1)!)]], ['r', 'r', 'r', 'r', 'r'])}`,
-      },
-      'e2e',
-    ),
-  );
-});
+}
 
 /**
- * Cold start: a fresh page (no remembered backend) with 'auto', a short random search on the
- * digits. Times from navigation to the backend badge, and from Start to the first training point
+ * Cold start: a fresh page (no remembered backend) with 'auto', random search on the digits with
+ * the Quick preset, as a class would start it. Times from navigation to the backend badge, and from Start to the first training point
  * and the first scored candidate on the charts.
  */
 test('cold start: backend ready, first training point, first candidate', async ({ page }) => {
-  const url = '/?method=random&dataset=digits&evaluator=supernet&budget=10&seed=1&speed=max&supernetSteps=40&finalEpochs=1&backend=auto';
+  const url = '/?method=random&preset=quick&dataset=digits&evaluator=supernet&seed=1&speed=max&backend=auto';
   const t0 = Date.now();
   await page.goto(url);
   const badge = page.getByTestId('backend-badge');
@@ -159,7 +189,7 @@ test('cold start: backend ready, first training point, first candidate', async (
     updateDoc(
       existsSync(DOC) ? readFileSync(DOC, 'utf8') : null,
       {
-        'cold-start': `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): a fresh browser profile, \`${url}\` (random search, digits, 40 supernet steps). The dataset is fetched while the page waits for Start.\n\n${mdTable(['backend (auto)', 'backend ready after navigation (s)', 'first training point after Start (s)', 'first scored candidate after Start (s)'], [[backend, s(ready), s(firstPoint), s(firstCandidate)]], ['l', 'r', 'r', 'r'])}\n\nWhy auto chose it: ${why.replace(/\|/g, '/')}`,
+        'cold-start': `\`npm run bench:browser\` on ${new Date().toISOString().slice(0, 10)} (${machine()}): a fresh browser profile, \`${url}\` (random search, digits, the Quick preset: ${METHOD_CATALOG.find((m) => m.id === 'random')!.presets.quick.supernet!.steps} supernet steps). The dataset is fetched while the page waits for Start.\n\n${mdTable(['backend (auto)', 'backend ready after navigation (s)', 'first training point after Start (s)', 'first scored candidate after Start (s)'], [[backend, s(ready), s(firstPoint), s(firstCandidate)]], ['l', 'r', 'r', 'r'])}\n\nWhy auto chose it: ${why.replace(/\|/g, '/')}`,
       },
       'e2e',
     ),

@@ -48,9 +48,9 @@ export function rememberedRate(name: BackendName): number | null {
   return readRemembered()?.measured.find((m) => m.name === name)?.msPerStep ?? null;
 }
 
-function remember(report: BackendReport): BackendReport {
+function remember(report: BackendReport, auto = !report.forced): BackendReport {
   try {
-    if (report.measured && report.measuredAt) {
+    if (auto && report.measured && report.measuredAt) {
       const entry: RememberedBackend = { userAgent: navigator.userAgent, name: report.name, measured: report.measured, measuredAt: report.measuredAt };
       localStorage.setItem(AUTO_KEY, JSON.stringify(entry));
     } else if (report.remembered) {
@@ -91,7 +91,8 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
         pending = [];
         break;
       case 'rate':
-        if (s.backend?.name === m.rate.name) s.setBackend({ ...s.backend, measured: [...(s.backend.measured ?? []), m.rate], measuredAt: m.measuredAt }, 'ready');
+        // 'auto' with one usable backend: remembered like a measured choice, so the next visit starts it at once.
+        if (s.backend?.name === m.rate.name) s.setBackend(remember({ ...s.backend, measured: [...(s.backend.measured ?? []), m.rate], measuredAt: m.measuredAt }, backend === 'auto'), 'ready');
         break;
       case 'events':
         s.receiveEvents(m.events, m.memory);
@@ -121,9 +122,8 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
     s.addError(`The compute worker failed: ${ev.message || 'it could not be loaded'}`);
   };
   const remembered = backend === 'auto' ? (readRemembered()?.name ?? null) : null;
-  // 'auto' times what it starts (or remembers the rates); a forced backend is timed after 'ready' if this browser has no rate for it.
-  const calibrate = backend !== 'auto' && rememberedRate(backend) === null;
-  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware, prefetch: useSettings.getState().settings.dataset, calibrate } satisfies WorkerCommand);
+  const knownRates = readRemembered()?.measured.map((m) => m.name) ?? [];
+  w.postMessage({ type: 'init', backend, datasetsUrl: import.meta.env.BASE_URL + 'datasets/', remembered, timeSoftware: opts.timeSoftware, prefetch: useSettings.getState().settings.dataset, knownRates } satisfies WorkerCommand);
 }
 
 type BenchCommand = Extract<WorkerCommand, { type: 'bench' }>;

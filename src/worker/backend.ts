@@ -24,7 +24,7 @@ const GPU_DEADLINE_MS = 6000;
  * be a software renderer (SwiftShader) several times slower than the CPU backend, so every backend
  * that starts is timed on a few real training steps and the fastest is kept. The page remembers
  * the winner per browser and passes it back as `remembered`, which is started without measuring.
- * A lone usable backend is timed too: its rate is what the page's run estimates are made from.
+ * A lone usable backend is not timed here: the worker times it after 'ready' for the estimates.
  */
 export async function chooseBackend(
   choice: BackendChoice,
@@ -58,6 +58,8 @@ export async function chooseBackend(
     else usable.push(name);
   }
   if (usable.length === 0) throw new Error(`no backend could start: ${skipped.join('; ')}`);
+  // Nothing to choose between: the worker times it after 'ready', so the page is not kept waiting.
+  if (usable.length === 1) return { ...base, name: usable[0], skipped, forced: false };
 
   const data = await calibrationData();
   const measured: BackendRate[] = [];

@@ -19,10 +19,11 @@ export type WorkerCommand =
       /** The dataset the page is set to: loaded while the user reads the page, so Start need not wait for it. */
       prefetch?: 'digits' | 'fashion';
       /**
-       * Time the started backend after 'ready' (a forced choice the page has no rate for): the run
-       * estimates need it. Given up when a run starts, so it never delays or disturbs one.
+       * Backends this browser already has a measured rate for. Any other backend the worker starts
+       * without timing it (forced, or the only one 'auto' could use) is timed after 'ready': the run
+       * estimates need the rate. A run that starts meanwhile stops that timing first.
        */
-      calibrate?: boolean;
+      knownRates?: BackendName[];
     }
   | {
       type: 'start';

@@ -23,7 +23,7 @@ let controller: RunController | null = null;
 let running: Promise<void> | null = null;
 const datasets = new Map<DatasetId, Promise<Dataset>>();
 let queue: RunEvent[] = [];
-/** A calibration in progress after 'ready' (init's `calibrate`), stopped when a run starts. */
+/** A calibration in progress after 'ready' (see init's `knownRates`), stopped when a run starts. */
 let calibration: { controller: RunController; done: Promise<void> } | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -123,7 +123,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         const backend = await chooseBackend(cmd.backend, () => getDataset('digits'), { remembered: cmd.remembered, timeSoftware: cmd.timeSoftware });
         post({ type: 'ready', backend });
         if (cmd.prefetch) getDataset(cmd.prefetch).catch(() => undefined); // a failure is reported by the run that needs it
-        if (cmd.calibrate && !backend.measured?.some((m) => m.name === backend.name)) calibrate();
+        if (!backend.measured?.some((m) => m.name === backend.name) && !cmd.knownRates?.includes(backend.name)) calibrate();
         break;
       }
       case 'start':
