@@ -2,7 +2,8 @@ import type { DatasetId } from '../data/datasets';
 import { NB201_OPS, type Nb201Op } from '../spaces/nb201';
 
 export type MethodId = 'random' | 'evolution' | 'nao' | 'dna' | 'cream';
-export type EvaluatorId = 'supernet' | 'standalone' | 'table';
+export const EVALUATOR_IDS = ['supernet', 'standalone', 'table'] as const;
+export type EvaluatorId = (typeof EVALUATOR_IDS)[number];
 /** Pacing between units of work: 'max' runs flat out; the others leave time to watch. */
 export type Speed = 'max' | 'fast' | 'normal' | 'slow';
 
@@ -85,19 +86,49 @@ export function withDefaults(partial: Partial<RunConfig> & Record<string, unknow
   return out;
 }
 
+/**
+ * Bounds of the config's integers, as [least, most]. checkConfig enforces them, so the page's
+ * Start, a run of an imported file and the CLI (which quotes them in its messages) refuse the
+ * same values; the upper bounds keep out sizes no run could finish (a budget of 1e15) and sit well
+ * above any real run.
+ */
+export const INT_LIMITS = {
+  budget: [1, 100_000],
+  seed: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  supernetSteps: [0, 1_000_000],
+  supernetBatch: [2, 4096],
+  evalBatch: [2, 4096],
+  standaloneEpochs: [1, 1000],
+  standaloneBatch: [2, 4096],
+  finalEpochs: [1, 1000],
+  finalBatch: [2, 4096],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** "an integer ≥ 1 and ≤ 100000": what a value within `limits` is, for messages. */
+export function intRangeText([min, max]: readonly [number, number]): string {
+  return `an integer ≥ ${min} and ≤ ${max}`;
+}
+
+/** Whether `v` is an integer within `limits`. */
+export function inIntRange(v: number, [min, max]: readonly [number, number]): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
+}
+
 /** Returns the reasons a config cannot run, empty when it can. */
 export function checkConfig(c: RunConfig): string[] {
   const errs: string[] = [];
-  const posInt = (v: number, name: string, min = 1) => {
-    if (!Number.isInteger(v) || v < min) errs.push(`${name} must be an integer ≥ ${min} (got ${v})`);
+  const int = (v: number, name: string, limits: readonly [number, number]) => {
+    if (!inIntRange(v, limits)) errs.push(`${name} must be ${intRangeText(limits)} (got ${v})`);
   };
-  posInt(c.budget, 'budget');
-  if (!Number.isInteger(c.seed)) errs.push(`seed must be an integer (got ${c.seed})`);
-  posInt(c.supernet.steps, 'supernet steps', 0);
-  posInt(c.supernet.batchSize, 'supernet batch size', 2);
-  posInt(c.supernet.evalBatch, 'evaluation batch', 2);
-  posInt(c.standalone.epochs, 'standalone epochs');
-  posInt(c.final.epochs, 'final epochs');
+  int(c.budget, 'budget', INT_LIMITS.budget);
+  int(c.seed, 'seed', INT_LIMITS.seed);
+  int(c.supernet.steps, 'supernet steps', INT_LIMITS.supernetSteps);
+  int(c.supernet.batchSize, 'supernet batch size', INT_LIMITS.supernetBatch);
+  int(c.supernet.evalBatch, 'evaluation batch', INT_LIMITS.evalBatch);
+  int(c.standalone.epochs, 'standalone epochs', INT_LIMITS.standaloneEpochs);
+  int(c.standalone.batchSize, 'standalone batch size', INT_LIMITS.standaloneBatch);
+  int(c.final.epochs, 'final epochs', INT_LIMITS.finalEpochs);
+  int(c.final.batchSize, 'final batch size', INT_LIMITS.finalBatch);
   for (const [name, v] of [
     ['supernet lr', c.supernet.lr],
     ['standalone lr', c.standalone.lr],
@@ -105,7 +136,7 @@ export function checkConfig(c: RunConfig): string[] {
   ] as const) {
     if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
   }
-  if (!(c.speed in SPEED_DELAY_MS)) errs.push(`unknown speed "${c.speed}"`);
+  if (!Object.hasOwn(SPEED_DELAY_MS, c.speed)) errs.push(`unknown speed "${c.speed}"`);
   const badOps = c.space.ops.filter((o) => !(NB201_OPS as readonly string[]).includes(o));
   if (badOps.length > 0) errs.push(`unknown op(s) in the space: ${badOps.join(', ')}`);
   if (c.space.ops.length < 2) errs.push('the space needs at least two ops');
