@@ -1,8 +1,10 @@
 import type { DatasetId } from '../data/datasets';
+import { quote } from './quote';
 import { NB201_OPS, type Nb201Op } from '../spaces/nb201';
 
 export type MethodId = 'random' | 'evolution' | 'nao' | 'dna' | 'cream';
-export type EvaluatorId = 'supernet' | 'standalone' | 'table';
+export const EVALUATOR_IDS = ['supernet', 'standalone', 'table'] as const;
+export type EvaluatorId = (typeof EVALUATOR_IDS)[number];
 /** Pacing between units of work: 'max' runs flat out; the others leave time to watch. */
 export type Speed = 'max' | 'fast' | 'normal' | 'slow';
 
@@ -85,19 +87,49 @@ export function withDefaults(partial: Partial<RunConfig> & Record<string, unknow
   return out;
 }
 
+/**
+ * Bounds of the config's integers, as [least, most]. checkConfig enforces them, so the page's
+ * Start, a run of an imported file and the CLI (which quotes them in its messages) refuse the
+ * same values; the upper bounds keep out sizes no run could finish (a budget of 1e15) and sit well
+ * above any real run.
+ */
+export const INT_LIMITS = {
+  budget: [1, 100_000],
+  seed: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  supernetSteps: [0, 1_000_000],
+  supernetBatch: [2, 4096],
+  evalBatch: [2, 4096],
+  standaloneEpochs: [1, 1000],
+  standaloneBatch: [2, 4096],
+  finalEpochs: [1, 1000],
+  finalBatch: [2, 4096],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** "an integer ≥ 1 and ≤ 100000": what a value within `limits` is, for messages. */
+export function intRangeText([min, max]: readonly [number, number]): string {
+  return `an integer ≥ ${min} and ≤ ${max}`;
+}
+
+/** Whether `v` is an integer within `limits`. */
+export function inIntRange(v: number, [min, max]: readonly [number, number]): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
+}
+
 /** Returns the reasons a config cannot run, empty when it can. */
 export function checkConfig(c: RunConfig): string[] {
   const errs: string[] = [];
-  const posInt = (v: number, name: string, min = 1) => {
-    if (!Number.isInteger(v) || v < min) errs.push(`${name} must be an integer ≥ ${min} (got ${v})`);
+  const int = (v: number, name: string, limits: readonly [number, number]) => {
+    if (!inIntRange(v, limits)) errs.push(`${name} must be ${intRangeText(limits)} (got ${v})`);
   };
-  posInt(c.budget, 'budget');
-  if (!Number.isInteger(c.seed)) errs.push(`seed must be an integer (got ${c.seed})`);
-  posInt(c.supernet.steps, 'supernet steps', 0);
-  posInt(c.supernet.batchSize, 'supernet batch size', 2);
-  posInt(c.supernet.evalBatch, 'evaluation batch', 2);
-  posInt(c.standalone.epochs, 'standalone epochs');
-  posInt(c.final.epochs, 'final epochs');
+  int(c.budget, 'budget', INT_LIMITS.budget);
+  int(c.seed, 'seed', INT_LIMITS.seed);
+  int(c.supernet.steps, 'supernet steps', INT_LIMITS.supernetSteps);
+  int(c.supernet.batchSize, 'supernet batch size', INT_LIMITS.supernetBatch);
+  int(c.supernet.evalBatch, 'evaluation batch', INT_LIMITS.evalBatch);
+  int(c.standalone.epochs, 'standalone epochs', INT_LIMITS.standaloneEpochs);
+  int(c.standalone.batchSize, 'standalone batch size', INT_LIMITS.standaloneBatch);
+  int(c.final.epochs, 'final epochs', INT_LIMITS.finalEpochs);
+  int(c.final.batchSize, 'final batch size', INT_LIMITS.finalBatch);
   for (const [name, v] of [
     ['supernet lr', c.supernet.lr],
     ['standalone lr', c.standalone.lr],
@@ -105,7 +137,7 @@ export function checkConfig(c: RunConfig): string[] {
   ] as const) {
     if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
   }
-  if (!(c.speed in SPEED_DELAY_MS)) errs.push(`unknown speed "${c.speed}"`);
+  if (!Object.hasOwn(SPEED_DELAY_MS, c.speed)) errs.push(`unknown speed "${c.speed}"`);
   const badOps = c.space.ops.filter((o) => !(NB201_OPS as readonly string[]).includes(o));
   if (badOps.length > 0) errs.push(`unknown op(s) in the space: ${badOps.join(', ')}`);
   if (c.space.ops.length < 2) errs.push('the space needs at least two ops');
@@ -123,10 +155,45 @@ export function unknownSettingKeys(given: unknown, defaults: unknown, prefix = '
   const out: string[] = [];
   for (const [k, v] of Object.entries(given)) {
     const p = prefix ? `${prefix}.${k}` : k;
-    if (!(k in defaults)) out.push(p);
+    if (!Object.hasOwn(defaults, k)) out.push(p); // not `in`: "constructor" is in every object
     else out.push(...unknownSettingKeys(v, defaults[k], p));
   }
   return out;
+}
+
+/**
+ * Where `given` holds something else in place of one of the defaults' groups or lists, as
+ * messages: a method reads fields of its groups (settings.teacher.lr, stages[0].channels), so a
+ * null or a number there would throw a TypeError instead of saying what is wrong. Values are the
+ * method's own check; this only asks that the shape matches the defaults'.
+ */
+export function settingShapeProblems(given: unknown, defaults: unknown, prefix = ''): string[] {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v);
+  if (given === undefined) return []; // not given: the defaults hold
+  const at = prefix ? `setting ${quote(prefix)}` : 'settings';
+  if (plain(defaults)) {
+    if (!plain(given)) return [`${at} must be an object, not ${what(given)}`];
+    return Object.keys(given).flatMap((k) => (Object.hasOwn(defaults, k) ? settingShapeProblems(given[k], defaults[k], prefix ? `${prefix}.${k}` : k) : []));
+  }
+  if (Array.isArray(defaults)) {
+    if (!Array.isArray(given)) return [`${at} must be a list, not ${what(given)}`];
+    return defaults.length > 0 && typeof defaults[0] === 'object' ? given.flatMap((g, i) => settingShapeProblems(g, defaults[0], `${prefix}[${i}]`)) : [];
+  }
+  return [];
+}
+
+/**
+ * Why a method's settings cannot run: keys its defaults lack and groups or lists of the wrong
+ * shape, each prefixed with the method's name; when there are none, the method's own `check` of
+ * the merged values.
+ */
+export function settingsProblems(name: string, given: unknown, defaults: object, check: () => string[]): string[] {
+  const found = [
+    ...unknownSettingKeys(given, defaults).map((k) => `unknown ${name} setting ${quote(k)}`),
+    ...settingShapeProblems(given, defaults).map((m) => `${name} ${m}`),
+  ];
+  return found.length > 0 ? found : check();
 }
 
 /** A settings object with any field, at any depth of plain objects, left out (arrays stay whole). */

@@ -1,3 +1,5 @@
+import { csvParseRows } from 'd3';
+import { clip, quote } from '../core/quote';
 import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../nn/macro';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
@@ -18,32 +20,80 @@ export interface BenchmarkTable {
 
 export class TableError extends Error {}
 
+/**
+ * A number in a table cell: decimal digits with an optional sign, fraction and exponent
+ * (91.25, -776.443, .5, 1.5e-3). Hex, binary, "Infinity", "NaN" and trailing text are refused,
+ * where `Number()` would read "0x10" as 16 and "" as 0. Spaces around the number are ignored.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const LINE_BREAK = /\r\n|\r|\n/g;
+const breaks = (s: string) => s.match(LINE_BREAK)?.length ?? 0;
+
+/**
+ * Reads a benchmark table: RFC 4180 CSV (quoted fields may hold commas, doubled quotes and line
+ * breaks; lines end in LF, CRLF or CR), parsed by d3-dsv. A UTF-8 byte-order mark is dropped;
+ * lines starting with '#' before the header are provenance, kept verbatim; '#' lines and blank
+ * lines after it are skipped. Metric cells are decimal numbers, or empty for a measurement that
+ * is missing (NaN: NAS-Bench-201 has no NASWOT score for some cells). Every message starts with
+ * the file's name and the line, and quotes at most QUOTE_MAX characters of the file.
+ */
 export function parseBenchmarkCsv(text: string, name = 'table'): BenchmarkTable {
-  const lines = text.split(/\r?\n/);
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Provenance before the header is free text, not CSV (a stray quote in a comment must not open
+  // a field), so it is read line by line; the CSV parser starts at the header.
   const provenance: string[] = [];
-  let i = 0;
-  while (i < lines.length && (lines[i].startsWith('#') || lines[i].trim() === '')) {
-    if (lines[i].startsWith('#')) provenance.push(lines[i].replace(/^#\s?/, ''));
-    i++;
+  let pos = 0;
+  let headerLine = 1;
+  const eol = new RegExp(LINE_BREAK.source, 'g');
+  while (pos < src.length) {
+    eol.lastIndex = pos;
+    const m = eol.exec(src);
+    const line = src.slice(pos, m ? m.index : src.length);
+    if (!line.startsWith('#') && line.trim() !== '') break;
+    if (line.startsWith('#')) provenance.push(line.replace(/^#\s?/, ''));
+    pos = m ? m.index + m[0].length : src.length;
+    headerLine++;
   }
-  if (i >= lines.length) throw new TableError(`${name}: no header line found`);
-  const header = lines[i].split(',').map((h) => h.trim());
-  const headerLine = i + 1;
+  if (pos >= src.length) throw new TableError(`${name}: no header line found`);
+
+  // The final line break ends the last record; left in, an unclosed quote would take it as content.
+  const records = csvParseRows(src.slice(pos).replace(/(?:\r\n|\r|\n)$/, ''));
+  const header = records[0].map((h) => h.trim());
+  const at = (line: number) => `${name}, line ${line}`;
+  // A table with no arch column is not a table at all (binary, another format): say that first.
   const archCol = header.indexOf('arch');
-  if (archCol < 0) throw new TableError(`${name}, line ${headerLine}: the header has no "arch" column (found: ${header.join(', ')})`);
+  if (archCol < 0) throw new TableError(`${at(headerLine)}: the header has no "arch" column (found: ${clip(header.join(', '))})`);
+  const seen = new Map<string, number>();
+  header.forEach((h, k) => {
+    if (h === '') throw new TableError(`${at(headerLine)}: column ${k + 1} of the header has no name`);
+    if (breaks(h) > 0) throw new TableError(`${at(headerLine)}: the name of column ${k + 1} runs over ${breaks(h) + 1} lines (${quote(h)}): is a closing quote missing?`);
+    const first = seen.get(h);
+    if (first !== undefined) throw new TableError(`${at(headerLine)}: the header names column ${quote(h)} twice (columns ${first + 1} and ${k + 1})`);
+    seen.set(h, k);
+  });
   const metricCols = header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'arch' && h !== 'index');
-  if (metricCols.length === 0) throw new TableError(`${name}, line ${headerLine}: no metric columns beside "arch"`);
+  if (metricCols.length === 0) throw new TableError(`${at(headerLine)}: no metric columns beside "arch"`);
+
   const rows = new Map<string, Record<string, number>>();
-  for (i = i + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const cells = line.split(',');
-    const lineNo = i + 1;
-    if (cells.length !== header.length) throw new TableError(`${name}, line ${lineNo}: ${cells.length} fields, the header has ${header.length}`);
+  // d3-dsv gives no positions, but each record takes one line plus the line breaks inside its
+  // quoted fields, which it returns verbatim: that counts the lines exactly.
+  const spanOf = (record: string[]) => record.reduce((n, f) => n + breaks(f), 0);
+  let next = headerLine + 1 + spanOf(records[0]);
+  for (const cells of records.slice(1)) {
+    const spans = spanOf(cells);
+    const lineNo = next;
+    next += 1 + spans;
+    const runsTo = spans > 0 ? ` (its quoted field runs on to line ${lineNo + spans}: is a closing quote missing?)` : '';
+    if (cells[0].startsWith('#')) {
+      if (spans > 0) throw new TableError(`${at(lineNo)}: a comment line opens a quote that runs on to line ${lineNo + spans}`);
+      continue;
+    }
+    if (cells.length === 1 && cells[0].trim() === '') continue;
+    if (cells.length !== header.length) throw new TableError(`${at(lineNo)}: ${cells.length} fields, the header has ${header.length}${runsTo}`);
     const parsed = parseCell(cells[archCol]);
-    if (!parsed.ok) throw new TableError(`${name}, line ${lineNo}: ${parsed.reason}`);
+    if (!parsed.ok) throw new TableError(`${at(lineNo)}: ${parsed.reason}${runsTo}`);
     const arch = formatCell(parsed.cell);
-    if (rows.has(arch)) throw new TableError(`${name}, line ${lineNo}: ${arch} appears twice`);
+    if (rows.has(arch)) throw new TableError(`${at(lineNo)}: ${arch} appears twice`);
     const rec: Record<string, number> = {};
     for (const { h, k } of metricCols) {
       const raw = cells[k].trim();
@@ -51,8 +101,10 @@ export function parseBenchmarkCsv(text: string, name = 'table'): BenchmarkTable 
         rec[h] = NaN; // a missing measurement (e.g. NASWOT on some cells) stays missing
         continue;
       }
-      const v = Number(raw);
-      if (!Number.isFinite(v)) throw new TableError(`${name}, line ${lineNo}: column "${h}" holds "${raw}", not a number`);
+      const v = DECIMAL.test(raw) ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) {
+        throw new TableError(`${at(lineNo)}: column ${quote(h)} holds ${quote(raw)}, not a number (field ${k + 1}; numbers are decimal, such as 91.25 or 1.5e-3)${runsTo}`);
+      }
       rec[h] = v;
     }
     rows.set(arch, rec);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type RunConfig, unknownSettingKeys } from '../core/config';
+import { type RunConfig, settingsProblems } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { type Owned, runLifecycle } from '../core/lifecycle';
 import type { RunContext, RunController } from '../core/runLoop';
@@ -11,7 +11,7 @@ export interface BlockRunSpec {
   name: string;
   dataset: Dataset | undefined;
   trainArch?: string;
-  /** `config.methodSettings[method]` as given, and the defaults it merges over: a key that is not in the defaults is refused. */
+  /** `config.methodSettings[method]` as given, and the defaults it merges over: a key that is not in the defaults, or a group of the wrong shape, is refused (settingsProblems). */
   givenSettings: unknown;
   defaultSettings: object;
   /** Reasons the run cannot start beyond checkConfig's and unknown keys (bad values, budget); empty when it can. */
@@ -26,10 +26,7 @@ export interface BlockRunSpec {
  */
 export async function runBlockMethod(config: RunConfig, controller: RunController, sink: (e: RunEvent) => void, spec: BlockRunSpec): Promise<void> {
   await runLifecycle(config, controller, sink, {
-    problems: () => {
-      const unknown = unknownSettingKeys(spec.givenSettings, spec.defaultSettings).map((k) => `unknown ${spec.name} setting "${k}"`);
-      return unknown.length ? unknown : spec.problems();
-    },
+    problems: () => settingsProblems(spec.name, spec.givenSettings, spec.defaultSettings, () => spec.problems()),
     body: async (ctx, owned) => {
       const dataset = spec.dataset;
       if (!dataset) throw new Error(`${spec.name} needs the dataset "${config.dataset}" loaded`);

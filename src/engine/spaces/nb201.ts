@@ -1,3 +1,4 @@
+import { quote } from '../core/quote';
 import type { Rng } from '../core/rng';
 
 /**
@@ -45,21 +46,21 @@ export type ParseResult = { ok: true; cell: Nb201Cell } | { ok: false; reason: s
 /** Parses a canonical arch string; on failure says exactly what is wrong. */
 export function parseCell(text: string): ParseResult {
   const s = text.trim();
-  if (!s.startsWith('|') || !s.endsWith('|')) return { ok: false, reason: `"${text}": an arch string starts and ends with "|"` };
+  if (!s.startsWith('|') || !s.endsWith('|')) return { ok: false, reason: `${quote(text)}: an arch string starts and ends with "|"` };
   const groups = s.split('+');
-  if (groups.length !== 3) return { ok: false, reason: `"${text}": expected 3 node groups separated by "+", found ${groups.length}` };
+  if (groups.length !== 3) return { ok: false, reason: `${quote(text)}: expected 3 node groups separated by "+", found ${groups.length}` };
   const ops: Nb201Op[] = [];
   for (let g = 0; g < 3; g++) {
     const node = g + 1;
     const inner = groups[g];
-    if (!inner.startsWith('|') || !inner.endsWith('|')) return { ok: false, reason: `node ${node}: group "${inner}" must be wrapped in "|"` };
+    if (!inner.startsWith('|') || !inner.endsWith('|')) return { ok: false, reason: `node ${node}: group ${quote(inner)} must be wrapped in "|"` };
     const parts = inner.slice(1, -1).split('|');
     if (parts.length !== node) return { ok: false, reason: `node ${node}: expected ${node} incoming edge(s), found ${parts.length}` };
     for (let i = 0; i < parts.length; i++) {
       const m = /^([a-z0-9_]+)~(\d+)$/.exec(parts[i]);
-      if (!m) return { ok: false, reason: `node ${node}: "${parts[i]}" is not of the form op~input` };
+      if (!m) return { ok: false, reason: `node ${node}: ${quote(parts[i])} is not of the form op~input` };
       const [, op, from] = m;
-      if (!isNb201Op(op)) return { ok: false, reason: `node ${node}: unknown op "${op}" (ops: ${NB201_OPS.join(', ')})` };
+      if (!isNb201Op(op)) return { ok: false, reason: `node ${node}: unknown op ${quote(op)} (ops: ${NB201_OPS.join(', ')})` };
       if (Number(from) !== i) return { ok: false, reason: `node ${node}: edge ${i + 1} must come from node ${i}, not ${from}` };
       ops.push(op);
     }

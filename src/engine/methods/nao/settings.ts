@@ -1,3 +1,5 @@
+import { clip, quote } from '../../core/quote';
+
 /**
  * NAO's settings: every number the method uses, with defaults scaled so a run finishes in a few
  * minutes in a browser. The originals (NAO / NAO-WS, renqianluo/NAO_pytorch) are noted beside
@@ -145,23 +147,23 @@ export function parseNaoSettings(raw: unknown): NaoSettings {
   const errs: string[] = [];
   for (const [key, value] of Object.entries(src)) {
     if (value === undefined) continue;
-    if (!(key in NAO_DEFAULTS)) {
-      errs.push(`unknown setting "${key}"`);
+    if (!Object.hasOwn(NAO_DEFAULTS, key)) { // not `in`: "constructor" is in every object
+      errs.push(`unknown setting ${quote(key)}`);
       continue;
     }
     const k = key as keyof NaoSettings;
     if (k === 'augment' || k === 'wsRescorePool') {
-      if (typeof value !== 'boolean') errs.push(`${k} must be true or false (got ${JSON.stringify(value)})`);
+      if (typeof value !== 'boolean') errs.push(`${k} must be true or false (got ${clip(JSON.stringify(value))})`);
       else out[k] = value;
       continue;
     }
     if (k === 'targets') {
-      if (value !== 'minmax' && value !== 'rank') errs.push(`targets must be "minmax" or "rank" (got ${JSON.stringify(value)})`);
+      if (value !== 'minmax' && value !== 'rank') errs.push(`targets must be "minmax" or "rank" (got ${clip(JSON.stringify(value))})`);
       else out.targets = value;
       continue;
     }
     const [ok, what] = NUMERIC[k];
-    if (typeof value !== 'number' || !ok(value)) errs.push(`${k} must be ${what} (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'number' || !ok(value)) errs.push(`${k} must be ${what} (got ${clip(JSON.stringify(value))})`);
     else out[k] = value;
   }
   if (errs.length > 0) throw new Error(`NAO settings: ${errs.join('; ')}`);
