@@ -46,8 +46,10 @@ const PIXELS: Record<DatasetId, number> = { digits: 1, fashion: (14 * 14) / 64 }
 export const WORK_COST = {
   /** An NB-201 cell trained one step at batch 64 (a supernet path or a standalone cell). */
   nb201Step: 1,
+  /** A step of the final retrain, its validation and test passes spread over its steps. */
+  nb201FinalStep: 1.5,
   /** A candidate scored with the supernet's shared weights on 256 validation images. */
-  nb201Score: 0.35,
+  nb201Score: 1,
   /** One minibatch of NAO's encoder–predictor–decoder. */
   naoBatch: 0.25,
   /** A DNA student step at batch 16 (the teacher's block forward included). */
@@ -55,9 +57,9 @@ export const WORK_COST = {
   /** A DNA path rated: BN recalibration and 256 held-out images. */
   dnaRatePath: 0.5,
   /** A Cream supernet step at batch 32 (board, matching network and meta updates folded in). */
-  creamStep: 4,
+  creamStep: 2.5,
   /** A block-space network (DNA's or Cream's) trained one step at batch 64. */
-  blockStep: 2.5,
+  blockStep: 3,
 } as const;
 
 /** The batch sampler drops the last partial batch (engine/data/datasets.ts). */
@@ -125,7 +127,7 @@ export function planWork(config: RunConfig): WorkStage[] {
         : 0;
   stages.push({ label: 'candidates', units: evaluations, unit: 'candidates', cost: perCandidate, counter: { kind: 'candidates' } });
   if (predictor) stages.push(predictor);
-  stages.push(...finalRetrain(1, WORK_COST.nb201Step));
+  stages.push(...finalRetrain(1, WORK_COST.nb201FinalStep));
   return stages;
 }
 

@@ -47,19 +47,25 @@ export function RegretChart({ info, candidates, version, budget }: RegretChartPr
   const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([TOP_H - 4, M.top]).nice();
   const maxRegret = Math.max(d3.max(series, (p) => p.regret) ?? 0, 1e-6);
   const yr = d3.scaleLinear().domain([0, maxRegret]).range([H - M.bottom, TOP_H + GAP]).nice();
+  // Step lines change only where the pick changes: those corners are the whole line, however many queries.
+  const corners = (get: (p: RegretPoint) => number) => series.filter((p, i) => Number.isFinite(get(p)) && (i === 0 || get(p) !== get(series[i - 1])));
+  const endX = x(series.length ? series[series.length - 1].query + 0.5 : 0);
   const step = (get: (p: RegretPoint) => number, scale: d3.ScaleLinear<number, number>) => {
-    const pts = series.filter((p) => Number.isFinite(get(p))).map((p) => [x(p.query), scale(get(p))] as [number, number]);
-    return pts.length ? `${d3.line().curve(d3.curveStepAfter)(pts)}H${x(pts.length ? series[series.length - 1].query + 0.5 : 0)}` : '';
+    const pts = corners(get).map((p) => [x(p.query), scale(get(p))] as [number, number]);
+    return pts.length ? `${d3.line().curve(d3.curveStepAfter)(pts)}H${endX}` : '';
   };
   let dots = '';
   for (const p of series) if (Number.isFinite(p.reported)) dots += `M${x(p.query).toFixed(1)},${y(p.reported).toFixed(1)}h0`;
-  const regretArea = series.length
-    ? d3
+  // The area's last corner carried to the last query, as the full series would have drawn it.
+  const regretCorners = corners((p) => (Number.isFinite(p.regret) ? p.regret : 0));
+  if (regretCorners.length && regretCorners[regretCorners.length - 1] !== series[series.length - 1]) regretCorners.push(series[series.length - 1]);
+  const regretArea = regretCorners.length
+    ? `${d3
         .area<RegretPoint>()
         .curve(d3.curveStepAfter)
         .x((p) => x(p.query))
         .y0(yr(0))
-        .y1((p) => yr(Number.isFinite(p.regret) ? p.regret : 0))(series)
+        .y1((p) => yr(Number.isFinite(p.regret) ? p.regret : 0))(regretCorners)}`
     : '';
   return (
     <figure className="regret-chart" data-testid="regret-chart" data-regret={last ? last.regret : ''} data-queries={series.length}>

@@ -85,11 +85,14 @@ function Lifelines({ model, cycle }: { model: EvolutionModel; cycle: number }) {
         else down += seg;
       }
     }
+    // The best so far changes only at improvements: those corners are the whole step line.
     const best: [number, number][] = [];
     let b = -Infinity;
     for (const m of model.members) {
-      if (m.score > b) b = m.score;
-      if (Number.isFinite(b)) best.push([m.index, b]);
+      if (m.score > b) {
+        b = m.score;
+        best.push([m.index, b]);
+      }
     }
     const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(model.queries)}` : '';
     return { x, y, end, retired, up, down, dots, bestPath };
