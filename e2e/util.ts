@@ -25,3 +25,20 @@ export async function count(page: Page, testId: string): Promise<number> {
 export async function runStatus(page: Page): Promise<string> {
   return ((await page.getByTestId('run-status').textContent()) ?? '').trim().toLowerCase();
 }
+
+/**
+ * Collects Content-Security-Policy violations on `page` (the document's securitypolicyviolation
+ * events and the browser's "Refused to …" console errors); read the list at the end of a test.
+ */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const fromConsole: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) fromConsole.push(m.text());
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
+  return async () => [...fromConsole, ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []))];
+}

@@ -198,6 +198,12 @@ describe('--table', () => {
     await refused(['--evaluator', 'table', '--table', file], `--table "${file}": there is no such file`);
   });
 
+  it('a table over the size limit is refused before it is read', async () => {
+    const file = path.join(tmp, 'huge.csv');
+    writeFileSync(file, Buffer.alloc(9 * 2 ** 20, 'a'));
+    await refused(['--evaluator', 'table', '--table', file], '--table: huge.csv is 9.0 MB; a benchmark table may be at most 8.0 MB');
+  });
+
   it('a malformed table: the file name, the line and the CSV message', async () => {
     const file = path.join(tmp, 'dup.csv');
     writeFileSync(file, `arch,val_acc,val_acc\n${A},1,2\n`);

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { checkConfig, EVALUATOR_IDS, INT_LIMITS, intRangeText, type EvaluatorId, type MethodId, type RunConfig, withDefaults } from '../engine/core/config';
 import { clip, quote } from '../engine/core/quote';
 import { DATASETS, type DatasetId } from '../engine/data/datasets';
+import { fileTooLarge } from '../engine/core/limits';
 import { type BenchmarkTable, parseBenchmarkCsv, TableError } from '../engine/evaluate/table';
 import { METHOD_CATALOG } from '../engine/methods/catalog';
 import { checkMethodSettings } from '../engine/methods/settingsCheck';
@@ -262,8 +263,12 @@ export async function loadCliInputs(o: CliOptions): Promise<{ table?: BenchmarkT
   if (o.tablePath === undefined) return {};
   let text: string;
   try {
+    const size = (await stat(o.tablePath)).size;
+    const tooLarge = fileTooLarge(path.basename(o.tablePath), size, 'table');
+    if (tooLarge) throw new UsageError(`--table: ${tooLarge}`);
     text = await readFile(o.tablePath, 'utf8');
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = errCode(err);
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'it cannot be read (permission denied)' : `it cannot be read (${code ?? 'unknown error'})`;
     throw new UsageError(`--table ${quote(o.tablePath, PATH_QUOTE)}: ${why}`);

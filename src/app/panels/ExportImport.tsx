@@ -13,6 +13,7 @@ import { version as appVersion } from '../../../package.json';
 import { formatCount, formatScore, metricLabel, formatInt } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
 import { ArchChain } from './cream/ArchChain';
+import { fileLimitText, fileTooLarge } from '../../engine/core/limits';
 import { methodOption } from '../methods';
 import { useSettings } from '../settings';
 import { useRunStatus, useRunStore } from '../store';
@@ -80,6 +81,13 @@ export function ExportImport() {
 
   const onImport = async (f: File | undefined) => {
     if (!f) return;
+    // Checked before reading: a huge file would otherwise hold the page while it is parsed.
+    const tooLarge = fileTooLarge(f.name, f.size, 'architecture');
+    if (tooLarge) {
+      useImport.getState().refuse(f.name, [tooLarge]);
+      if (input.current) input.current.value = '';
+      return;
+    }
     let text: string;
     try {
       text = await f.text();
@@ -87,7 +95,7 @@ export function ExportImport() {
       useImport.getState().refuse(f.name, [`could not read the file: ${err instanceof Error ? err.message : String(err)}`]);
       return;
     }
-    const r = parseArchitectureFile(text);
+    const r = parseArchitectureFile(text, f.name);
     if (r.ok) useImport.getState().accept(f.name, r.file);
     else useImport.getState().refuse(f.name, r.errors);
     // Clearing lets the same file be chosen again after it was fixed on disk.
@@ -118,7 +126,7 @@ export function ExportImport() {
       <label className="field">
         <span className="field-label">Import an architecture file</span>
         <input ref={input} data-testid="import-input" type="file" accept=".json,application/json" onChange={(e) => void onImport(e.target.files?.[0])} />
-        <span className="hint">A file exported here. It is checked first; a bad file changes nothing.</span>
+        <span className="hint">A file exported here, {fileLimitText('architecture')}. It is checked first; a bad file changes nothing.</span>
       </label>
       {refused && (
         <div className="error" role="alert" data-testid="import-error">

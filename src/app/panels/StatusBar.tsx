@@ -110,7 +110,7 @@ function BackendBadge() {
   return (
     <span className="backend">
       <span className={`backend-badge backend-${report?.name ?? state}`} data-testid="backend-badge" title={why}>
-        {report ? `backend: ${report.name}${report.forced ? ' (chosen)' : report.measured ? ' (fastest measured)' : ''}` : state === 'failed' ? 'no backend could start' : 'starting backend…'}
+        {report ? `backend: ${report.name}${report.forced ? ' (chosen)' : (report.measured?.length ?? 0) > 1 ? ' (fastest measured)' : ''}` : state === 'failed' ? 'no backend could start' : 'starting backend…'}
       </span>
       {report && (
         <button className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="backend-why">

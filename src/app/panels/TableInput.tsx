@@ -1,5 +1,6 @@
 import { formatInt } from '../format';
 import { useState } from 'react';
+import { fileLimitText, fileTooLarge } from '../../engine/core/limits';
 import { parseBenchmarkCsv } from '../../engine/evaluate/table';
 import { useSettings } from '../settings';
 import { BenchmarkPicker, type BenchmarkPick } from './benchmark/BenchmarkPicker';
@@ -14,6 +15,9 @@ export function TableInput() {
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
+    const tooLarge = fileTooLarge(file.name, file.size, 'table');
+    // A refused file changes nothing: the table chosen before stays, with the reason shown.
+    if (tooLarge) return setTable(useSettings.getState().table, tooLarge);
     setLoading(true);
     try {
       const text = await file.text();
@@ -26,7 +30,7 @@ export function TableInput() {
       setTable({ name: file.name, text, table: parsed }, null);
       update({ searchColumn, reportColumn });
     } catch (err) {
-      setTable(null, err instanceof Error ? err.message : String(err));
+      setTable(useSettings.getState().table, err instanceof Error ? err.message : String(err));
     } finally {
       setLoading(false);
     }
@@ -43,7 +47,7 @@ export function TableInput() {
       <legend>Benchmark table</legend>
       <BenchmarkPicker selectedId={table?.source ?? null} onPick={onPick} />
       <p className="hint">
-        Or your own CSV: an <code>arch</code> column of NAS-Bench-201 arch strings and numeric columns (e.g. <code>nb201_cifar10.csv</code>).
+        Or your own CSV: an <code>arch</code> column of NAS-Bench-201 arch strings and numeric columns (e.g. <code>nb201_cifar10.csv</code>), {fileLimitText('table')}.
       </p>
       <input data-testid="table-file-input" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
       {loading && <p className="muted">Reading…</p>}

@@ -1,3 +1,4 @@
+import { fileTooLarge } from '../core/limits';
 import { csvParseRows } from 'd3';
 import { clip, quote } from '../core/quote';
 import type { RunContext } from '../core/runLoop';
@@ -38,6 +39,8 @@ const breaks = (s: string) => s.match(LINE_BREAK)?.length ?? 0;
  * the file's name and the line, and quotes at most QUOTE_MAX characters of the file.
  */
 export function parseBenchmarkCsv(text: string, name = 'table'): BenchmarkTable {
+  const tooLarge = fileTooLarge(name, text.length, 'table');
+  if (tooLarge) throw new TableError(tooLarge);
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // Provenance before the header is free text, not CSV (a stray quote in a comment must not open
   // a field), so it is read line by line; the CSV parser starts at the header.

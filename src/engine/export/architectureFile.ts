@@ -1,3 +1,5 @@
+import { fileTooLarge } from '../core/limits';
+import { clip, quote, QUOTE_MAX } from '../core/quote';
 import type { RunConfig } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { DATASETS, SPLIT_SEED, type DatasetId } from '../data/datasets';
@@ -168,12 +170,14 @@ const MAX_ERRORS = 25;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : v === undefined ? 'missing' : String(v));
+// A value is quoted clipped: a message names the fault without echoing a megabyte of the file.
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? quote(v) : typeof v === 'object' ? 'an object' : v === undefined ? 'missing' : clip(String(v)));
 
 class Checker {
   readonly errors: string[] = [];
   add(msg: string): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push(msg);
+    // Messages built from nested checks (an arch string's parse error …) are bounded too.
+    if (this.errors.length < MAX_ERRORS) this.errors.push(clip(msg, 4 * QUOTE_MAX));
     else if (this.errors.length === MAX_ERRORS) this.errors.push('… further errors not shown');
   }
   obj(v: unknown, path: string): v is Obj {
@@ -210,12 +214,15 @@ class Checker {
 }
 
 /** Parses JSON text and validates it; a syntax error becomes a message, never a throw. */
-export function parseArchitectureFile(text: string): ValidationResult {
+export function parseArchitectureFile(text: string, name = 'the file'): ValidationResult {
+  // Characters, not bytes: a cheap bound that holds before parsing; the page checks bytes first.
+  const tooLarge = fileTooLarge(name, text.length, 'architecture');
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`] };
+    return { ok: false, errors: [`not valid JSON: ${clip(err instanceof Error ? err.message : String(err), 2 * QUOTE_MAX)}`] };
   }
   return validateArchitectureFile(json);
 }

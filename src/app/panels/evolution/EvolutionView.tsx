@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { NB201_EDGES } from '../../../engine/spaces/nb201';
 import { CellGraph } from '../../graphs/CellGraph';
@@ -150,16 +150,13 @@ function LegendItem({ y, color, label, vertical, dashed }: { y: number; color: s
 }
 
 function MutationPanel({ model, cycle }: { model: EvolutionModel; cycle: number }) {
-  const uid = `evo${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const v = mutationView(model, cycle);
   if (!v) return <p className="muted">The first tournament starts once the population holds P members.</p>;
   const { mutation: m, parent, child, removed } = v;
   const gain = child && parent ? child.score - parent.score : undefined;
-  // CellGraph draws its six edge paths in NB201_EDGES order as the svg's only direct <path> children.
-  const css = `.${uid} .cell-graph svg > path.edge:nth-of-type(${m.edge + 1}) { stroke-width: 7px; filter: drop-shadow(0 0 4px #d95f02); }`;
   return (
-    <div className={`evo-mutation ${uid}`} data-testid="evolution-mutation" data-edge={m.edge} data-parent={m.parentIndex} data-child={child?.index ?? ''}>
-      <style>{css}</style>
+    // The mutated edge is highlighted by evolution.css from data-edge (no inline <style>: the page's CSP forbids it).
+    <div className="evo-mutation" data-testid="evolution-mutation" data-edge={m.edge} data-parent={m.parentIndex} data-child={child?.index ?? ''}>
       <p>
         <strong>Cycle {m.cycle}.</strong> Tournament of {m.sample.length} drawn from the population (with replacement):{' '}
         {v.sampleMembers.map((s, k) => (
