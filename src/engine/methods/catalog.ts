@@ -44,7 +44,7 @@ export const METHOD_CATALOG: MethodInfo[] = [
     summary: 'Samples cells uniformly at random and keeps the best by the evaluator’s score: the baseline every NAS result must beat.',
     available: true,
     budget: 'Candidates scored: each is one cell sampled and scored once by the evaluator.',
-    presets: { quick: { budget: 20, supernet: { steps: 30 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
+    presets: { quick: { budget: 20, supernet: { steps: 20 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
   },
   {
     id: 'evolution',
@@ -52,7 +52,7 @@ export const METHOD_CATALOG: MethodInfo[] = [
     summary: 'Mutates the best of a random sample of the population and retires the oldest member (aging evolution).',
     available: true,
     budget: 'Candidates scored: the first P fill the population at random, every later one is a mutation.',
-    presets: { quick: { budget: 25, supernet: { steps: 30 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
+    presets: { quick: { budget: 25, supernet: { steps: 20 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
   },
   {
     id: 'nao',
@@ -62,7 +62,7 @@ export const METHOD_CATALOG: MethodInfo[] = [
     budget: 'Evaluations in all: the initial pool, then each round’s new cells (NAO-WS also re-scores the pool every round). NAO stops early when a round finds no new cell before η reaches its cap.',
     presets: {
       quick: {
-        supernet: { steps: 30 },
+        supernet: { steps: 20 },
         standalone: { epochs: 1 },
         final: { epochs: 1 },
         // Three rounds fit: 8 initial cells, then per round the pool re-scored (NAO-WS) and 4 new cells.
