@@ -17,7 +17,7 @@ import { loadDatasetFromDisk, REPO_ROOT, useCpuBackend } from '../src/cli/nodeIo
 import { withDefaults } from '../src/engine/core/config';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import type { DatasetId } from '../src/engine/data/datasets';
-import { DeviceData, recipeText } from '../src/engine/evaluate/standalone';
+import { DeviceData, recipeText } from '../src/engine/nn/trainer';
 import { DNA_METHOD } from '../src/engine/methods/dna/events';
 import { defaultDnaSettings } from '../src/engine/methods/dna/settings';
 import { TEACHER_SCHEMA_VERSION, type TeacherManifest, teacherRecipe, trainTeacher } from '../src/engine/methods/dna/teacher';

@@ -17,7 +17,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statS
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
-import { DeviceData } from '../src/engine/evaluate/standalone';
+import { DeviceData } from '../src/engine/nn/trainer';
 import { type BenchmarkTable, parseBenchmarkCsv } from '../src/engine/evaluate/table';
 import { kendallTau, mean } from '../src/engine/core/metrics';
 import { defaultMacro } from '../src/engine/nn/macro';

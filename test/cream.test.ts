@@ -5,7 +5,7 @@ import type { RunEvent, Untimed } from '../src/engine/core/events';
 import { RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
-import { DeviceData } from '../src/engine/evaluate/standalone';
+import { DeviceData } from '../src/engine/nn/trainer';
 import { admission, type BoardCandidate, PriorityBoard } from '../src/engine/methods/cream/board';
 import type { BoardData, FinalPickData, StepsData } from '../src/engine/methods/cream/events';
 import { randomOfSimilarFlops } from '../src/engine/methods/cream/final';

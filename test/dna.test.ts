@@ -8,7 +8,7 @@ import type { RunEvent } from '../src/engine/core/events';
 import { RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
-import { DeviceData } from '../src/engine/evaluate/standalone';
+import { DeviceData } from '../src/engine/nn/trainer';
 import type { BlockScoresData } from '../src/engine/methods/dna/events';
 import { runDna } from '../src/engine/methods/dna/run';
 import { type DnaSettingsInput, defaultDnaSettings, mergeDnaSettings } from '../src/engine/methods/dna/settings';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mean, std } from '../src/engine/core/metrics';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
-import { DeviceData } from '../src/engine/evaluate/standalone';
+import { DeviceData } from '../src/engine/nn/trainer';
 import { parseBenchmarkCsv, requireColumn, TableError, TableEvaluator } from '../src/engine/evaluate/table';
 import { defaultMacro, nb201Cost } from '../src/engine/nn/macro';
 import { cellFromString, formatCell, parseCell } from '../src/engine/spaces/nb201';

@@ -6,7 +6,7 @@ import { kendallTau, mean, std, topKOverlap } from '../../src/engine/core/metric
 import { Rng } from '../../src/engine/core/rng';
 import type { RunEvent, Untimed } from '../../src/engine/core/events';
 import type { Dataset } from '../../src/engine/data/datasets';
-import { DeviceData } from '../../src/engine/evaluate/standalone';
+import { DeviceData } from '../../src/engine/nn/trainer';
 import type { StepRow, StepsData } from '../../src/engine/methods/cream/events';
 import { retrainArch } from '../../src/engine/methods/cream/final';
 import { scoreBlockArchs, trainCreamSupernet } from '../../src/engine/methods/cream/ranking';

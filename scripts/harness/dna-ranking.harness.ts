@@ -19,7 +19,7 @@ import { loadDatasetFromDisk, REPO_ROOT } from '../../src/cli/nodeIo';
 import type { StandaloneSettings } from '../../src/engine/core/config';
 import { kendallTau, mean, std } from '../../src/engine/core/metrics';
 import { Rng } from '../../src/engine/core/rng';
-import { DeviceData, recipeText } from '../../src/engine/evaluate/standalone';
+import { DeviceData, recipeText } from '../../src/engine/nn/trainer';
 import { retrainBlockArch } from '../../src/engine/methods/dna/final';
 import { oneShotRanking, DEFAULT_ONE_SHOT } from '../../src/engine/methods/dna/oneShot';
 import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';

@@ -2,7 +2,8 @@ import { type StandaloneSettings, withDefaults } from '../../src/engine/core/con
 import { makeContext, RunController } from '../../src/engine/core/runLoop';
 import { Rng } from '../../src/engine/core/rng';
 import { mean, std } from '../../src/engine/core/metrics';
-import { type DeviceData, recipeText, trainStandalone } from '../../src/engine/evaluate/standalone';
+import { trainStandalone } from '../../src/engine/evaluate/standalone';
+import { type DeviceData, recipeText } from '../../src/engine/nn/trainer';
 import { type MacroConfig, nb201Cost } from '../../src/engine/nn/macro';
 import { cellFromString, formatCell, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../../src/engine/spaces/nb201';
 

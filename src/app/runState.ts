@@ -1,7 +1,7 @@
 import type { RunConfig } from '../engine/core/config';
 import type { Phase, RunEvent } from '../engine/core/events';
 import { countEvent, emptyCounts, type WorkCounts } from '../engine/methods/workPlan';
-import type { Cost } from '../engine/nn/macro';
+import type { Cost } from '../engine/core/cost';
 
 /**
  * The reducer behind the page: everything shown about a run is derived from its event log here.

@@ -1,5 +1,5 @@
 import type { RunConfig } from './config';
-import type { Cost } from '../nn/macro';
+import type { Cost } from './cost';
 import type { Preprocessing } from '../data/datasets';
 import type { BlockArchJson } from '../spaces/blocks';
 

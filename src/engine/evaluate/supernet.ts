@@ -4,9 +4,9 @@ import { BatchSampler, type Dataset } from '../data/datasets';
 import { CellNetwork } from '../nn/cellNetwork';
 import { type MacroConfig, nb201Cost } from '../nn/macro';
 import { PathSgd } from '../nn/optim';
-import { accuracy, crossEntropy, MetricBuffer } from '../nn/trainer';
+import { accuracy, crossEntropy, MetricBuffer, DeviceData, l2 } from '../nn/trainer';
 import { sampleCell, type Nb201Cell } from '../spaces/nb201';
-import { DeviceData, finalRetrain, l2 } from './standalone';
+import { finalRetrain } from './standalone';
 import type { Evaluation, Evaluator, FinalReport } from './types';
 
 /**

@@ -2,7 +2,7 @@ import { fileTooLarge } from '../core/limits';
 import { csvParseRows } from 'd3';
 import { clip, quote } from '../core/quote';
 import type { RunContext } from '../core/runLoop';
-import type { Cost } from '../nn/macro';
+import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
 import type { Evaluation, Evaluator, FinalReport } from './types';
 

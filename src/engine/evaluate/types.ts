@@ -1,6 +1,6 @@
 import type { EvaluatorId } from '../core/config';
 import type { RunContext } from '../core/runLoop';
-import type { Cost } from '../nn/macro';
+import type { Cost } from '../core/cost';
 
 export interface Evaluation {
   /** Higher is better. Its meaning is the evaluator's `scoreLabel`. */

@@ -4,7 +4,7 @@ import type { RunEvent } from '../core/events';
 import { type Owned, runLifecycle } from '../core/lifecycle';
 import type { RunContext, RunController } from '../core/runLoop';
 import type { Dataset } from '../data/datasets';
-import { DeviceData } from '../evaluate/standalone';
+import { DeviceData } from '../nn/trainer';
 
 export interface BlockRunSpec {
   /** For messages: "DNA", "Cream". */

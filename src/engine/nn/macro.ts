@@ -1,3 +1,4 @@
+import type { Cost } from '../core/cost';
 import type { DatasetId } from '../data/datasets';
 import { DATASETS } from '../data/datasets';
 import { NB201_EDGES, type Nb201Cell } from '../spaces/nb201';
@@ -18,12 +19,6 @@ export function defaultMacro(dataset: DatasetId): MacroConfig {
   return { inputShape: DATASETS[dataset].inputShape, channels: 8, cellsPerStage: 1, numClasses: DATASETS[dataset].classes.length };
 }
 
-export interface Cost {
-  /** Trainable parameters (conv, BN affine, linear). */
-  params: number;
-  /** Multiply-accumulates of conv and linear layers, as NAS-Bench-201 counts FLOPs. */
-  flops: number;
-}
 
 const half = (n: number) => Math.ceil(n / 2);
 

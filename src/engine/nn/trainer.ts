@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Split } from '../data/datasets';
+import type { StandaloneSettings } from '../core/config';
+import type { Dataset, Split } from '../data/datasets';
 import type { Phase, RunEvent, Untimed } from '../core/events';
 
 /** A split uploaded to the backend once, so a step gathers its batch on the device. */
@@ -99,4 +100,68 @@ export class MetricBuffer {
     }
     this.rows = [];
   }
+}
+
+export function recipeText(s: StandaloneSettings): string {
+  return `SGD momentum ${s.momentum} (Nesterov), lr ${s.lr} cosine to 0, weight decay ${s.weightDecay}, batch ${s.batchSize}, ${s.epochs} epoch(s), BN running stats for evaluation`;
+}
+
+export interface TrainedResult {
+  trainLoss: number;
+  valAcc: number;
+  valLoss: number;
+  testAcc?: number;
+  testLoss?: number;
+}
+
+/** Device copies of the three splits, shared by every network trained in a run. */
+export class DeviceData {
+  readonly train: DeviceSplit;
+  readonly val: DeviceSplit;
+  readonly test: DeviceSplit;
+
+  constructor(readonly dataset: Dataset) {
+    const shape = dataset.info.inputShape;
+    this.train = new DeviceSplit(dataset.train, shape);
+    this.val = new DeviceSplit(dataset.val, shape);
+    this.test = new DeviceSplit(dataset.test, shape);
+  }
+
+  dispose(): void {
+    this.train.dispose();
+    this.val.dispose();
+    this.test.dispose();
+  }
+}
+
+/** Accuracy (%) and mean loss of a network over a whole split, read back once at the end. */
+export async function evaluateSplit(
+  forward: (x: tf.Tensor4D) => tf.Tensor2D,
+  split: DeviceSplit,
+  batchSize = 512,
+): Promise<{ acc: number; loss: number }> {
+  const sums: tf.Tensor1D[] = [];
+  for (let start = 0; start < split.n; start += batchSize) {
+    const size = Math.min(batchSize, split.n - start);
+    sums.push(
+      tf.tidy(() => {
+        const x = split.x.slice([start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D;
+        const y = split.y.slice([start], [size]) as tf.Tensor1D;
+        const logits = forward(x);
+        return tf.stack([accuracy(logits, y).mul(size), crossEntropy(logits, y).mul(size)]) as tf.Tensor1D;
+      }),
+    );
+  }
+  const total = tf.tidy(() => tf.addN(sums));
+  const [accSum, lossSum] = await total.data();
+  total.dispose();
+  sums.forEach((s) => s.dispose());
+  return { acc: (100 * accSum) / split.n, loss: lossSum / split.n };
+}
+
+/** ½·wd·Σ‖w‖² over conv and dense kernels (BN affine parameters are not decayed). */
+export function l2(vars: tf.Variable[], wd: number): tf.Scalar {
+  if (wd === 0) return tf.scalar(0);
+  const kernels = vars.filter((v) => v.rank >= 2);
+  return tf.mul(0.5 * wd, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))) as tf.Scalar;
 }

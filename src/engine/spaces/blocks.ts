@@ -1,7 +1,7 @@
 import type { Rng } from '../core/rng';
 import type { DatasetId } from '../data/datasets';
 import { DATASETS } from '../data/datasets';
-import type { Cost } from '../nn/macro';
+import type { Cost } from '../core/cost';
 
 /**
  * The block search space (DNA, and Cream after it): a chain network

@@ -1,7 +1,7 @@
 import type { RunEvent, Untimed } from '../../core/events';
 import { Rng } from '../../core/rng';
 import type { Dataset, DatasetId } from '../../data/datasets';
-import { DeviceData } from '../../evaluate/standalone';
+import { DeviceData } from '../../nn/trainer';
 import { blockArchFromString } from '../../spaces/blocks';
 import { type CreamSettings, type CreamSettingsInput, defaultCreamSettings, mergeCreamSettings } from './settings';
 import { creamSpace } from './run';

@@ -3,7 +3,7 @@ import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
 import { DATASETS, type Dataset } from '../../data/datasets';
-import { DeviceData, recipeText } from '../../evaluate/standalone';
+import { DeviceData, recipeText } from '../../nn/trainer';
 import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
 import { CREAM_METHOD, type CreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';

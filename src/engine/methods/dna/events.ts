@@ -1,4 +1,4 @@
-import type { Cost } from '../../nn/macro';
+import type { Cost } from '../../core/cost';
 import type { BlockOp, BlockStage } from '../../spaces/blocks';
 
 /**

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { StandaloneSettings } from '../../core/config';
 import type { Phase, RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
-import type { DeviceData, TrainedResult } from '../../evaluate/standalone';
+import type { DeviceData, TrainedResult } from '../../nn/trainer';
 import { BlockNetwork } from '../../nn/blockNetwork';
 import { type Classifier, trainClassifier } from '../../nn/blocks/train';
 import type { BnRecorder, Mode } from '../../nn/params';

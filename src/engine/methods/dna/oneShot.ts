@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { SupernetSettings } from '../../core/config';
 import { Rng } from '../../core/rng';
 import { BatchSampler, type Dataset } from '../../data/datasets';
-import { DeviceData, l2 } from '../../evaluate/standalone';
+import { DeviceData, l2, accuracy, crossEntropy } from '../../nn/trainer';
 import { BlockNetwork } from '../../nn/blockNetwork';
 import { PathSgd } from '../../nn/optim';
-import { accuracy, crossEntropy } from '../../nn/trainer';
 import { type BlockArch, type BlockSpace, sampleBlockArch } from '../../spaces/blocks';
 
 /**

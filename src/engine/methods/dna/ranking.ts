@@ -3,7 +3,7 @@ import { withDefaults } from '../../core/config';
 import type { RunEvent } from '../../core/events';
 import { makeContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
-import { DeviceData } from '../../evaluate/standalone';
+import { DeviceData } from '../../nn/trainer';
 import type { TeacherNetwork } from '../../nn/blocks/teacher';
 import { type BlockArch, type BlockSpace, blockArchFromString, pathKey } from '../../spaces/blocks';
 import type { BlockScoresData } from './events';

@@ -3,7 +3,7 @@ import { runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
-import { DeviceData, recipeText } from '../../evaluate/standalone';
+import { DeviceData, recipeText } from '../../nn/trainer';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
 import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';

@@ -3,7 +3,7 @@ import type { StandaloneSettings } from '../../core/config';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
 import type { DatasetId, Preprocessing } from '../../data/datasets';
-import { type DeviceData, evaluateSplit, recipeText } from '../../evaluate/standalone';
+import { type DeviceData, evaluateSplit, recipeText } from '../../nn/trainer';
 import { type TeacherArch, TEACHER_LAYER, teacherCost, TeacherNetwork } from '../../nn/blocks/teacher';
 import { trainClassifier } from '../../nn/blocks/train';
 import { importWeights, type WeightEntry } from '../../nn/blocks/weights';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng';
 import type { BlockSpace, BlockStage } from '../../spaces/blocks';
 import { convBnRelu, linearHead } from '../blockNetwork';
-import type { Cost } from '../macro';
+import type { Cost } from '../../core/cost';
 import { type BnRecorder, type Mode, ParamStore } from '../params';
 
 /**

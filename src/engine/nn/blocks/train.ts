@@ -3,7 +3,7 @@ import type { StandaloneSettings } from '../../core/config';
 import type { Phase, RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
 import { BatchSampler } from '../../data/datasets';
-import { type DeviceData, evaluateSplit, l2, type TrainedResult } from '../../evaluate/standalone';
+import { type DeviceData, evaluateSplit, l2, type TrainedResult } from '../trainer';
 import { PathSgd } from '../optim';
 import { type BnRecorder, type Mode, type ParamStore, RunningStatsUpdater } from '../params';
 import { accuracy, cosineLr, crossEntropy, MetricBuffer } from '../trainer';

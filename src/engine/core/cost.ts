@@ -1,0 +1,11 @@
+/**
+ * What a network costs, in every space: the NB-201 macro network's exact count (nn/macro.ts) and
+ * the block chains' (spaces/blocks.ts) both report it, and events carry it. Here in core so events
+ * and spaces need nothing from nn.
+ */
+export interface Cost {
+  /** Trainable parameters (conv, BN affine, linear). */
+  params: number;
+  /** Multiply-accumulates of conv and linear layers, as NAS-Bench-201 counts FLOPs. */
+  flops: number;
+}
