@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type MethodId } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
@@ -206,8 +208,11 @@ describe('the evolution view', () => {
     expect(html).toContain(`data-edge="${last.mutation.edge}"`);
     expect(html).toContain(`data-parent="${last.mutation.parentIndex}"`);
     expect(html).toContain(`data-arch="${last.mutation.childArch}"`);
-    // The highlight selects the edge by position: CellGraph's k-th <path class="edge"> is edge k.
-    expect(html).toContain(`path.edge:nth-of-type(${last.mutation.edge + 1})`);
+    // The highlight selects the edge by position: CellGraph's k-th <path class="edge"> is edge k,
+    // keyed on data-edge in the stylesheet (an inline <style> would break the page's CSP).
+    const css = readFileSync(path.resolve(__dirname, '..', 'src', 'app', 'panels', 'evolution', 'evolution.css'), 'utf8');
+    expect(css).toContain(`.evo-mutation[data-edge='${last.mutation.edge}'] .cell-graph svg > path.edge:nth-of-type(${last.mutation.edge + 1})`);
+    expect(html).not.toContain('<style');
     const child = html.slice(html.indexOf('data-testid="evolution-child-cell"'));
     const titles = [...child.matchAll(/<path class="edge[^"]*"[^>]*><title>(\d) → (\d)/g)].slice(0, 6).map((m) => [Number(m[1]), Number(m[2])]);
     expect(titles).toEqual(NB201_EDGES.map(([a, b]) => [a, b]));
