@@ -28,24 +28,30 @@ export function ScoreChart() {
   const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
   const xRef = useRef<d3.ScaleLinear<number, number> | null>(null);
   const yRef = useRef<d3.ScaleLinear<number, number> | null>(null);
-  const dotCache = useRef({ key: '', rows: null as CandidateRow[] | null, n: 0, d: '' });
+  const dotCache = useRef({ key: '', rows: null as CandidateRow[] | null, n: 0, d: '', drawnDots: '', drawnBest: '' });
 
   const draw = useCallback((width: number) => {
     if (!host.current) return;
     if (!svgRef.current) svgRef.current = build(host.current, xRef, yRef);
     const svg = svgRef.current;
     const W = Math.max(width, 320);
-    const { run, selectedIndex } = useRunStore.getState();
-    const rows = run.candidates;
-    const budget = run.runStart?.config.budget ?? 0;
-    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', rows.length);
+    const { run, source, cursor, selectedIndex } = useRunStore.getState();
+    // While the timeline is held back, the dots and the best line are the whole run's, drawn once,
+    // and a clip shows the moment's prefix (candidates come in index order, so a prefix is
+    // everything left of an x): a move changes one attribute instead of rebuilding thousands of
+    // dots. The axes then stay put while scrubbing.
+    const whole = cursor !== null ? source : run;
+    const rows = whole.candidates;
+    const shown = run.candidates;
+    const budget = whole.runStart?.config.budget ?? 0;
+    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', shown.length);
 
     const x = d3
       .scaleLinear()
       .domain([-0.5, Math.max(budget, rows.length, 2) - 0.5])
       .range([M.left, W - M.right]);
     // The store tracks the extremes, so the range costs nothing per frame however many dots there are.
-    const [lo, hi] = run.worst && run.best ? [run.worst.score, run.best.score] : [0, 100];
+    const [lo, hi] = whole.worst && whole.best ? [whole.worst.score, whole.best.score] : [0, 100];
     const pad = Math.max((hi - lo) * 0.08, 0.5);
     const y = d3
       .scaleLinear()
@@ -69,12 +75,13 @@ export function ScoreChart() {
       if (Number.isFinite(r.score)) cache.d += `M${x(r.index).toFixed(1)},${y(r.score).toFixed(1)}h0`;
     }
     cache.n = rows.length;
+    // Set only when changed: the browser parses a path's text again on every write.
+    if (cache.drawnDots !== cache.d) svg.select('path.dots').attr('d', (cache.drawnDots = cache.d));
     svg
       .select('path.dots')
-      .attr('d', cache.d)
-      .attr('data-count', rows.length)
+      .attr('data-count', shown.length)
       .attr('stroke-width', rows.length > 1000 ? 4 : 7);
-    const steps = run.improvements;
+    const steps = whole.improvements;
     const step = d3
       .line<CandidateRow>()
       .curve(d3.curveStepAfter)
@@ -82,10 +89,13 @@ export function ScoreChart() {
       .y((r) => y(r.bestSoFar));
     // Carried to the right edge of the last candidate so the current best reads as a level.
     const end = rows.length ? rows[rows.length - 1].index + 0.5 : 0;
-    svg.select('path.best').attr('d', steps.length ? `${step(steps)}H${x(end)}` : '');
+    const best = steps.length ? `${step(steps)}H${x(end)}` : '';
+    if (cache.drawnBest !== best) svg.select('path.best').attr('d', (cache.drawnBest = best));
+    const clipTo = cursor === null ? W : shown.length ? x(shown[shown.length - 1].index + 0.5) : 0;
+    svg.select('clipPath rect').attr('width', Math.max(0, clipTo)).attr('height', HEIGHT);
 
     const ring = (cls: string, index: number | null | undefined) => {
-      const r = index === null || index === undefined ? undefined : rows[index]?.index === index ? rows[index] : rows.find((c) => c.index === index);
+      const r = index === null || index === undefined ? undefined : shown[index]?.index === index ? shown[index] : shown.find((c) => c.index === index);
       svg
         .select(`circle.${cls}`)
         .attr('display', r && Number.isFinite(r.score) ? null : 'none')
@@ -106,7 +116,7 @@ export function ScoreChart() {
     svg
       .select('text.empty')
       .attr('x', W / 2)
-      .attr('display', rows.length ? 'none' : null)
+      .attr('display', shown.length ? 'none' : null)
       .text(run.runStart?.trainArch ? 'This run trains one given cell: there is no search.' : 'No candidates yet.');
   }, []);
 
@@ -114,6 +124,8 @@ export function ScoreChart() {
   useRafDraw(host, (s) => `${s.runId}:${s.candidateVersion}:${s.selectedIndex}:${s.run.final ? 1 : 0}:${s.run.runStart ? 1 : 0}`, draw);
   return <div ref={host} className="chart-host" />;
 }
+
+let clipIds = 0;
 
 function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number, number> | null>, yRef: React.RefObject<d3.ScaleLinear<number, number> | null>) {
   const svg = d3
@@ -124,10 +136,12 @@ function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number
     .attr('height', HEIGHT)
     .attr('role', 'img')
     .attr('aria-label', 'Score of every evaluated candidate, with the best so far');
+  const clipId = `score-clip-${++clipIds}`;
+  svg.append('clipPath').attr('id', clipId).append('rect').attr('x', 0).attr('y', 0);
   svg.append('g').attr('class', 'axis x-axis');
   svg.append('g').attr('class', 'axis y-axis');
-  svg.append('path').attr('class', 'best').attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
-  svg.append('path').attr('class', 'dots').attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
+  svg.append('path').attr('class', 'best').attr('clip-path', `url(#${clipId})`).attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
+  svg.append('path').attr('class', 'dots').attr('clip-path', `url(#${clipId})`).attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
   svg.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', '#54a24b').attr('stroke-width', 3).attr('display', 'none');
   svg.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('display', 'none');
   const hover = svg.append('g').attr('class', 'hover').attr('display', 'none').attr('pointer-events', 'none');

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
-import { useCandidates, useMethodEvents } from '../../store';
+import { useCandidates, useMethodEvents, useRunStore } from '../../store';
 import { Axis } from './Axis';
 import { type RegretCandidate, type RegretPoint, regretSeries, type TableInfo, tableInfoOf } from './regret';
 
@@ -20,6 +20,11 @@ export interface RegretChartProps {
   version?: number;
   /** The run's budget, so the x axis does not rescale while it runs. */
   budget?: number;
+  /**
+   * Show only the first `shown` queries (the timeline held back): the whole run's marks stay drawn
+   * and a clip reveals the prefix, so a scrub move does not rebuild thousands of dots.
+   */
+  shown?: number;
 }
 
 const W = 640;
@@ -30,14 +35,66 @@ const H = TOP_H + GAP + BOT_H;
 const M = { left: 50, right: 16, top: 14, bottom: 30 };
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 
-export function RegretChart({ info, candidates, version, budget }: RegretChartProps) {
+export function RegretChart({ info, candidates, version, budget, shown }: RegretChartProps) {
   const series = useMemo(
     () => (info ? regretSeries(candidates, info) : []),
     // The store grows `candidates` in place; `version` and its length say when it did.
     [info, candidates, candidates.length, version],
   );
-  if (!info) return null;
-  const last = series[series.length - 1];
+  const g = useMemo(() => (info ? geometry(series, info, budget) : null), [series, info, budget]);
+  const clipId = `regret-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  if (!info || !g) return null;
+  const { x, y, yr, dots, best, regretArea, regretLine } = g;
+  const count = shown === undefined ? series.length : Math.min(shown, series.length);
+  const last = count > 0 ? series[count - 1] : undefined;
+  const clipW = count >= series.length ? W : Math.max(0, x(count + 0.5));
+  return (
+    <figure className="regret-chart" data-testid="regret-chart" data-regret={last ? last.regret : ''} data-queries={count}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`} style={{ width: '100%', height: 'auto', fontSize: 11 }}>
+        <Axis scale={y} orient="left" at={M.left} ticks={5} />
+        <Axis scale={yr} orient="left" at={M.left} ticks={3} />
+        <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
+        <text x={M.left + 6} y={M.top - 2} fill="currentColor" opacity={0.7}>
+          {info.reportColumn} (reported)
+        </text>
+        <text x={M.left + 6} y={TOP_H + GAP - 4} fill="currentColor" opacity={0.7}>
+          regret = optimum − pick
+        </text>
+        <text x={W - M.right} y={H - 2} textAnchor="end" fill="currentColor" opacity={0.7}>
+          queries
+        </text>
+        <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke="#54a24b" strokeWidth={1.5} strokeDasharray="6 4">
+          <title>{`table optimum: ${f2(info.optimum.value)} (${info.optimum.arch})`}</title>
+        </line>
+        <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end" fill="#2e7d32">
+          optimum {f2(info.optimum.value)}
+        </text>
+        <clipPath id={clipId}>
+          <rect x={0} y={0} width={clipW} height={H} />
+        </clipPath>
+        <g clipPath={`url(#${clipId})`}>
+          <path d={dots} stroke="#4c78a8" strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
+          <path d={best} stroke="#d62728" strokeWidth={2} fill="none" />
+          <path d={regretArea} fill="#d62728" fillOpacity={0.15} stroke="none" />
+          <path d={regretLine} stroke="#d62728" strokeWidth={1.5} fill="none" />
+        </g>
+      </svg>
+      <figcaption className="hint" data-testid="regret-summary">
+        {last ? (
+          <>
+            After {last.query} {last.query === 1 ? 'query' : 'queries'} the search would pick #{last.bestIndex} (best <code>{info.searchColumn}</code> {f2(last.bestScore)}), which reports {f2(last.bestReported)} on{' '}
+            <code>{info.reportColumn}</code>; the table's best is {f2(info.optimum.value)}: regret <strong>{f2(last.regret)}</strong>.
+          </>
+        ) : (
+          <>No queries yet. The table's best {info.reportColumn} is {f2(info.optimum.value)}.</>
+        )}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Scales and path text of the whole series, made once per series (not per scrub move). */
+function geometry(series: RegretPoint[], info: TableInfo, budget?: number) {
   const n = Math.max(budget ?? 0, series.length, 2);
   const x = d3.scaleLinear().domain([0.5, n + 0.5]).range([M.left, W - M.right]);
   const values = series.flatMap((p) => [p.reported, p.bestReported]).filter(Number.isFinite);
@@ -60,58 +117,23 @@ export function RegretChart({ info, candidates, version, budget }: RegretChartPr
   const regretCorners = corners((p) => (Number.isFinite(p.regret) ? p.regret : 0));
   if (regretCorners.length && regretCorners[regretCorners.length - 1] !== series[series.length - 1]) regretCorners.push(series[series.length - 1]);
   const regretArea = regretCorners.length
-    ? `${d3
+    ? (d3
         .area<RegretPoint>()
         .curve(d3.curveStepAfter)
         .x((p) => x(p.query))
         .y0(yr(0))
-        .y1((p) => yr(Number.isFinite(p.regret) ? p.regret : 0))(regretCorners)}`
+        .y1((p) => yr(Number.isFinite(p.regret) ? p.regret : 0))(regretCorners) ?? '')
     : '';
-  return (
-    <figure className="regret-chart" data-testid="regret-chart" data-regret={last ? last.regret : ''} data-queries={series.length}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`} style={{ width: '100%', height: 'auto', fontSize: 11 }}>
-        <Axis scale={y} orient="left" at={M.left} ticks={5} />
-        <Axis scale={yr} orient="left" at={M.left} ticks={3} />
-        <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
-        <text x={M.left + 6} y={M.top - 2} fill="currentColor" opacity={0.7}>
-          {info.reportColumn} (reported)
-        </text>
-        <text x={M.left + 6} y={TOP_H + GAP - 4} fill="currentColor" opacity={0.7}>
-          regret = optimum − pick
-        </text>
-        <text x={W - M.right} y={H - 2} textAnchor="end" fill="currentColor" opacity={0.7}>
-          queries
-        </text>
-        <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke="#54a24b" strokeWidth={1.5} strokeDasharray="6 4">
-          <title>{`table optimum: ${f2(info.optimum.value)} (${info.optimum.arch})`}</title>
-        </line>
-        <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end" fill="#2e7d32">
-          optimum {f2(info.optimum.value)}
-        </text>
-        <path d={dots} stroke="#4c78a8" strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
-        <path d={step((p) => p.bestReported, y)} stroke="#d62728" strokeWidth={2} fill="none" />
-        <path d={regretArea ?? ''} fill="#d62728" fillOpacity={0.15} stroke="none" />
-        <path d={step((p) => p.regret, yr)} stroke="#d62728" strokeWidth={1.5} fill="none" />
-      </svg>
-      <figcaption className="hint" data-testid="regret-summary">
-        {last ? (
-          <>
-            After {last.query} {last.query === 1 ? 'query' : 'queries'} the search would pick #{last.bestIndex} (best <code>{info.searchColumn}</code> {f2(last.bestScore)}), which reports {f2(last.bestReported)} on{' '}
-            <code>{info.reportColumn}</code>; the table's best is {f2(info.optimum.value)}: regret <strong>{f2(last.regret)}</strong>.
-          </>
-        ) : (
-          <>No queries yet. The table's best {info.reportColumn} is {f2(info.optimum.value)}.</>
-        )}
-      </figcaption>
-    </figure>
-  );
+  return { x, y, yr, dots, best: step((p) => p.bestReported, y), regretArea, regretLine: step((p) => p.regret, yr) };
 }
 
 /** The chart wired to the page's run store: shows itself only for runs on a benchmark table. */
 export function RegretPanel() {
   const methodEvents = useMethodEvents();
   const { rows, version } = useCandidates();
+  // Held back on the timeline: the whole run's series, clipped to the moment's queries.
+  const whole = useRunStore((s) => (s.cursor !== null ? s.source.candidates : null));
   const info = useMemo(() => tableInfoOf(methodEvents as readonly RunEvent[]), [methodEvents]);
   if (!info) return null;
-  return <RegretChart info={info} candidates={rows} version={version} />;
+  return whole ? <RegretChart info={info} candidates={whole} shown={rows.length} /> : <RegretChart info={info} candidates={rows} version={version} />;
 }
