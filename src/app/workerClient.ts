@@ -1,5 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
+import type { BlockArchJson } from '../engine/spaces/blocks';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
@@ -157,10 +158,11 @@ function send(cmd: WorkerCommand): void {
   else pending.push(cmd);
 }
 
-export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string } = {}): void {
+export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockArchJson } = {}): void {
   useRunStore.getState().beginRun(Boolean(opts.paused));
   const cmd: StartCommand = { type: 'start', config, paused: opts.paused, tableCsv: opts.tableCsv };
   if (opts.trainArch) cmd.trainArch = opts.trainArch;
+  if (opts.trainArch && opts.trainStructure) cmd.trainStructure = opts.trainStructure;
   send(cmd);
 }
 

@@ -11,7 +11,7 @@ import { clip, quote } from '../engine/core/quote';
 import { DATASETS, type DatasetId } from '../engine/data/datasets';
 import { fileTooLarge } from '../engine/core/limits';
 import { type BenchmarkTable, parseBenchmarkCsv, TableError } from '../engine/evaluate/table';
-import { METHOD_CATALOG } from '../engine/methods/catalog';
+import { METHOD_CATALOG, methodSpace } from '../engine/methods/catalog';
 import { checkMethodSettings } from '../engine/methods/settingsCheck';
 import { NB201_OPS, type Nb201Op, parseCell } from '../engine/spaces/nb201';
 
@@ -92,8 +92,8 @@ export interface CliOptions {
 
 export type CliCommand = { help: true } | { help: false; options: CliOptions };
 
-/** DNA and Cream search the block space and bring their own scoring (engine/run.ts BLOCK_METHOD_RUNNERS). */
-export const usesBlockSpace = (method: MethodId) => method === 'dna' || method === 'cream';
+/** DNA and Cream search the block space and bring their own scoring (engine/run.ts BLOCK_METHOD_RUNNERS); the catalog says which. */
+export const usesBlockSpace = (method: MethodId) => methodSpace(method) === 'blocks';
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {

@@ -14,6 +14,7 @@ import type { Evaluator } from './evaluate/types';
 import { getMethod } from './methods';
 import { defaultMacro, nb201Cost } from './nn/macro';
 import { formatCell, type Nb201Cell, parseCell } from './spaces/nb201';
+import type { BlockArchJson } from './spaces/blocks';
 import type { RunContext } from './core/runLoop';
 
 /** What a run needs from outside the engine: loaded data, for table mode a table, for DNA a shipped teacher. */
@@ -29,7 +30,7 @@ export interface RunResources {
  */
 export const BLOCK_METHOD_RUNNERS: Partial<Record<MethodId, typeof runDna>> = {
   dna: runDna,
-  cream: (config, res, controller, sink, trainArch) => runCream(config, { dataset: res.dataset }, controller, sink, trainArch),
+  cream: (config, res, controller, sink, trainArch, trainStructure) => runCream(config, { dataset: res.dataset }, controller, sink, trainArch, trainStructure),
 };
 
 export function makeEvaluator(config: RunConfig, res: RunResources): Evaluator<Nb201Cell> {
@@ -53,9 +54,11 @@ export async function runSearch(
   sink: (e: RunEvent) => void,
   /** Train (or look up) this one architecture instead of searching: an imported file's "train it". */
   trainArch?: string,
+  /** With `trainArch` on the block space: the imported file's structure, which is what gets built and trained. */
+  trainStructure?: BlockArchJson,
 ): Promise<void> {
   const blockRunner = BLOCK_METHOD_RUNNERS[config.method];
-  if (blockRunner) return blockRunner(config, res, controller, sink, trainArch);
+  if (blockRunner) return blockRunner(config, res, controller, sink, trainArch, trainStructure);
   await runLifecycle(config, controller, sink, {
     body: async (ctx, owned) => {
       const method = getMethod(config.method);

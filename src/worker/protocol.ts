@@ -1,5 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
+import type { BlockArchJson } from '../engine/spaces/blocks';
 import type { ThroughputResult } from '../engine/evaluate/throughput';
 
 /** Backends the worker can run on, fastest first. wasm is absent: tfjs-backend-wasm 4.22 cannot train convolutions. */
@@ -34,6 +35,8 @@ export type WorkerCommand =
       paused?: boolean;
       /** Train this one architecture (an imported file) instead of searching. */
       trainArch?: string;
+      /** A block file's structure (widths, strides, stem): what a block method builds for `trainArch`. */
+      trainStructure?: BlockArchJson;
     }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -103,7 +103,7 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
       const blockMethod = cmd.config.method === 'dna' || cmd.config.method === 'cream';
       const dataset = cmd.config.evaluator === 'table' && !blockMethod ? undefined : await getDataset(cmd.config.dataset);
       const teacher = cmd.config.method === 'dna' ? await getTeacher(cmd.config.dataset) : undefined;
-      await runSearch(cmd.config, { dataset, table, teacher }, c, (e) => queue.push(e), cmd.trainArch);
+      await runSearch(cmd.config, { dataset, table, teacher }, c, (e) => queue.push(e), cmd.trainArch, cmd.trainStructure);
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
       c.finish();

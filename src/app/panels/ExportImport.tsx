@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
 import { create } from 'zustand';
-import { withDefaults, type RunConfig } from '../../engine/core/config';
 import type { RunEvent } from '../../engine/core/events';
 import {
   architectureFileName,
   buildArchitectureFileFromLog,
   parseArchitectureFile,
   stringifyArchitectureFile,
+  trainRequestOf,
   type ArchitectureFile,
 } from '../../engine/export';
 import { version as appVersion } from '../../../package.json';
@@ -153,10 +153,11 @@ export function ImportResult() {
   const c = file.config;
 
   const train = () => {
-    // A table run's cell is trained on data here (the page holds no table for it), so with the
-    // final recipe of the file's config; the live speed setting applies so the class can watch.
-    const config: RunConfig = withDefaults({ ...c, evaluator: c.evaluator === 'table' ? 'standalone' : c.evaluator, speed });
-    startRun(config, { trainArch: file.arch });
+    // The file's config over the defaults, a table run's cell trained on data (the page holds no
+    // table for it), the live speed so the class can watch; a block chain is built from the
+    // file's structure. The validator checked this same request, so the run is not refused.
+    const { config, trainArch, trainStructure } = trainRequestOf(file, speed);
+    startRun(config, { trainArch, trainStructure });
   };
 
   return (

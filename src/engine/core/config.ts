@@ -137,6 +137,15 @@ export function checkConfig(c: RunConfig): string[] {
   ] as const) {
     if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
   }
+  // SGD's momentum at 1 or above, or a negative decay, makes the weights grow without bound.
+  for (const [name, s] of [
+    ['supernet', c.supernet],
+    ['standalone', c.standalone],
+    ['final', c.final],
+  ] as const) {
+    if (!(s.momentum >= 0 && s.momentum < 1)) errs.push(`${name} momentum must be in [0, 1) (got ${s.momentum})`);
+    if (!(s.weightDecay >= 0 && s.weightDecay < 1)) errs.push(`${name} weight decay must be in [0, 1) (got ${s.weightDecay})`);
+  }
   if (!Object.hasOwn(SPEED_DELAY_MS, c.speed)) errs.push(`unknown speed "${c.speed}"`);
   const badOps = c.space.ops.filter((o) => !(NB201_OPS as readonly string[]).includes(o));
   if (badOps.length > 0) errs.push(`unknown op(s) in the space: ${badOps.join(', ')}`);

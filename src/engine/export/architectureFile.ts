@@ -1,10 +1,23 @@
 import { fileTooLarge } from '../core/limits';
 import { clip, quote, QUOTE_MAX } from '../core/quote';
-import type { RunConfig } from '../core/config';
+import { checkConfig as checkRunConfig, type RunConfig, type Speed, withDefaults } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { DATASETS, SPLIT_SEED, type DatasetId } from '../data/datasets';
 import { formatCell, NB201_EDGES, NB201_OPS, parseCell, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
-import { BLOCK_OPS, blockArchFromJson, formatBlockArch, type BlockArchJson } from '../spaces/blocks';
+import {
+  BLOCK_LIMITS,
+  BLOCK_OPS,
+  BLOCK_STRIDES,
+  blockArchFromJson,
+  blockSpaceFitsDataset,
+  type BlockSpace,
+  formatBlockArch,
+  parseBlockArch,
+  trainableBlockArch,
+  type BlockArchJson,
+} from '../spaces/blocks';
+import { METHOD_CATALOG, methodSpace, methodsOfSpace } from '../methods/catalog';
+import { checkMethodSettings, PROTOTYPE_KEYS, prototypeKeyPaths } from '../methods/settingsCheck';
 
 /**
  * An exported architecture: the found cell (NB-201) or block chain (DNA, Cream) plus everything needed to rebuild and retrain it
@@ -140,6 +153,21 @@ export function buildArchitectureFileFromLog(log: RunEvent[], rest: Omit<BuildOp
   });
 }
 
+/**
+ * The run config "Train" starts for an imported file: the file's config over the defaults (a
+ * later version may leave out what it no longer needs), a table run's cell trained on data (the
+ * page holds no table for it, so with the file's final recipe), at the page's speed when given.
+ * The validator checks this same config, so an accepted file's Train is not refused at the start.
+ */
+export function trainConfigOf(config: RunConfig, speed?: Speed): RunConfig {
+  return withDefaults({ ...config, evaluator: config.evaluator === 'table' ? 'standalone' : config.evaluator, ...(speed ? { speed } : {}) });
+}
+
+/** What "Train" sends for an imported file: its config (trainConfigOf), its arch string and, for a block chain, its structure, which is what gets built. */
+export function trainRequestOf(file: ArchitectureFile, speed?: Speed): { config: RunConfig; trainArch: string; trainStructure?: BlockArchJson } {
+  return { config: trainConfigOf(file.config, speed), trainArch: file.arch, ...(file.space === 'blocks' && file.blocks ? { trainStructure: file.blocks } : {}) };
+}
+
 /** FNV-1a, 32 bits: a short stable name for a file, not a security measure. */
 export function archHash(arch: string): string {
   let h = 0x811c9dc5;
@@ -160,12 +188,13 @@ export function architectureFileName(file: Pick<ArchitectureFile, 'arch'>): stri
 
 export type ValidationResult = { ok: true; file: ArchitectureFile } | { ok: false; errors: string[] };
 
-const METHOD_IDS = ['random', 'evolution', 'nao', 'dna', 'cream'];
+const METHOD_IDS = METHOD_CATALOG.map((m) => m.id);
 const DATASET_IDS = ['digits', 'fashion'];
 const EVALUATOR_IDS = ['supernet', 'standalone', 'table'];
 const SPEEDS = ['max', 'fast', 'normal', 'slow'];
 const EVENT_TYPES = ['run-start', 'phase', 'train', 'val', 'candidate', 'progress', 'final', 'log', 'run-end', 'method'];
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Year, month, day, hours, minutes, [seconds, [fraction]], zone: the fields isRealDateTime reads back. */
+const ISO_DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_ERRORS = 25;
 
 type Obj = Record<string, unknown>;
@@ -188,11 +217,16 @@ class Checker {
     if (typeof v !== 'string') this.add(`${path} must be a string, not ${describe(v)}`);
     return typeof v === 'string';
   }
-  num(v: unknown, path: string, opts: { int?: boolean; min?: number; nullable?: boolean } = {}): void {
+  num(v: unknown, path: string, opts: { int?: boolean; min?: number; max?: number; nullable?: boolean } = {}): void {
     if (v === null && opts.nullable) return;
     if (typeof v !== 'number' || !Number.isFinite(v)) return this.add(`${path} must be a${opts.int ? 'n integer' : ' number'}, not ${describe(v)}`);
     if (opts.int && !Number.isInteger(v)) return this.add(`${path} must be an integer, not ${v}`);
     if (opts.min !== undefined && v < opts.min) this.add(`${path} must be ≥ ${opts.min}, not ${v}`);
+    if (opts.max !== undefined && v > opts.max) this.add(`${path} must be ≤ ${opts.max}, not ${v}`);
+  }
+  /** An integer within [least, most] (a BLOCK_LIMITS entry). */
+  range(v: unknown, path: string, [min, max]: readonly [number, number]): void {
+    this.num(v, path, { int: true, min, max });
   }
   oneOf(v: unknown, allowed: readonly string[], path: string, what: string): void {
     if (typeof v !== 'string' || !allowed.includes(v)) this.add(`${path}: unknown ${what} ${describe(v)} (expected one of: ${allowed.join(', ')})`);
@@ -242,6 +276,17 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
       errors: [`unsupported file version ${describe(v)}: this app reads versions ${READABLE_VERSIONS.join(' and ')}${newer ? ' (the file comes from a newer NAS Playground)' : ''}`],
     };
   }
+  // The config is merged over the defaults and the file is read field by field: a key that reaches
+  // an object's prototype has no business anywhere in it (the CLI refuses the same keys).
+  const proto = prototypeKeyPaths(json);
+  if (proto.length > 0) {
+    for (const p of proto) c.add(`the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
+    return { ok: false, errors: c.errors };
+  }
+
+  // The config first: the cross-field checks below read it.
+  const run = checkConfig(c, json.config);
+  let logSpace: BlockSpace | null = null;
   if (json.space === 'nb201') {
     let archOps: readonly Nb201Op[] | null = null;
     if (c.str(json.arch, 'arch')) {
@@ -251,12 +296,23 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
       else archOps = parsed.cell.ops;
     }
     checkEdges(c, json.edges, archOps);
+    // Train refuses nothing here, but a cell outside the run's own space is not what the run searched.
+    if (run && archOps) {
+      const outside = [...new Set(archOps.filter((op) => !run.space.ops.includes(op)))];
+      if (outside.length > 0) c.add(`arch uses ${outside.join(', ')}, which config.space.ops (${run.space.ops.join(', ')}) does not include`);
+    }
   } else if (json.space === 'blocks') {
     if (json.version === 1) c.add('space "blocks" needs a version 2 file (version 1 holds NB-201 cells only)');
-    checkBlocks(c, json.blocks, json.arch);
+    logSpace = checkBlocks(c, json.blocks, json.arch, run);
   } else c.add(`space: unknown search space ${describe(json.space)} (this app reads "nb201" and "blocks")`);
+  if (isObj(json.config) && (json.space === 'nb201' || json.space === 'blocks')) {
+    const searched = methodSpace(String(json.config.method));
+    if (searched && searched !== json.space) {
+      c.add(`config.method "${json.config.method}" searches the ${searched === 'blocks' ? 'block' : 'NB-201'} space, but the file holds ${json.space === 'blocks' ? 'a block chain' : 'an NB-201 cell'} (methods for it: ${methodsOfSpace(json.space).join(', ')})`);
+    }
+  }
 
-  if (c.obj(json.metrics, 'metrics')) for (const [k, v] of Object.entries(json.metrics)) c.num(v, `metrics.${k}`, { nullable: true });
+  if (c.obj(json.metrics, 'metrics')) for (const [k, v] of Object.entries(json.metrics)) c.num(v, `metrics.${clip(k)}`, { nullable: true });
   if ('search' in json && c.obj(json.search, 'search')) {
     c.num(json.search.candidateIndex, 'search.candidateIndex', { int: true, min: 0 });
     c.num(json.search.score, 'search.score', { nullable: true });
@@ -270,19 +326,36 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
     if (c.str(json.dataset.id, 'dataset.id') && json.dataset.id === '') c.add('dataset.id must not be empty');
     if (c.obj(json.dataset.preprocessing, 'dataset.preprocessing')) c.str(json.dataset.preprocessing.source, 'dataset.preprocessing.source');
   }
-  checkConfig(c, json.config);
   c.num(json.seed, 'seed', { int: true });
+  if (Number.isInteger(json.seed) && !Number.isSafeInteger(json.seed)) c.add(`seed must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size), not ${json.seed}`);
   if (isObj(json.config) && Number.isInteger(json.seed) && json.config.seed !== json.seed) c.add(`seed ${json.seed} disagrees with config.seed ${describe(json.config.seed)}`);
   if (c.str(json.backend, 'backend') && json.backend === '') c.add('backend must not be empty');
   if (c.obj(json.versions, 'versions')) {
     c.str(json.versions.tfjs, 'versions.tfjs');
     c.str(json.versions.app, 'versions.app');
   }
-  if (c.str(json.createdAt, 'createdAt') && (!ISO_DATE.test(json.createdAt) || Number.isNaN(Date.parse(json.createdAt)))) {
-    c.add(`createdAt must be an ISO 8601 date-time such as 2025-01-31T12:00:00.000Z, not "${json.createdAt}"`);
+  if (c.str(json.createdAt, 'createdAt') && !isRealDateTime(json.createdAt)) {
+    c.add(`createdAt must be an ISO 8601 date-time such as 2025-01-31T12:00:00.000Z, not ${quote(json.createdAt)}`);
   }
-  if ('log' in json) checkLog(c, json.log);
+  if ('log' in json) checkLog(c, json.log, json.space === 'nb201' || json.space === 'blocks' ? json.space : null, logSpace);
   return c.errors.length > 0 ? { ok: false, errors: c.errors } : { ok: true, file: json as unknown as ArchitectureFile };
+}
+
+/**
+ * An ISO 8601 date-time naming a day and time that exist: the written fields read back the same
+ * through Date (2025-02-30 becomes 2 March, 24:00 the next day, and both are refused).
+ */
+function isRealDateTime(s: string): boolean {
+  const m = ISO_DATE_PARTS.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, sec);
+  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === sec;
+  const offset = m[8];
+  const offsetOk = !offset || offset === 'Z' || (Number(offset.slice(1, 3)) <= 14 && Number(offset.slice(4, 6)) <= 59);
+  return same && offsetOk && !Number.isNaN(Date.parse(s));
 }
 
 function checkEdges(c: Checker, edges: unknown, archOps: readonly Nb201Op[] | null): void {
@@ -309,66 +382,135 @@ function checkEdges(c: Checker, edges: unknown, archOps: readonly Nb201Op[] | nu
   });
 }
 
-/** The block structure: known ops, sane widths and strides, skip only where the shape is kept, and the same chain as `arch`. */
-function checkBlocks(c: Checker, blocks: unknown, arch: unknown): void {
+/**
+ * The block structure: known ops, sizes within BLOCK_LIMITS, skip only where the shape is kept,
+ * the same chain as `arch`, and images and classes of the run's dataset. It is what Train builds
+ * (trainableBlockArch), so a structure that passes here builds there. Returns the space the
+ * structure describes (the log's block archs are read in it), or null.
+ */
+function checkBlocks(c: Checker, blocks: unknown, arch: unknown, run: RunConfig | null): BlockSpace | null {
   c.str(arch, 'arch');
-  if (!c.obj(blocks, 'blocks')) return;
+  if (!c.obj(blocks, 'blocks')) return null;
   if (blocks.space !== 'blocks') c.add(`blocks.space must be "blocks", not ${describe(blocks.space)}`);
-  c.num(blocks.stemChannels, 'blocks.stemChannels', { int: true, min: 1 });
-  c.num(blocks.numClasses, 'blocks.numClasses', { int: true, min: 2 });
+  c.range(blocks.stemChannels, 'blocks.stemChannels', BLOCK_LIMITS.stemChannels);
+  c.range(blocks.numClasses, 'blocks.numClasses', BLOCK_LIMITS.classes);
   const shape = blocks.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3) c.add(`blocks.inputShape must be [height, width, channels], not ${describe(shape)}`);
-  else shape.forEach((v, i) => c.num(v, `blocks.inputShape[${i}]`, { int: true, min: 1 }));
+  else shape.forEach((v, i) => c.range(v, `blocks.inputShape[${i}]`, i < 2 ? BLOCK_LIMITS.inputSide : BLOCK_LIMITS.inputChannels));
   const list = blocks.blocks;
-  if (!Array.isArray(list) || list.length === 0) return c.add(`blocks.blocks must be a non-empty array of {channels, stride, ops}, not ${describe(list)}`);
+  if (!Array.isArray(list) || list.length === 0) {
+    c.add(`blocks.blocks must be a non-empty array of {channels, stride, ops}, not ${describe(list)}`);
+    return null;
+  }
+  const [, most] = BLOCK_LIMITS.blocks;
+  if (list.length > most) {
+    c.add(`blocks.blocks: a chain has at most ${most} blocks, the file lists ${list.length}`);
+    return null;
+  }
   const before = c.errors.length;
   list.forEach((b, i) => {
     const p = `blocks.blocks[${i}]`;
     if (!c.obj(b, p)) return;
-    c.num(b.channels, `${p}.channels`, { int: true, min: 1 });
-    if (b.stride !== 1 && b.stride !== 2) c.add(`${p}.stride must be 1 or 2, not ${describe(b.stride)}`);
+    c.range(b.channels, `${p}.channels`, BLOCK_LIMITS.channels);
+    if (!BLOCK_STRIDES.includes(b.stride as number)) c.add(`${p}.stride must be ${BLOCK_STRIDES.join(' or ')}, not ${describe(b.stride)}`);
     if (!Array.isArray(b.ops) || b.ops.length === 0) return c.add(`${p}.ops must be a non-empty array of ops, not ${describe(b.ops)}`);
+    if (b.ops.length > BLOCK_LIMITS.layers[1]) return c.add(`${p}.ops: a block has at most ${BLOCK_LIMITS.layers[1]} layers, the file lists ${b.ops.length}`);
     b.ops.forEach((op, l) => c.oneOf(op, BLOCK_OPS, `${p}.ops[${l}]`, 'op'));
   });
-  if (c.errors.length > before) return;
+  if (c.errors.length > before) return null;
   // The fields are well formed: now what only the space can say (skip placement), and agreement with arch.
+  let space: BlockSpace;
   try {
-    const { arch: parsed } = blockArchFromJson(blocks as unknown as BlockArchJson);
-    const canonical = formatBlockArch(parsed);
-    if (typeof arch === 'string' && arch !== canonical) c.add(`arch "${arch}" disagrees with the block structure, which reads "${canonical}"`);
+    const built = blockArchFromJson(blocks as unknown as BlockArchJson);
+    space = built.space;
+    const canonical = formatBlockArch(built.arch);
+    if (typeof arch === 'string' && arch !== canonical) c.add(`arch ${quote(arch)} disagrees with the block structure, which reads "${canonical}"`);
   } catch (err) {
     c.add(`blocks: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
   }
+  if (!run) return space;
+  const misfit = blockSpaceFitsDataset(space, run.dataset);
+  if (misfit) c.add(`blocks: ${misfit} (config.dataset)`);
+  else if (typeof arch === 'string' && c.errors.length === before) {
+    // What Train calls: nothing above should let through a file it refuses, and this says so if it did.
+    try {
+      trainableBlockArch(blocks as unknown as BlockArchJson, arch, run.dataset);
+    } catch (err) {
+      c.add(`blocks: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return space;
 }
 
-function checkConfig(c: Checker, config: unknown): void {
-  if (!c.obj(config, 'config')) return;
-  c.oneOf(config.method, METHOD_IDS, 'config.method', 'method');
-  c.oneOf(config.dataset, DATASET_IDS, 'config.dataset', 'dataset');
-  c.oneOf(config.evaluator, EVALUATOR_IDS, 'config.evaluator', 'evaluator');
-  c.num(config.budget, 'config.budget', { int: true, min: 1 });
-  c.num(config.seed, 'config.seed', { int: true });
-  c.oneOf(config.speed, SPEEDS, 'config.speed', 'speed');
-  if ('space' in config && c.obj(config.space, 'config.space') && 'ops' in config.space) {
+/**
+ * The config's shape field by field, then, when the shape is sound, the app's own rules on the
+ * config Train starts (trainConfigOf): checkConfig's ranges and each method's settings check.
+ * Returns that config when it passes, else null.
+ */
+function checkConfig(c: Checker, config: unknown): RunConfig | null {
+  if (!c.obj(config, 'config')) return null;
+  const before = c.errors.length;
+  checkConfigShape(c, config, 'config');
+  if (c.errors.length > before) return null;
+  let run: RunConfig;
+  try {
+    run = trainConfigOf(config as unknown as RunConfig);
+    const problems = [...checkRunConfig(run).map((m) => `config: ${m}`), ...checkMethodSettings(run).map((m) => `config.methodSettings: ${m}`)];
+    for (const m of problems) c.add(m);
+  } catch (err) {
+    // The checks read what the shape check let through; a value they cannot read is refused, not thrown.
+    c.add(`config: cannot be checked (${clip(err instanceof Error ? err.message : String(err))})`);
+  }
+  return c.errors.length > before ? null : run!;
+}
+
+/** What each field of a config must be: the types and names the app reads (ranges are checkConfig's). */
+function checkConfigShape(c: Checker, config: Obj, at: string): void {
+  c.oneOf(config.method, METHOD_IDS, `${at}.method`, 'method');
+  c.oneOf(config.dataset, DATASET_IDS, `${at}.dataset`, 'dataset');
+  c.oneOf(config.evaluator, EVALUATOR_IDS, `${at}.evaluator`, 'evaluator');
+  c.num(config.budget, `${at}.budget`, { int: true, min: 1 });
+  c.num(config.seed, `${at}.seed`, { int: true });
+  c.oneOf(config.speed, SPEEDS, `${at}.speed`, 'speed');
+  if ('space' in config && c.obj(config.space, `${at}.space`) && 'ops' in config.space) {
     const ops = config.space.ops;
-    if (!Array.isArray(ops)) c.add(`config.space.ops must be an array of ops, not ${describe(ops)}`);
-    else ops.forEach((op, i) => c.oneOf(op, NB201_OPS, `config.space.ops[${i}]`, 'op'));
+    if (!Array.isArray(ops)) c.add(`${at}.space.ops must be an array of ops, not ${describe(ops)}`);
+    else ops.forEach((op, i) => c.oneOf(op, NB201_OPS, `${at}.space.ops[${i}]`, 'op'));
   }
   const training = { epochs: { int: true, min: 1 }, batchSize: { int: true, min: 1 }, lr: {}, momentum: {}, weightDecay: {} };
-  c.optionalObj(config, 'supernet', 'config', { steps: { int: true, min: 0 }, batchSize: { int: true, min: 1 }, lr: {}, momentum: {}, weightDecay: {}, evalBatch: { int: true, min: 1 } });
-  c.optionalObj(config, 'standalone', 'config', training);
-  c.optionalObj(config, 'final', 'config', { ...training, enabled: { bool: true } });
-  c.optionalObj(config, 'table', 'config', { source: { str: true }, searchColumn: { str: true }, reportColumn: { str: true } });
-  if ('methodSettings' in config) c.obj(config.methodSettings, 'config.methodSettings');
+  c.optionalObj(config, 'supernet', at, { steps: { int: true, min: 0 }, batchSize: { int: true, min: 1 }, lr: {}, momentum: {}, weightDecay: {}, evalBatch: { int: true, min: 1 } });
+  c.optionalObj(config, 'standalone', at, training);
+  c.optionalObj(config, 'final', at, { ...training, enabled: { bool: true } });
+  c.optionalObj(config, 'table', at, { source: { str: true }, searchColumn: { str: true }, reportColumn: { str: true } });
+  if ('methodSettings' in config) c.obj(config.methodSettings, `${at}.methodSettings`);
 }
 
 /**
  * Checks what a replay reads from each event; a log that passes can be fed to the store.
- * Numbers may be null: JSON writes NaN (a diverged loss, a missing table cell) as null.
+ * Numbers may be null: JSON writes NaN (a diverged loss, a missing table cell) as null. Every
+ * architecture a candidate or final event names parses in the file's space (for a block chain,
+ * the skeleton of the file's structure), as the replay's views parse them.
  */
-function checkLog(c: Checker, log: unknown): void {
+function checkLog(c: Checker, log: unknown, fileSpace: 'nb201' | 'blocks' | null, blockSpace: BlockSpace | null): void {
   if (!Array.isArray(log)) return c.add(`log must be an array of run events, not ${describe(log)}`);
   const n = (v: unknown, p: string, int = false) => c.num(v, p, { nullable: !int, int });
+  // A run names the same few architectures many times over: each distinct string is parsed once.
+  const parsedArchs = new Map<string, string | null>();
+  const archProblem = (text: string): string | null => {
+    const key = text;
+    if (parsedArchs.has(key)) return parsedArchs.get(key)!;
+    let why: string | null = null;
+    if (fileSpace === 'nb201') {
+      const r = parseCell(text);
+      why = r.ok ? null : r.reason;
+    } else if (blockSpace) {
+      const r = parseBlockArch(text, blockSpace);
+      why = r.ok ? null : r.reason;
+    }
+    if (parsedArchs.size < 100_000) parsedArchs.set(key, why);
+    return why;
+  };
   log.forEach((e, i) => {
     const p = `log[${i}]`;
     if (!c.obj(e, p)) return;
@@ -376,7 +518,7 @@ function checkLog(c: Checker, log: unknown): void {
     n(e.t, `${p}.t`);
     switch (e.type) {
       case 'run-start':
-        checkConfig(c, e.config);
+        if (c.obj(e.config, `${p}.config`)) checkConfigShape(c, e.config, `${p}.config`);
         c.str(e.backend, `${p}.backend`);
         break;
       case 'train':
@@ -388,7 +530,13 @@ function checkLog(c: Checker, log: unknown): void {
         break;
       case 'candidate':
       case 'final':
-        if (c.obj(e.arch, `${p}.arch`)) c.str(e.arch.arch, `${p}.arch.arch`);
+        if (c.obj(e.arch, `${p}.arch`) && c.str(e.arch.arch, `${p}.arch.arch`)) {
+          if (fileSpace && e.arch.space !== fileSpace) c.add(`${p}.arch.space must be "${fileSpace}" as the file's, not ${describe(e.arch.space)}`);
+          else {
+            const why = archProblem(e.arch.arch);
+            if (why) c.add(`${p}.arch.arch: ${why}`);
+          }
+        }
         n(e.score, `${p}.score`);
         if (c.obj(e.cost, `${p}.cost`)) {
           n(e.cost.params, `${p}.cost.params`);

@@ -3,8 +3,10 @@ import { type RunConfig, settingsProblems } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { type Owned, runLifecycle } from '../core/lifecycle';
 import type { RunContext, RunController } from '../core/runLoop';
-import type { Dataset } from '../data/datasets';
+import { quote } from '../core/quote';
+import type { Dataset, DatasetId } from '../data/datasets';
 import { DeviceData } from '../nn/trainer';
+import { type BlockArch, blockArchFromString, type BlockArchJson, type BlockSpace, trainableBlockArch } from '../spaces/blocks';
 
 export interface BlockRunSpec {
   /** For messages: "DNA", "Cream". */
@@ -44,4 +46,20 @@ export async function runBlockMethod(config: RunConfig, controller: RunControlle
       await spec.body(ctx, data, owned);
     },
   });
+}
+
+/**
+ * What a block method's "train this one architecture" builds, checked before anything trains:
+ * with an imported file's structure, that structure (trainableBlockArch: buildable, fits the
+ * dataset, the same ops as the arch string), so Train trains the network the file describes;
+ * without one (the CLI's --train-arch), the arch string in the method's own space.
+ */
+export function blockTrainTarget(text: string, structure: BlockArchJson | undefined, dataset: DatasetId, space: () => BlockSpace): { arch: BlockArch; space: BlockSpace } {
+  try {
+    if (structure) return trainableBlockArch(structure, text, dataset);
+    const s = space();
+    return { arch: blockArchFromString(text, s), space: s };
+  } catch (err) {
+    throw new Error(`cannot train ${quote(text)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

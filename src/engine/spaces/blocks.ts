@@ -1,3 +1,4 @@
+import { quote } from '../core/quote';
 import type { Rng } from '../core/rng';
 import type { DatasetId } from '../data/datasets';
 import { DATASETS } from '../data/datasets';
@@ -85,6 +86,63 @@ export const DEFAULT_STAGES: readonly BlockStage[] = [
 ];
 export const DEFAULT_STEM_CHANNELS = 8;
 
+/**
+ * Sizes a block network may have, as [least, most]. The defaults are 3 blocks of 2 layers, 8–24
+ * channels on 8×8 or 14×14 images; the upper bounds sit well above any network a browser trains
+ * here and keep out sizes nothing could build (1e9 channels, 10⁵ blocks). An imported file's
+ * structure (blockArchFromJson) and Cream's skeleton setting are held to them.
+ */
+export const BLOCK_LIMITS = {
+  blocks: [1, 12],
+  layers: [1, 12],
+  channels: [1, 1024],
+  stemChannels: [1, 1024],
+  /** Height and width of the input images. */
+  inputSide: [1, 256],
+  /** Channels of the input images (1 grey, 3 RGB, 4 RGBA). */
+  inputChannels: [1, 4],
+  classes: [2, 1000],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Strides a block's first layer may take. */
+export const BLOCK_STRIDES: readonly number[] = [1, 2];
+
+const within = (v: unknown, [min, max]: readonly [number, number]) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const rangeText = ([min, max]: readonly [number, number]) => `an integer from ${min} to ${max}`;
+
+/**
+ * Why a block skeleton cannot be built, as messages (empty when it can): each size within
+ * BLOCK_LIMITS and each stride in BLOCK_STRIDES. Values are not echoed beyond a short number.
+ */
+export function blockSkeletonProblems(s: { inputShape?: unknown; stemChannels: unknown; stages: readonly { channels: unknown; stride: unknown; layers: unknown }[]; numClasses?: unknown }): string[] {
+  const errs: string[] = [];
+  const show = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v.slice(0, 20)) : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v);
+  const need = (v: unknown, limits: readonly [number, number], what: string) => {
+    if (!within(v, limits)) errs.push(`${what} must be ${rangeText(limits)} (got ${show(v)})`);
+  };
+  if (s.inputShape !== undefined) {
+    const shape = s.inputShape;
+    if (!Array.isArray(shape) || shape.length !== 3) errs.push(`the input shape must be [height, width, channels] (got ${show(shape)})`);
+    else {
+      need(shape[0], BLOCK_LIMITS.inputSide, 'the input height');
+      need(shape[1], BLOCK_LIMITS.inputSide, 'the input width');
+      need(shape[2], BLOCK_LIMITS.inputChannels, 'the input channels');
+    }
+  }
+  need(s.stemChannels, BLOCK_LIMITS.stemChannels, 'stem channels');
+  if (s.numClasses !== undefined) need(s.numClasses, BLOCK_LIMITS.classes, 'the number of classes');
+  if (!Array.isArray(s.stages) || !within(s.stages.length, BLOCK_LIMITS.blocks)) {
+    errs.push(`the chain must have ${rangeText(BLOCK_LIMITS.blocks)} blocks (got ${Array.isArray(s.stages) ? s.stages.length : show(s.stages)})`);
+    return errs;
+  }
+  s.stages.forEach((st, b) => {
+    need(st.channels, BLOCK_LIMITS.channels, `block ${b + 1} channels`);
+    need(st.layers, BLOCK_LIMITS.layers, `block ${b + 1} layers`);
+    if (!BLOCK_STRIDES.includes(st.stride as number)) errs.push(`block ${b + 1} stride must be ${BLOCK_STRIDES.join(' or ')} (got ${show(st.stride)})`);
+  });
+  return errs;
+}
+
 export function defaultBlockSpace(dataset: DatasetId, ops: readonly BlockOp[] = DEFAULT_BLOCK_OPS): BlockSpace {
   const info = DATASETS[dataset];
   return {
@@ -169,11 +227,11 @@ export function parseBlockArch(text: string, space: BlockSpace): BlockParseResul
   if (s.length === 0) return { ok: false, reason: 'empty architecture string' };
   const groups = s.split('|');
   if (groups.length !== space.stages.length) {
-    return { ok: false, reason: `"${text}": expected ${space.stages.length} blocks separated by "|", found ${groups.length}` };
+    return { ok: false, reason: `${quote(text)}: expected ${space.stages.length} blocks separated by "|", found ${groups.length}` };
   }
   const arch: BlockArch = { blocks: groups.map((g) => g.split(/[-,]/).map((o) => o.trim()) as BlockOp[]) };
   const why = validateBlockArch(arch, space);
-  return why ? { ok: false, reason: `"${text}": ${why}` } : { ok: true, arch };
+  return why ? { ok: false, reason: `${quote(text)}: ${why}` } : { ok: true, arch };
 }
 
 export function blockArchFromString(text: string, space: BlockSpace): BlockArch {
@@ -193,7 +251,7 @@ export function validateBlockArch(arch: { blocks: readonly (readonly string[])[]
     if (ops.length !== space.stages[b].layers) return `block ${b + 1} has ${space.stages[b].layers} layers, got ${ops.length}`;
     for (let l = 0; l < ops.length; l++) {
       const op = ops[l];
-      if (!isBlockOp(op)) return `block ${b + 1}, layer ${l + 1}: unknown op "${op}" (ops: ${BLOCK_OPS.join(', ')})`;
+      if (!isBlockOp(op)) return `block ${b + 1}, layer ${l + 1}: unknown op ${quote(String(op))} (ops: ${BLOCK_OPS.join(', ')})`;
       if (!space.ops.includes(op)) return `block ${b + 1}, layer ${l + 1}: op "${op}" is not in this space (${space.ops.join(', ')})`;
       if (op === 'skip' && !skipAllowed(shapes[b][l])) {
         const s = shapes[b][l];
@@ -214,9 +272,15 @@ export function blockArchToJson(arch: BlockArch, space: BlockSpace): BlockArchJs
   };
 }
 
-/** Reads the JSON form back (with the space it implies), validating it. */
+/**
+ * Reads the JSON form back (with the space it implies), validating it: sizes within BLOCK_LIMITS,
+ * known ops, skip only where the shape is kept. What Train builds from an imported file.
+ */
 export function blockArchFromJson(json: BlockArchJson, ops: readonly BlockOp[] = BLOCK_OPS): { arch: BlockArch; space: BlockSpace } {
   if (!json || json.space !== 'blocks' || !Array.isArray(json.blocks)) throw new Error('not a block-space architecture (space must be "blocks")');
+  if (json.blocks.some((b) => !b || typeof b !== 'object' || !Array.isArray(b.ops))) throw new Error('every block needs a list of ops');
+  const sizes = blockSkeletonProblems({ ...json, stages: json.blocks.map((b) => ({ channels: b.channels, stride: b.stride, layers: b.ops.length })) });
+  if (sizes.length > 0) throw new Error(sizes[0]);
   const space: BlockSpace = {
     inputShape: json.inputShape,
     stemChannels: json.stemChannels,
@@ -348,4 +412,32 @@ export function describeBlockSpace(space: BlockSpace): string {
   const layers = [...new Set(space.stages.map((s) => s.layers))];
   const perBlock = new Set(paths).size === 1 ? `${paths[0]} paths per block` : `paths per block ${paths.join(', ')}`;
   return `${space.stages.length} blocks × ${layers.join('/')} layers, ${space.ops.length} ops: ${blockSpaceSize(space)} architectures (${perBlock})`;
+}
+
+/** Null when a network of `space` takes `dataset`'s images and predicts its classes, else why not. */
+export function blockSpaceFitsDataset(space: Pick<BlockSpace, 'inputShape' | 'numClasses'>, dataset: DatasetId): string | null {
+  const info = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
+  if (!info) return `unknown dataset ${JSON.stringify(String(dataset).slice(0, 40))}`;
+  const shape = (s: readonly number[]) => s.join('×');
+  if (!Array.isArray(space.inputShape) || shape(space.inputShape) !== shape(info.inputShape)) {
+    return `the structure takes ${Array.isArray(space.inputShape) ? shape(space.inputShape).slice(0, 40) : 'no'} images, but "${dataset}" has ${shape(info.inputShape)} images`;
+  }
+  if (space.numClasses !== info.classes.length) return `the structure predicts ${space.numClasses} classes, but "${dataset}" has ${info.classes.length}`;
+  return null;
+}
+
+/**
+ * The network "Train" builds for an imported block file: the file's own structure (widths,
+ * strides, stem, input shape, classes), which must be buildable (blockArchFromJson), take the
+ * run's dataset and read the same ops as the file's arch string. Throws why not, before anything
+ * trains; the import's validator refuses the same files, so an accepted file always builds.
+ */
+export function trainableBlockArch(structure: BlockArchJson, text: string, dataset: DatasetId): { arch: BlockArch; space: BlockSpace } {
+  const built = blockArchFromJson(structure);
+  const misfit = blockSpaceFitsDataset(built.space, dataset);
+  if (misfit) throw new Error(misfit);
+  const canonical = formatBlockArch(built.arch);
+  const parsed = parseBlockArch(text, built.space);
+  if (!parsed.ok || formatBlockArch(parsed.arch) !== canonical) throw new Error(`the arch string disagrees with the block structure, which reads "${canonical}"`);
+  return built;
 }

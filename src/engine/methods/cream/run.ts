@@ -1,10 +1,10 @@
 import type { RunConfig } from '../../core/config';
-import { runBlockMethod } from '../blockRun';
+import { blockTrainTarget, runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
 import { DATASETS, type Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../nn/trainer';
-import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch, parseBlockArch } from '../../spaces/blocks';
+import { type BlockArchJson, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch } from '../../spaces/blocks';
 import { CREAM_METHOD, type CreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';
 import { checkCreamSettings, type CreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
@@ -28,9 +28,10 @@ export function creamSpace(config: Pick<RunConfig, 'dataset'>, s: CreamSettings)
  * pick under the FLOPs budget retrained from scratch beside a random path of similar FLOPs —
  * emitting the same RunEvent types as runSearch (architectures as `{ space: 'blocks', arch }`).
  * Errors become a `run-end` event with status 'error'. With `trainArch`, trains that one
- * block-space architecture from scratch instead (an imported file's "train it").
+ * block-space architecture from scratch instead (an imported file's "train it"), built from
+ * `trainStructure` when the file carries one (blockTrainTarget).
  */
-export async function runCream(config: RunConfig, res: CreamResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string): Promise<void> {
+export async function runCream(config: RunConfig, res: CreamResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockArchJson): Promise<void> {
   const settings = creamSettingsOf(config);
   await runBlockMethod(config, controller, sink, {
     name: 'Cream',
@@ -39,7 +40,7 @@ export async function runCream(config: RunConfig, res: CreamResources, controlle
     givenSettings: config.methodSettings?.cream,
     defaultSettings: defaultCreamSettings(config.dataset),
     problems: () => checkCreamSettings(settings),
-    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, data, trainArch) : search(ctx, settings, data, owned)),
+    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, data, trainArch, trainStructure) : search(ctx, settings, data, owned)),
   });
 }
 
@@ -174,11 +175,8 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
   finalEvent({ testAcc: c.testAcc!, valAcc: c.valAcc!, randomTestAcc: r.testAcc!, randomValAcc: r.valAcc!, randomFlops: r.flops }, recipeText(config.final));
 }
 
-async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceData, text: string): Promise<void> {
-  const space = creamSpace(ctx.config, settings);
-  const parsed = parseBlockArch(text, space);
-  if (!parsed.ok) throw new Error(`cannot train "${text}": ${parsed.reason}`);
-  const arch: BlockArch = parsed.arch;
+async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceData, text: string, structure: BlockArchJson | undefined): Promise<void> {
+  const { space, arch } = blockTrainTarget(text, structure, ctx.config.dataset, () => creamSpace(ctx.config, settings));
   const name = formatBlockArch(arch);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${name} from scratch for ${ctx.config.final.epochs} epochs` });
   const r = await retrainArch(ctx, space, arch, data, ctx.config.final, ctx.rng.fork(`cream/final/${name}`), 'final', true);

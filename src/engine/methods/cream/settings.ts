@@ -1,6 +1,6 @@
 import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
 import type { DatasetId } from '../../data/datasets';
-import { BLOCK_OPS, type BlockOp, type BlockStage, DEFAULT_BLOCK_OPS, DEFAULT_STAGES, DEFAULT_STEM_CHANNELS } from '../../spaces/blocks';
+import { BLOCK_OPS, type BlockOp, blockSkeletonProblems, type BlockStage, DEFAULT_BLOCK_OPS, DEFAULT_STAGES, DEFAULT_STEM_CHANNELS } from '../../spaces/blocks';
 
 /**
  * Cream's settings, read from `config.methodSettings.cream` over these defaults. The original
@@ -130,13 +130,8 @@ export function checkCreamSettings(s: CreamSettings): string[] {
     if (bad.length) errs.push(`unknown block op(s): ${bad.join(', ')} (ops: ${BLOCK_OPS.join(', ')})`);
     if (s.ops.filter((o) => o !== 'skip').length === 0) errs.push('the first layer of a block changes shape, so at least one MBConv op is needed');
   }
-  int(s.stemChannels, 'stem channels', 1);
-  if (!Array.isArray(s.stages) || s.stages.length === 0) errs.push('the chain needs at least one block');
-  else s.stages.forEach((st, b) => {
-    int(st.channels, `block ${b + 1} channels`, 1);
-    int(st.layers, `block ${b + 1} layers`, 1);
-    if (st.stride !== 1 && st.stride !== 2) errs.push(`block ${b + 1} stride must be 1 or 2 (got ${st.stride})`);
-  });
+  // The skeleton Cream builds its supernet on: the block space's own size limits (BLOCK_LIMITS).
+  errs.push(...blockSkeletonProblems({ stemChannels: s.stemChannels, stages: Array.isArray(s.stages) ? s.stages.map((st) => st ?? ({} as BlockStage)) : (s.stages as never) }));
   const n = s.supernet;
   int(n.steps, 'supernet steps', 1);
   int(n.warmup, 'warm-up steps', 0);

@@ -1,11 +1,11 @@
 import type { RunConfig } from '../../core/config';
-import { runBlockMethod } from '../blockRun';
+import { blockTrainTarget, runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../nn/trainer';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
-import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, parseBlockArch, pathKey } from '../../spaces/blocks';
+import { type BlockArch, type BlockArchJson, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
@@ -29,9 +29,9 @@ const method = (e: DnaEvent): Untimed<RunEvent> => ({ type: 'method', method: DN
  * a `run-end` event with status 'error', as in runSearch.
  *
  * With `trainArch`, trains that one block-space architecture from scratch instead (an imported
- * file's "train it").
+ * file's "train it"), built from `trainStructure` when the file carries one (blockTrainTarget).
  */
-export async function runDna(config: RunConfig, res: DnaResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string): Promise<void> {
+export async function runDna(config: RunConfig, res: DnaResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockArchJson): Promise<void> {
   const settings = dnaSettingsOf(config);
   await runBlockMethod(config, controller, sink, {
     name: 'DNA',
@@ -43,7 +43,7 @@ export async function runDna(config: RunConfig, res: DnaResources, controller: R
       const problems = checkDnaSettings(settings);
       return problems.length === 0 && trainArch === undefined ? budgetProblems(config, settings, res) : problems;
     },
-    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, res, data, trainArch) : search(ctx, settings, res, data, owned)),
+    body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, res, data, trainArch, trainStructure) : search(ctx, settings, res, data, owned)),
   });
 }
 
@@ -219,22 +219,20 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
   });
 }
 
-async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResources, data: DeviceData, text: string): Promise<void> {
-  const space = runSpace(ctx.config, settings, res);
-  const parsed = parseBlockArch(text, space);
-  if (!parsed.ok) throw new Error(`cannot train "${text}": ${parsed.reason}`);
-  const arch = formatBlockArch(parsed.arch);
+async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResources, data: DeviceData, text: string, structure: BlockArchJson | undefined): Promise<void> {
+  const { space, arch: target } = blockTrainTarget(text, structure, ctx.config.dataset, () => runSpace(ctx.config, settings, res));
+  const arch = formatBlockArch(target);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${arch} from scratch for ${ctx.config.final.epochs} epochs` });
-  const r = await retrainBlockArch(ctx, space, parsed.arch, data, ctx.config.final, ctx.rng.fork(`dna/final/${arch}`), 'final', true);
+  const r = await retrainBlockArch(ctx, space, target, data, ctx.config.final, ctx.rng.fork(`dna/final/${arch}`), 'final', true);
   ctx.emit({
     type: 'final',
     arch: { space: 'blocks', arch },
     candidateIndex: -1,
     score: r.valAcc,
     metrics: { testAcc: r.testAcc!, valAcc: r.valAcc, testLoss: r.testLoss!, valLoss: r.valLoss, trainLoss: r.trainLoss },
-    cost: blockArchCost(parsed.arch, space),
+    cost: blockArchCost(target, space),
     recipe: recipeText(ctx.config.final),
-    structure: blockArchToJson(parsed.arch, space),
+    structure: blockArchToJson(target, space),
   });
 }
 
