@@ -194,6 +194,18 @@ test('timeline: scrubbing shows the run as it stood, next jumps to the next cand
   expect(m.candidates).toBeLessThan(f.file.config.budget);
   await expect.poll(() => count(page, 'score-chart')).toBe(m.candidates);
   await expect.poll(() => count(page, 'loss-chart')).toBe(m.train);
+  // The whole run's marks stay drawn and their box reveals the prefix: it ends at the moment's
+  // last candidate (x of its index + ½), short of the chart's right edge.
+  const revealed = (id: string) =>
+    page.getByTestId(id).evaluate((svg) => {
+      const box = svg.parentElement!.querySelector<HTMLElement>('.chart-reveal')!;
+      return { box: box.getBoundingClientRect().width, chart: svg.getBoundingClientRect().width };
+    });
+  const loss = await revealed('loss-chart');
+  expect(loss.box).toBeGreaterThan(0);
+  expect(loss.box).toBeLessThan(loss.chart * 0.95);
+  if (m.candidates === 0) expect((await revealed('score-chart')).box).toBe(0);
+  await expect(page.getByTestId('method-panel')).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(m.candidates);
   await expect(page.getByTestId('final-result')).toHaveCount(0);
   // Export still writes the whole run, wherever the timeline stands.
@@ -204,6 +216,9 @@ test('timeline: scrubbing shows the run as it stood, next jumps to the next cand
   await page.getByTestId('timeline-next').click();
   await expect(timeline).toHaveAttribute('data-count', String(nextCandidate));
   await expect.poll(() => count(page, 'score-chart')).toBe(m.candidates + 1);
+  const score = await revealed('score-chart');
+  expect(score.box).toBeGreaterThan(0);
+  expect(score.box).toBeLessThan(score.chart * 0.9);
 
   // The keyboard moves the thumb one event at a time.
   await page.getByTestId('timeline-range').focus();
@@ -220,4 +235,5 @@ test('timeline: scrubbing shows the run as it stood, next jumps to the next cand
   await expect(page.getByTestId('timeline-end')).toBeDisabled();
   expect(await count(page, 'score-chart')).toBe(f.file.config.budget);
   await expect(page.getByTestId('final-result')).toBeVisible();
+  await expect.poll(async () => { const r = await revealed('score-chart'); return r.box - r.chart; }).toBe(0);
 });

@@ -4,6 +4,7 @@ import type { Phase } from '../../engine/core/events';
 import type { SeriesPoint } from '../runState';
 import { useRunStore } from '../store';
 import { thin, useRafDraw } from './rafDraw';
+import { buildReveal, type Reveal } from './reveal';
 
 /**
  * Training loss (top) and accuracy (bottom) over every training step of the run, end to end:
@@ -69,16 +70,26 @@ function smooth(seg: SeriesPoint[], key: 'loss' | 'acc', alpha = 0.15): [number,
 
 export function LossChart() {
   const host = useRef<HTMLDivElement>(null);
-  const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
+  const svgRef = useRef<{ svg: d3.Selection<SVGSVGElement, unknown, null, undefined>; reveal: Reveal } | null>(null);
   const pathCache = useRef<{ key: string; train: SeriesPoint[] | null; paths: { n: number; raw: string; acc: string; smooth: string }[] }>({ key: '', train: null, paths: [] });
+  const drawnRef = useRef({ key: '', empty: null as string | null, raw: '', smooth: '', acc: '', val: '' });
 
   const draw = useCallback((width: number) => {
     if (!host.current) return;
     if (!svgRef.current) svgRef.current = build(host.current);
-    const svg = svgRef.current;
+    const { svg, reveal } = svgRef.current;
+    const marks = reveal.marks;
     const W = Math.max(width, 320);
-    const { train, val, runStart, segmentStarts, maxLoss, end } = useRunStore.getState().run;
-    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', train.length);
+    const { run, source, cursor } = useRunStore.getState();
+    // While the timeline is held back, the curves are the whole run's, drawn once, and a clip shows
+    // the moment's prefix (training points come in x order): a move changes one attribute instead
+    // of rebuilding every path, and the axes stay put while scrubbing.
+    const whole = cursor !== null ? source : run;
+    const { train, val, segmentStarts, maxLoss, end } = whole;
+    const { runStart } = run;
+    const shownTrain = run.train.length;
+    const shownVal = run.val.length;
+    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', shownTrain);
 
     const dataMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
     const x = d3
@@ -93,8 +104,32 @@ export function LossChart() {
     const accTop = M.top + LOSS_H + M.gap;
     const yAcc = d3.scaleLinear().domain([0, 100]).range([accTop + ACC_H, accTop]);
 
-    const { spans, segments } = segmentsOf(train, segmentStarts);
     const px = (p: SeriesPoint) => x(p.x);
+    const drawn = drawnRef.current;
+    const lastX = Math.max(shownTrain ? run.train[shownTrain - 1].x : -Infinity, shownVal ? run.val[shownVal - 1].x : -Infinity);
+    const clipTo = Number.isFinite(lastX) ? x(lastX) + 4 : 0;
+    reveal.update(W, HEIGHT, cursor === null ? null : clipTo);
+    marks.selectAll('path.train-loss-raw, path.train-loss, path.train-acc').attr('data-count', shownTrain);
+    marks.select('path.val-acc').attr('data-count', shownVal);
+    marks.select('g.val-dots').attr('data-count', shownVal);
+    const empty = shownTrain
+      ? ''
+      : runStart?.config.evaluator === 'table'
+        ? 'Nothing trains here: the table evaluator looks every score up.'
+        : runStart
+          ? 'Loading the data and building the network…'
+          : 'No training yet: start a run to see the loss fall.';
+    if (drawn.empty !== empty) {
+      drawn.empty = empty;
+      svg.select('text.empty').attr('display', empty ? null : 'none').text(empty);
+    }
+    svg.select('text.empty').attr('x', W / 2);
+    // What the clip reveals is drawn only when it changes: while the timeline moves over a held
+    // run, that is never, and a move costs the clip alone.
+    const wholeKey = `${useRunStore.getState().runId}|${W}|${x.domain()}|${yLoss.domain()}|${train.length}|${val.length}|${segmentStarts.length}`;
+    if (drawn.key === wholeKey) return;
+    drawn.key = wholeKey;
+    const { spans, segments } = segmentsOf(train, segmentStarts);
     const lossLine = d3
       .line<SeriesPoint>()
       .defined((p) => Number.isFinite(p.loss))
@@ -140,7 +175,7 @@ export function LossChart() {
       smoothLoss += p.smooth;
     });
 
-    svg
+    marks
       .select('g.bands')
       .selectAll<SVGGElement, Span>('g.band')
       .data(spans)
@@ -169,20 +204,22 @@ export function LossChart() {
           .text((s) => (x(s.x1) - x(s.x0) > 60 || spans.length === 1 ? PHASE_NAMES[s.phase] : '')),
       );
 
-    svg.select('path.train-loss-raw').attr('d', rawLoss).attr('data-count', train.length);
-    svg.select('path.train-loss').attr('d', smoothLoss).attr('data-count', train.length);
-    svg.select('path.train-acc').attr('d', rawAcc).attr('data-count', train.length);
+    // Set only when changed: the browser parses a path's text again on every write.
+    const setPath = (cls: 'raw' | 'smooth' | 'acc' | 'val', sel: string, d: string) => {
+      if (drawn[cls] !== d) marks.select(sel).attr('d', (drawn[cls] = d));
+    };
+    setPath('raw', 'path.train-loss-raw', rawLoss);
+    setPath('smooth', 'path.train-loss', smoothLoss);
+    setPath('acc', 'path.train-acc', rawAcc);
+
     // Validation probes are joined within one training only: a line across phases would suggest a trend that is not there.
     let valPath = '';
     for (let i = 0, j = 0; i < val.length; i = j) {
       while (j < val.length && val[j].segment === val[i].segment && val[j].phase === val[i].phase) j++;
       valPath += accLine(val.slice(i, j)) ?? '';
     }
-    svg
-      .select('path.val-acc')
-      .attr('d', valPath)
-      .attr('data-count', val.length);
-    svg
+    setPath('val', 'path.val-acc', valPath);
+    marks
       .select('g.val-dots')
       .selectAll<SVGCircleElement, SeriesPoint>('circle')
       .data(val)
@@ -198,20 +235,9 @@ export function LossChart() {
     svg.select<SVGGElement>('g.y-loss').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yLoss).ticks(4));
     svg.select<SVGGElement>('g.y-acc').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yAcc).ticks(4));
     svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
-    svg
-      .select('text.empty')
-      .attr('x', W / 2)
-      .attr('display', train.length ? 'none' : null)
-      .text(
-        runStart?.config.evaluator === 'table'
-          ? 'Nothing trains here: the table evaluator looks every score up.'
-          : runStart
-            ? 'Loading the data and building the network…'
-            : 'No training yet: start a run to see the loss fall.',
-      );
   }, []);
 
-  useRafDraw(host, (s) => `${s.runId}:${s.trainVersion}:${s.run.runStart ? 1 : 0}`, draw);
+  useRafDraw(host, (s) => `${s.runId}:${s.trainVersion}:${s.cursor === null ? 'live' : 'held'}:${s.run.runStart ? 1 : 0}`, draw);
   return (
     <>
       <div ref={host} className="chart-host" />
@@ -232,15 +258,18 @@ function build(host: HTMLDivElement) {
     .attr('height', HEIGHT)
     .attr('role', 'img')
     .attr('aria-label', 'Training loss and validation accuracy over training steps');
-  svg.append('g').attr('class', 'bands');
+  // The bands and curves go over the chart (see reveal.ts).
+  const reveal = buildReveal(host, 'loss-marks');
+  const clipped = reveal.marks;
+  clipped.append('g').attr('class', 'bands');
   svg.append('g').attr('class', 'axis x-axis');
   svg.append('g').attr('class', 'axis y-loss');
   svg.append('g').attr('class', 'axis y-acc');
-  svg.append('path').attr('class', 'train-loss-raw').attr('fill', 'none').attr('stroke', '#334').attr('stroke-opacity', 0.25).attr('stroke-width', 1);
-  svg.append('path').attr('class', 'train-loss').attr('fill', 'none').attr('stroke', '#223').attr('stroke-width', 2);
-  svg.append('path').attr('class', 'train-acc').attr('fill', 'none').attr('stroke', '#667').attr('stroke-opacity', 0.3).attr('stroke-width', 1);
-  svg.append('path').attr('class', 'val-acc').attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('stroke-dasharray', '3 3');
-  svg.append('g').attr('class', 'val-dots');
+  clipped.append('path').attr('class', 'train-loss-raw').attr('fill', 'none').attr('stroke', '#334').attr('stroke-opacity', 0.25).attr('stroke-width', 1);
+  clipped.append('path').attr('class', 'train-loss').attr('fill', 'none').attr('stroke', '#223').attr('stroke-width', 2);
+  clipped.append('path').attr('class', 'train-acc').attr('fill', 'none').attr('stroke', '#667').attr('stroke-opacity', 0.3).attr('stroke-width', 1);
+  clipped.append('path').attr('class', 'val-acc').attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('stroke-dasharray', '3 3');
+  clipped.append('g').attr('class', 'val-dots');
   const accTop = M.top + LOSS_H + M.gap;
   // Panel titles run up the y axes, so they never sit on top of a curve.
   const yTitle = (text: string, top: number, h: number) =>
@@ -258,5 +287,5 @@ function build(host: HTMLDivElement) {
     .attr('class', 'empty')
     .attr('text-anchor', 'middle')
     .attr('y', HEIGHT / 2);
-  return svg;
+  return { svg, reveal };
 }

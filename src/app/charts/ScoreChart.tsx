@@ -5,6 +5,7 @@ import { formatScore } from '../format';
 import type { CandidateRow } from '../runState';
 import { useRunStore } from '../store';
 import { useRafDraw } from './rafDraw';
+import { buildReveal, type Reveal } from './reveal';
 
 /**
  * Every evaluated candidate as a dot (x = evaluation order, y = its search score) with the
@@ -25,19 +26,20 @@ export function scoreLabel(config: RunConfig | null | undefined): string {
 
 export function ScoreChart() {
   const host = useRef<HTMLDivElement>(null);
-  const svgRef = useRef<d3.Selection<SVGSVGElement, unknown, null, undefined> | null>(null);
+  const svgRef = useRef<{ svg: d3.Selection<SVGSVGElement, unknown, null, undefined>; reveal: Reveal } | null>(null);
   const xRef = useRef<d3.ScaleLinear<number, number> | null>(null);
   const yRef = useRef<d3.ScaleLinear<number, number> | null>(null);
-  const dotCache = useRef({ key: '', rows: null as CandidateRow[] | null, n: 0, d: '', drawnDots: '', drawnBest: '' });
+  const dotCache = useRef({ key: '', rows: null as CandidateRow[] | null, n: 0, d: '', drawnDots: '', drawnBest: '', axesKey: '' });
 
   const draw = useCallback((width: number) => {
     if (!host.current) return;
     if (!svgRef.current) svgRef.current = build(host.current, xRef, yRef);
-    const svg = svgRef.current;
+    const { svg, reveal } = svgRef.current;
+    const marks = reveal.marks;
     const W = Math.max(width, 320);
     const { run, source, cursor, selectedIndex } = useRunStore.getState();
     // While the timeline is held back, the dots and the best line are the whole run's, drawn once,
-    // and a clip shows the moment's prefix (candidates come in index order, so a prefix is
+    // and the reveal shows the moment's prefix (candidates come in index order, so a prefix is
     // everything left of an x): a move changes one attribute instead of rebuilding thousands of
     // dots. The axes then stay put while scrubbing.
     const whole = cursor !== null ? source : run;
@@ -76,8 +78,8 @@ export function ScoreChart() {
     }
     cache.n = rows.length;
     // Set only when changed: the browser parses a path's text again on every write.
-    if (cache.drawnDots !== cache.d) svg.select('path.dots').attr('d', (cache.drawnDots = cache.d));
-    svg
+    if (cache.drawnDots !== cache.d) marks.select('path.dots').attr('d', (cache.drawnDots = cache.d));
+    marks
       .select('path.dots')
       .attr('data-count', shown.length)
       .attr('stroke-width', rows.length > 1000 ? 4 : 7);
@@ -90,13 +92,12 @@ export function ScoreChart() {
     // Carried to the right edge of the last candidate so the current best reads as a level.
     const end = rows.length ? rows[rows.length - 1].index + 0.5 : 0;
     const best = steps.length ? `${step(steps)}H${x(end)}` : '';
-    if (cache.drawnBest !== best) svg.select('path.best').attr('d', (cache.drawnBest = best));
-    const clipTo = cursor === null ? W : shown.length ? x(shown[shown.length - 1].index + 0.5) : 0;
-    svg.select('clipPath rect').attr('width', Math.max(0, clipTo)).attr('height', HEIGHT);
+    if (cache.drawnBest !== best) marks.select('path.best').attr('d', (cache.drawnBest = best));
+    reveal.update(W, HEIGHT, cursor === null ? null : shown.length ? x(shown[shown.length - 1].index + 0.5) : 0);
 
     const ring = (cls: string, index: number | null | undefined) => {
       const r = index === null || index === undefined ? undefined : shown[index]?.index === index ? shown[index] : shown.find((c) => c.index === index);
-      svg
+      marks
         .select(`circle.${cls}`)
         .attr('display', r && Number.isFinite(r.score) ? null : 'none')
         .attr('cx', r ? x(r.index) : 0)
@@ -105,27 +106,31 @@ export function ScoreChart() {
     ring('final-ring', run.final?.candidateIndex);
     ring('selected-ring', selectedIndex);
 
+    // Axes and titles are rebuilt only when they change: a scrub over a held run moves neither.
+    const yTitle = run.runStart ? `score: ${scoreLabel(run.runStart.config)}` : 'score';
+    const empty = shown.length ? '' : run.runStart?.trainArch ? 'This run trains one given cell: there is no search.' : 'No candidates yet.';
+    const axesKey = `${scaleKey}|${budget}|${rows.length}|${yTitle}|${empty}`;
+    if (cache.axesKey === axesKey) return;
+    cache.axesKey = axesKey;
     const ticks = Math.max(2, Math.floor(W / 80));
     svg
       .select<SVGGElement>('g.x-axis')
       .attr('transform', `translate(0,${HEIGHT - M.bottom})`)
       .call(d3.axisBottom(x).ticks(Math.min(ticks, Math.max(budget, rows.length, 2))).tickFormat(d3.format('d')).tickSizeOuter(0));
     svg.select<SVGGElement>('g.y-axis').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5));
-    svg.select('text.y-title').text(run.runStart ? `score: ${scoreLabel(run.runStart.config)}` : 'score');
+    svg.select('text.y-title').text(yTitle);
     svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
     svg
       .select('text.empty')
       .attr('x', W / 2)
-      .attr('display', shown.length ? 'none' : null)
-      .text(run.runStart?.trainArch ? 'This run trains one given cell: there is no search.' : 'No candidates yet.');
+      .attr('display', empty ? null : 'none')
+      .text(empty);
   }, []);
 
   // run-start brings the budget (x domain) and the evaluator (y title) before any candidate.
   useRafDraw(host, (s) => `${s.runId}:${s.candidateVersion}:${s.selectedIndex}:${s.run.final ? 1 : 0}:${s.run.runStart ? 1 : 0}`, draw);
   return <div ref={host} className="chart-host" />;
 }
-
-let clipIds = 0;
 
 function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number, number> | null>, yRef: React.RefObject<d3.ScaleLinear<number, number> | null>) {
   const svg = d3
@@ -136,15 +141,16 @@ function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number
     .attr('height', HEIGHT)
     .attr('role', 'img')
     .attr('aria-label', 'Score of every evaluated candidate, with the best so far');
-  const clipId = `score-clip-${++clipIds}`;
-  svg.append('clipPath').attr('id', clipId).append('rect').attr('x', 0).attr('y', 0);
   svg.append('g').attr('class', 'axis x-axis');
   svg.append('g').attr('class', 'axis y-axis');
-  svg.append('path').attr('class', 'best').attr('clip-path', `url(#${clipId})`).attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
-  svg.append('path').attr('class', 'dots').attr('clip-path', `url(#${clipId})`).attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
-  svg.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', '#54a24b').attr('stroke-width', 3).attr('display', 'none');
-  svg.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('display', 'none');
-  const hover = svg.append('g').attr('class', 'hover').attr('display', 'none').attr('pointer-events', 'none');
+  // The marks, the rings and the hover go over the chart (see reveal.ts); pointer events reach the chart below.
+  const reveal = buildReveal(host, 'score-marks');
+  const marks = reveal.marks;
+  marks.append('path').attr('class', 'best').attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
+  marks.append('path').attr('class', 'dots').attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
+  marks.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', '#54a24b').attr('stroke-width', 3).attr('display', 'none');
+  marks.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('display', 'none');
+  const hover = marks.append('g').attr('class', 'hover').attr('display', 'none').attr('pointer-events', 'none');
   hover.append('circle').attr('r', 5).attr('fill', '#111');
   const label = hover.append('text').attr('class', 'hover-label').attr('y', -12);
   svg.append('text').attr('class', 'axis-title y-title').attr('x', M.left + 6).attr('y', M.top - 10);
@@ -186,5 +192,5 @@ function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number
       const r = nearest(event);
       if (r) useRunStore.getState().select(r.index);
     });
-  return svg;
+  return { svg, reveal };
 }

@@ -1,21 +1,30 @@
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { formatScore, formatInt } from '../format';
 import { methodOption } from '../methods';
 import { METHOD_VIEWS } from '../methodViews';
 import { useSettings } from '../settings';
-import { useMethodEvents, useRunStart } from '../store';
+import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
 
 /** Shows the running (or, before a run, the selected) method's own view from the registry. */
 export function MethodPanel() {
   const runStart = useRunStart();
   const selected = useSettings((s) => s.settings.method);
-  const events = useMethodEvents();
+  const latest = useMethodEvents();
+  const scrubbing = useRunStore((s) => s.cursor !== null);
+  // A method's view is the heaviest render on the page (hundreds of SVG nodes, a fold of every
+  // method event). While the timeline is dragged it follows at most SCRUB_VIEW_HZ times a second
+  // (always ending on the moment the drag stops), and it renders deferred, in the background,
+  // yielding to input: the thumb, the status and the charts follow a drag at frame rate instead of
+  // every move waiting for this view. aria-busy says it is catching up.
+  const current = useThrottled(latest, scrubbing ? 1000 / SCRUB_VIEW_HZ : 0);
+  const events = useDeferredValue(current);
   const id: MethodId = runStart?.config.method ?? selected;
   const option = methodOption(id);
   const View = METHOD_VIEWS[id];
   return (
-    <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title">
+    <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest}>
       <h2 id="method-panel-title">Inside the method: {option.title}</h2>
       <p className="hint">{option.summary}</p>
       <TableInfo events={events} />
@@ -23,6 +32,29 @@ export function MethodPanel() {
       {View ? <View events={events} /> : <p className="muted">This method keeps no state between candidates, so there is nothing more to show than the charts above.</p>}
     </section>
   );
+}
+
+const SCRUB_VIEW_HZ = 12;
+
+/** `value`, passed on at most once per `ms` (0: at once); the last value always arrives. */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (shown === value) return;
+    const wait = last.current + ms - performance.now();
+    if (wait <= 0) {
+      last.current = performance.now();
+      setShown(value);
+      return;
+    }
+    const timer = setTimeout(() => {
+      last.current = performance.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms, shown]);
+  return ms <= 0 ? value : shown;
 }
 
 interface TableInfoData {

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { useCandidates, useMethodEvents, useRunStore } from '../../store';
 import { Axis } from './Axis';
@@ -22,7 +22,7 @@ export interface RegretChartProps {
   budget?: number;
   /**
    * Show only the first `shown` queries (the timeline held back): the whole run's marks stay drawn
-   * and a clip reveals the prefix, so a scrub move does not rebuild thousands of dots.
+   * and the reveal shows the prefix, so a scrub move does not rebuild or re-raster thousands of dots.
    */
   shown?: number;
 }
@@ -42,7 +42,6 @@ export function RegretChart({ info, candidates, version, budget, shown }: Regret
     [info, candidates, candidates.length, version],
   );
   const g = useMemo(() => (info ? geometry(series, info, budget) : null), [series, info, budget]);
-  const clipId = `regret-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   if (!info || !g) return null;
   const { x, y, yr, dots, best, regretArea, regretLine } = g;
   const count = shown === undefined ? series.length : Math.min(shown, series.length);
@@ -50,35 +49,37 @@ export function RegretChart({ info, candidates, version, budget, shown }: Regret
   const clipW = count >= series.length ? W : Math.max(0, x(count + 0.5));
   return (
     <figure className="regret-chart" data-testid="regret-chart" data-regret={last ? last.regret : ''} data-queries={count}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`} style={{ width: '100%', height: 'auto', fontSize: 11 }}>
-        <Axis scale={y} orient="left" at={M.left} ticks={5} />
-        <Axis scale={yr} orient="left" at={M.left} ticks={3} />
-        <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
-        <text x={M.left + 6} y={M.top - 2} fill="currentColor" opacity={0.7}>
-          {info.reportColumn} (reported)
-        </text>
-        <text x={M.left + 6} y={TOP_H + GAP - 4} fill="currentColor" opacity={0.7}>
-          regret = optimum − pick
-        </text>
-        <text x={W - M.right} y={H - 2} textAnchor="end" fill="currentColor" opacity={0.7}>
-          queries
-        </text>
-        <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke="#54a24b" strokeWidth={1.5} strokeDasharray="6 4">
-          <title>{`table optimum: ${f2(info.optimum.value)} (${info.optimum.arch})`}</title>
-        </line>
-        <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end" fill="#2e7d32">
-          optimum {f2(info.optimum.value)}
-        </text>
-        <clipPath id={clipId}>
-          <rect x={0} y={0} width={clipW} height={H} />
-        </clipPath>
-        <g clipPath={`url(#${clipId})`}>
-          <path d={dots} stroke="#4c78a8" strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
-          <path d={best} stroke="#d62728" strokeWidth={2} fill="none" />
-          <path d={regretArea} fill="#d62728" fillOpacity={0.15} stroke="none" />
-          <path d={regretLine} stroke="#d62728" strokeWidth={1.5} fill="none" />
-        </g>
-      </svg>
+      <div className="regret-plot">
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`} style={{ width: '100%', height: 'auto', fontSize: 11 }}>
+          <Axis scale={y} orient="left" at={M.left} ticks={5} />
+          <Axis scale={yr} orient="left" at={M.left} ticks={3} />
+          <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
+          <text x={M.left + 6} y={M.top - 2} fill="currentColor" opacity={0.7}>
+            {info.reportColumn} (reported)
+          </text>
+          <text x={M.left + 6} y={TOP_H + GAP - 4} fill="currentColor" opacity={0.7}>
+            regret = optimum − pick
+          </text>
+          <text x={W - M.right} y={H - 2} textAnchor="end" fill="currentColor" opacity={0.7}>
+            queries
+          </text>
+          <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke="#54a24b" strokeWidth={1.5} strokeDasharray="6 4">
+            <title>{`table optimum: ${f2(info.optimum.value)} (${info.optimum.arch})`}</title>
+          </line>
+          <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end" fill="#2e7d32">
+            optimum {f2(info.optimum.value)}
+          </text>
+        </svg>
+        {/* The marks over the chart, clipped at the moment by their box's width (see charts/reveal.ts). */}
+        <div className="chart-reveal" style={{ width: `${(clipW / W) * 100}%` }}>
+          <svg viewBox={`0 0 ${W} ${H}`} aria-hidden="true">
+            <path d={dots} stroke="#4c78a8" strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
+            <path d={best} stroke="#d62728" strokeWidth={2} fill="none" />
+            <path d={regretArea} fill="#d62728" fillOpacity={0.15} stroke="none" />
+            <path d={regretLine} stroke="#d62728" strokeWidth={1.5} fill="none" />
+          </svg>
+        </div>
+      </div>
       <figcaption className="hint" data-testid="regret-summary">
         {last ? (
           <>
