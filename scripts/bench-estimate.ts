@@ -78,7 +78,7 @@ for (const method of methods) {
   // When each stage's share of the work last grew: consecutive differences are the stages' times.
   const stageEnd = stages.map(() => 0);
   const stageDone = stages.map(() => 0);
-  await runSearch(config, { dataset, teacher }, controller, (e: RunEvent) => {
+  await runSearch(config, { dataset, files: config.method === 'dna' ? teacher : undefined }, controller, (e: RunEvent) => {
     countEvent(counts, e);
     stages.forEach((st, i) => {
       const d = workDone([st], counts);

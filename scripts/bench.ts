@@ -27,7 +27,7 @@ import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
 import { SupernetEvaluator } from '../src/engine/evaluate/supernet';
 import type { BenchmarkTable } from '../src/engine/evaluate/table';
-import { METHODS } from '../src/engine/methods';
+import { methodPlugins } from '../src/engine/methods/registry';
 import { defaultMacro } from '../src/engine/nn/macro';
 import { cellFromString, NB201_OPS, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
@@ -103,9 +103,9 @@ async function searchSection(): Promise<void> {
   const { tables, notes } = searchTables();
   notes.forEach((n) => console.log(n));
   const wanted = args.methods?.split(',');
-  const methods = Object.values(METHODS).filter((m) => !wanted || wanted.includes(m!.id));
+  const methods = methodPlugins().filter((m) => m.space === 'nb201' && (!wanted || wanted.includes(m.id)));
   const parts: string[] = [
-    `Each method (every entry of the METHODS registry: ${methods.map((m) => m!.id).join(', ')}) runs through \`runSearch\` with the table evaluator — the code the page runs — for seeds 1…${SEARCH_SEEDS} at each budget (queries). The search sees the search column; the architecture it picks (best by search column over all its queries) is reported by the report column. *Reported* is mean ± std over seeds; *regret* = table optimum of the report column − reported, mean over seeds; *optimum found* = seeds whose pick is the report column's optimum. Methods run with their documented default settings. A method may spend at most ${METHOD_CAP_S} s per table (spread over the budgets); one that needs longer runs fewer seeds, and its *seeds* column says so.`,
+    `Each method (every NB-201 method of the registry: ${methods.map((m) => m.id).join(', ')}) runs through \`runSearch\` with the table evaluator — the code the page runs — for seeds 1…${SEARCH_SEEDS} at each budget (queries). The search sees the search column; the architecture it picks (best by search column over all its queries) is reported by the report column. *Reported* is mean ± std over seeds; *regret* = table optimum of the report column − reported, mean over seeds; *optimum found* = seeds whose pick is the report column's optimum. Methods run with their documented default settings. A method may spend at most ${METHOD_CAP_S} s per table (spread over the budgets); one that needs longer runs fewer seeds, and its *seeds* column says so.`,
     ...notes.map((n) => `> ${n}`),
   ];
   for (const t of tables) {
@@ -118,22 +118,22 @@ async function searchSection(): Promise<void> {
         const t0 = performance.now();
         const spent = (t0 - methodStart) / 1000;
         if (spent > METHOD_CAP_S) {
-          rows.push([m!.id, budget, '0', `not run: the time cap of ${METHOD_CAP_S} s for this table was spent (${spent.toFixed(0)} s)`, '', '', '']);
+          rows.push([m.id, budget, '0', `not run: the time cap of ${METHOD_CAP_S} s for this table was spent (${spent.toFixed(0)} s)`, '', '', '']);
           continue;
         }
         try {
           const runs = [];
           for (let seed = 1; seed <= SEARCH_SEEDS; seed++) {
             if (seed > 1 && (performance.now() - t0) / 1000 > METHOD_CAP_S / BUDGETS.length) break;
-            runs.push(await searchOnTable({ method: m!.id, table: t.table, source: t.source, searchColumn: t.searchColumn, reportColumn: t.reportColumn, ops: t.ops, budget, seed }));
+            runs.push(await searchOnTable({ method: m.id, table: t.table, source: t.source, searchColumn: t.searchColumn, reportColumn: t.reportColumn, ops: t.ops, budget, seed }));
           }
           const ms = (performance.now() - t0) / runs.length;
           const seeds = runs.length === SEARCH_SEEDS ? String(SEARCH_SEEDS) : `${runs.length} of ${SEARCH_SEEDS} (time cap)`;
-          rows.push([m!.id, budget, seeds, pm(runs.map((r) => r.reported)), mean(runs.map((r) => r.regret)).toFixed(3), `${runs.filter((r) => r.reported === opt).length}/${runs.length}`, ms.toFixed(0)]);
+          rows.push([m.id, budget, seeds, pm(runs.map((r) => r.reported)), mean(runs.map((r) => r.regret)).toFixed(3), `${runs.filter((r) => r.reported === opt).length}/${runs.length}`, ms.toFixed(0)]);
         } catch (err) {
-          rows.push([m!.id, budget, '', `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
+          rows.push([m.id, budget, '', `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
         }
-        console.log(`  ${t.table.name} ${m!.id} budget ${budget}: ${fmtSeconds((performance.now() - t0) / 1000)}`);
+        console.log(`  ${t.table.name} ${m.id} budget ${budget}: ${fmtSeconds((performance.now() - t0) / 1000)}`);
       }
     }
     print(`Search efficiency on ${t.table.name} (search ${t.searchColumn}, report ${t.reportColumn}, optimum ${opt})`, header, rows);

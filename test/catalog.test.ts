@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { METHOD_CATALOG } from '../src/engine/methods/catalog';
-import { METHODS } from '../src/engine/methods';
-import { BLOCK_METHOD_RUNNERS } from '../src/engine/run';
+import { methodPlugins } from '../src/engine/methods/registry';
 
 describe('method catalog', () => {
-  it('marks exactly the runnable methods available', () => {
-    for (const m of METHOD_CATALOG) expect(m.available, m.id).toBe(Boolean(METHODS[m.id] ?? BLOCK_METHOD_RUNNERS[m.id]));
-    for (const id of Object.keys(METHODS)) expect(METHOD_CATALOG.some((m) => m.id === id), id).toBe(true);
+  it('is the registry: every plugin listed once, in menu order', () => {
+    expect(METHOD_CATALOG.map((m) => m.id)).toEqual(methodPlugins().map((m) => m.id));
+    expect(new Set(METHOD_CATALOG.map((m) => m.id)).size).toBe(METHOD_CATALOG.length);
   });
 
-  it('names the space each method searches: the NB-201 registry for cells, the block runners for chains', () => {
-    for (const m of METHOD_CATALOG) expect(m.space, m.id).toBe(BLOCK_METHOD_RUNNERS[m.id] ? 'blocks' : 'nb201');
+  it('each plugin loads a runner of the kind its space needs: an NB-201 search, or a whole run that brings its own scoring', async () => {
+    for (const m of methodPlugins()) {
+      const runner = await m.load();
+      expect(runner.kind, m.id).toBe(m.space === 'nb201' ? 'nb201-search' : 'whole-run');
+    }
   });
 });

@@ -85,9 +85,9 @@ describe('--method', () => {
     visit(path.join(ROOT, 'src', 'cli', 'options.ts'));
     expect(seen.size).toBeGreaterThan(5);
     expect([...packages].filter((p) => p.startsWith('@tensorflow'))).toEqual([]);
-    const search = readFileSync(path.join(ROOT, 'src', 'cli', 'search.ts'), 'utf8');
-    const staticImports = [...search.matchAll(/^import\s+(?!type\s)[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-    expect(staticImports.sort()).toEqual(['./options', 'node:fs/promises', 'node:path']);
+    const staticImports = (file: string) => [...readFileSync(path.join(ROOT, 'src', 'cli', file), 'utf8').matchAll(/^import\s+(?!type\s)[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]).sort();
+    expect(staticImports('search.ts')).toEqual(['./main', './options']);
+    expect(staticImports('main.ts')).toEqual(['./options', 'node:fs/promises', 'node:path']);
   });
 });
 

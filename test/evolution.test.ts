@@ -5,7 +5,7 @@ import { type MethodId } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { mean } from '../src/engine/core/metrics';
 import { type BenchmarkTable, tableOptimum } from '../src/engine/evaluate/table';
-import { METHODS } from '../src/engine/methods';
+import { findMethod } from '../src/engine/methods/registry';
 import type { EvolutionMutationData, EvolutionPopulationData } from '../src/engine/methods/evolution';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Op } from '../src/engine/spaces/nb201';
 import { searchOnTable, type TableSearchSpec } from '../scripts/lib/searchOnTable';
@@ -30,7 +30,7 @@ async function seeds(spec: Omit<TableSearchSpec, 'seed'>, n: number) {
 
 describe('regularised evolution: registry and settings', () => {
   it('is registered beside random search', () => {
-    expect(METHODS.evolution?.id).toBe('evolution');
+    expect(findMethod('evolution')?.space).toBe('nb201');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   type RunStartEvent,
 } from '../src/engine/export';
 import schema from '../src/engine/export/architecture.schema.json';
+import { METHOD_CATALOG } from '../src/engine/methods/catalog';
 import { NB201_OPS } from '../src/engine/spaces/nb201';
 import { BLOCK_OPS, blockArchFromString, blockArchToJson, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { applyEvent, emptyRun, statusOf } from '../src/app/runState';
@@ -116,6 +117,9 @@ describe('architecture file', () => {
     expect(Math.max(...READABLE_VERSIONS)).toBe(ARCHITECTURE_FILE_VERSION);
     expect(s.definitions.op.enum).toEqual([...NB201_OPS]);
     expect(s.definitions.blockOp.enum).toEqual([...BLOCK_OPS]);
+    // Methods are not an enum (a registered method would need an edit here): every id fits the pattern.
+    const method = (schema as unknown as { definitions: { runConfig: { properties: { method: { pattern: string } } } } }).definitions.runConfig.properties.method;
+    for (const m of METHOD_CATALOG) expect(m.id).toMatch(new RegExp(method.pattern));
     for (const key of s.required) expect(build()).toHaveProperty(key);
     expect(Object.keys(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed']));
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/engine/core/events';
 import { Rng } from '../src/engine/core/rng';
-import { METHOD_MILESTONES } from '../src/app/methodViews';
+import { methodMilestones } from '../src/app/methodViews';
 import { foldCream } from '../src/app/panels/cream/creamState';
 import { foldDna } from '../src/app/panels/dna/dnaState';
 import { foldEvolution } from '../src/app/panels/evolution/evolutionState';
@@ -80,15 +80,15 @@ describe('timeline: a prefix of the log', () => {
 
   it('marks every phase and each method milestone; next jumps to the next candidate or milestone', () => {
     const events = log('nao-nb201');
-    const marks = timelineMarks(events, METHOD_MILESTONES);
+    const marks = timelineMarks(events, methodMilestones());
     expect(marks.filter((m) => m.kind === 'phase')).toHaveLength(events.filter((e) => e.type === 'phase').length);
     const rounds = events.filter((e) => e.type === 'method' && e.kind === 'generation');
     expect(marks.filter((m) => m.kind === 'milestone').map((m) => m.label)).toEqual(rounds.map((e) => `NAO round ${(e as { data: { iteration: number } }).data.iteration}: seeds moved and decoded`));
     // From just before the first round's generation event, next lands on it (it is applied).
     const g = events.findIndex((e) => e.type === 'method' && e.kind === 'generation');
     const c = events.findIndex((e, i) => i >= g && e.type === 'candidate');
-    expect(nextInterest(events, g, METHOD_MILESTONES)).toBe(g + 1);
-    expect(nextInterest(events, g + 1, METHOD_MILESTONES)).toBe(c + 1);
-    expect(nextInterest(events, events.length, METHOD_MILESTONES)).toBeNull();
+    expect(nextInterest(events, g, methodMilestones())).toBe(g + 1);
+    expect(nextInterest(events, g + 1, methodMilestones())).toBe(c + 1);
+    expect(nextInterest(events, events.length, methodMilestones())).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { METHOD_CATALOG, type MethodInfo } from '../engine/methods/catalog';
  */
 export type MethodOption = MethodInfo;
 
-export const METHOD_OPTIONS: MethodOption[] = METHOD_CATALOG;
+export const METHOD_OPTIONS: readonly MethodOption[] = METHOD_CATALOG;
 
 export function methodOption(id: MethodId): MethodOption {
   return METHOD_OPTIONS.find((m) => m.id === id) ?? METHOD_OPTIONS[0];

@@ -12,8 +12,14 @@ export function loadDatasetFromDisk(id: DatasetId) {
   return loadDataset(id, async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', 'datasets', rel))));
 }
 
+/** A file shipped in public/ by its path there (a method's own files, such as DNA's teacher). */
+export async function readPublicFile(rel: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', rel)));
+}
+
+/** DNA's shipped teacher, for the scripts that rate blocks outside a run. */
 export function loadTeacherFromDisk(id: DatasetId) {
-  return loadTeacherFiles(id, async (rel) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', rel))));
+  return loadTeacherFiles(id, readPublicFile);
 }
 
 /** Node has only the CPU backend here (tfjs-node cannot install); silence tfjs's hint about it. */

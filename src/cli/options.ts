@@ -29,7 +29,8 @@ export function describeFailure(err: unknown): { code: 1 | 2; stderr: string } {
 /** Paths are quoted up to this many characters (a path is longer than a cell, and bounded anyway). */
 const PATH_QUOTE = 120;
 
-const METHODS = METHOD_CATALOG.filter((m) => m.available).map((m) => m.id);
+/** Read when asked, not at load: a method registered later is listed too. */
+const methodIds = () => METHOD_CATALOG.filter((m) => m.available).map((m) => m.id);
 const DATASET_IDS = Object.keys(DATASETS) as DatasetId[];
 const list = (xs: readonly string[]) => xs.join(', ');
 
@@ -49,7 +50,7 @@ const DEFAULTS = withDefaults();
 
 /** Every option, in --help's order; the help text and the checks are both made from this table. */
 const OPTIONS: Record<string, OptionSpec> = {
-  method: { type: 'string', arg: `<${METHODS.join('|')}>`, help: 'search method', default: DEFAULTS.method },
+  method: { type: 'string', arg: '<method>', help: 'search method', default: DEFAULTS.method },
   dataset: { type: 'string', arg: `<${DATASET_IDS.join('|')}>`, help: 'dataset', default: DEFAULTS.dataset },
   evaluator: { type: 'string', arg: `<${EVALUATOR_IDS.join('|')}>`, help: 'how candidates are scored', default: DEFAULTS.evaluator },
   budget: { type: 'string', arg: '<n>', help: 'candidates to evaluate', int: 'budget', default: String(DEFAULTS.budget) },
@@ -73,7 +74,8 @@ const OPTIONS: Record<string, OptionSpec> = {
 
 export function helpText(): string {
   const rows = Object.entries(OPTIONS).map(([name, o]) => {
-    const left = `  ${o.short ? `-${o.short}, ` : ''}--${name}${o.arg ? ` ${o.arg}` : ''}`;
+    const arg = name === 'method' ? `<${methodIds().join('|')}>` : o.arg;
+    const left = `  ${o.short ? `-${o.short}, ` : ''}--${name}${arg ? ` ${arg}` : ''}`;
     const notes = [o.int ? intRangeText(INT_LIMITS[o.int]) : '', o.default !== undefined ? `default ${o.default}` : ''].filter(Boolean);
     return `${left.padEnd(46)} ${o.help}${notes.length ? ` (${notes.join('; ')})` : ''}`;
   });
@@ -92,7 +94,7 @@ export interface CliOptions {
 
 export type CliCommand = { help: true } | { help: false; options: CliOptions };
 
-/** DNA and Cream search the block space and bring their own scoring (engine/run.ts BLOCK_METHOD_RUNNERS); the catalog says which. */
+/** Whether the method searches the block space (its plugin says), where architectures are block chains, not NB-201 cells. */
 export const usesBlockSpace = (method: MethodId) => methodSpace(method) === 'blocks';
 
 /** Levenshtein distance, for "did you mean". */
@@ -119,7 +121,7 @@ function unknownOption(raw: string): UsageError {
 function allowed(name: string): string {
   const o = OPTIONS[name];
   if (o.int) return intRangeText(INT_LIMITS[o.int]);
-  if (name === 'method') return `one of ${list(METHODS)}`;
+  if (name === 'method') return `one of ${list(methodIds())}`;
   if (name === 'dataset') return `one of ${list(DATASET_IDS)}`;
   if (name === 'evaluator') return `one of ${list(EVALUATOR_IDS)}`;
   return o.arg ?? 'a value';
@@ -182,7 +184,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   };
 
   // The method first: a misspelt method is the costliest mistake to find late.
-  const method = oneOf<MethodId>('method', METHODS, DEFAULTS.method);
+  const method = oneOf<MethodId>('method', methodIds(), DEFAULTS.method);
   const dataset = oneOf<DatasetId>('dataset', DATASET_IDS, DEFAULTS.dataset);
   const evaluator = oneOf<EvaluatorId>('evaluator', EVALUATOR_IDS, DEFAULTS.evaluator);
   const base = DEFAULTS; // the config every option is merged over

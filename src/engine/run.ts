@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MethodId, RunConfig } from './core/config';
+import type { RunConfig } from './core/config';
 import { runLifecycle } from './core/lifecycle';
-import { runCream } from './methods/cream/run';
-import { runDna } from './methods/dna/run';
-import type { TeacherFiles } from './methods/dna/teacher';
 import type { RunEvent } from './core/events';
 import type { RunController } from './core/runLoop';
 import type { Dataset } from './data/datasets';
@@ -11,27 +8,30 @@ import { StandaloneEvaluator } from './evaluate/standalone';
 import { SupernetEvaluator } from './evaluate/supernet';
 import { type BenchmarkTable, TableEvaluator } from './evaluate/table';
 import type { Evaluator } from './evaluate/types';
-import { getMethod } from './methods';
+import type { PublicFileReader, RunResources } from './methods/contract';
+import { requireMethod } from './methods/registry';
 import { defaultMacro, nb201Cost } from './nn/macro';
 import { formatCell, type Nb201Cell, parseCell } from './spaces/nb201';
 import type { BlockArchJson } from './spaces/blocks';
 import type { RunContext } from './core/runLoop';
 
-/** What a run needs from outside the engine: loaded data, for table mode a table, for DNA a shipped teacher. */
-export interface RunResources {
-  dataset?: Dataset;
-  table?: BenchmarkTable;
-  teacher?: TeacherFiles;
-}
+export type { RunResources } from './methods/contract';
 
 /**
- * Methods on the block space (DNA, Cream) bring their own supernets and scoring instead of an
- * NB-201 evaluator, so each runs whole from its folder and emits the same events.
+ * Loads what a run of `config` needs, through the caller's readers (fetch in the worker, the disk
+ * in the CLI): the dataset unless the method scores through a table, and the method's own files.
+ * The table, when there is one, the caller has parsed already.
  */
-export const BLOCK_METHOD_RUNNERS: Partial<Record<MethodId, typeof runDna>> = {
-  dna: runDna,
-  cream: (config, res, controller, sink, trainArch, trainStructure) => runCream(config, { dataset: res.dataset }, controller, sink, trainArch, trainStructure),
-};
+export async function loadRunResources(
+  config: RunConfig,
+  io: { dataset: (id: RunConfig['dataset']) => Promise<Dataset>; table?: BenchmarkTable; read: PublicFileReader },
+): Promise<RunResources> {
+  const plugin = requireMethod(config.method);
+  // On a table an NB-201 method looks every score up, a given cell's included: no images.
+  const dataset = plugin.needs.dataset === 'unless-table' && config.evaluator === 'table' ? undefined : await io.dataset(config.dataset);
+  const files = plugin.loadFiles ? await plugin.loadFiles(config.dataset, io.read) : undefined;
+  return { dataset, table: io.table, files };
+}
 
 export function makeEvaluator(config: RunConfig, res: RunResources): Evaluator<Nb201Cell> {
   const macro = defaultMacro(config.dataset);
@@ -57,11 +57,11 @@ export async function runSearch(
   /** With `trainArch` on the block space: the imported file's structure, which is what gets built and trained. */
   trainStructure?: BlockArchJson,
 ): Promise<void> {
-  const blockRunner = BLOCK_METHOD_RUNNERS[config.method];
-  if (blockRunner) return blockRunner(config, res, controller, sink, trainArch, trainStructure);
+  const plugin = requireMethod(config.method);
+  const method = await plugin.load();
+  if (method.kind === 'whole-run') return method.run(config, res, controller, sink, trainArch, trainStructure);
   await runLifecycle(config, controller, sink, {
     body: async (ctx, owned) => {
-      const method = getMethod(config.method);
       const target = trainArch === undefined ? null : parseCell(trainArch);
       if (target && !target.ok) throw new Error(`cannot train "${trainArch}": ${target.reason}`);
       const evaluator = target ? makeFinalEvaluator(config, res) : makeEvaluator(config, res);
@@ -80,7 +80,7 @@ export async function runSearch(
         ctx.emit({ type: 'phase', phase: 'setup', detail: `training ${formatCell(target.cell)} on ${where}` });
         await trainOne(ctx, evaluator, target.cell);
       } else {
-        ctx.emit({ type: 'phase', phase: 'setup', detail: `${method.title} with the ${evaluator.id} evaluator on ${where}` });
+        ctx.emit({ type: 'phase', phase: 'setup', detail: `${plugin.title} with the ${evaluator.id} evaluator on ${where}` });
         await evaluator.prepare(ctx);
         await method.run(ctx, evaluator);
       }

@@ -4,9 +4,7 @@ import { RunController } from '../engine/core/runLoop';
 import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
-import { parseBenchmarkCsv } from '../engine/evaluate/table';
-import { loadTeacherFiles, type TeacherFiles } from '../engine/methods/dna/teacher';
-import { runSearch } from '../engine/run';
+import { runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
@@ -49,18 +47,11 @@ function getDataset(id: DatasetId): Promise<Dataset> {
   return p;
 }
 
-/** The shipped DNA teacher of a dataset, or undefined where none ships (DNA then trains one live). */
-async function getTeacher(id: DatasetId): Promise<TeacherFiles | undefined> {
-  const publicUrl = datasetsUrl.replace(/datasets\/$/, '');
-  try {
-    return await loadTeacherFiles(id, async (rel) => {
-      const res = await fetch(`${publicUrl}${rel}`);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
-    });
-  } catch {
-    return undefined;
-  }
+/** A file shipped in public/ (a method's own files, such as DNA's teacher), by its path there. */
+async function readPublic(rel: string): Promise<Uint8Array> {
+  const res = await fetch(`${datasetsUrl.replace(/datasets\/$/, '')}${rel}`);
+  if (!res.ok) throw new Error(`could not load ${rel}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
 }
 
 function calibrate(): void {
@@ -99,11 +90,7 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
   timer ??= setInterval(flush, EVENT_FLUSH_MS);
   running = (async () => {
     try {
-      const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
-      const blockMethod = cmd.config.method === 'dna' || cmd.config.method === 'cream';
-      const dataset = cmd.config.evaluator === 'table' && !blockMethod ? undefined : await getDataset(cmd.config.dataset);
-      const teacher = cmd.config.method === 'dna' ? await getTeacher(cmd.config.dataset) : undefined;
-      await runSearch(cmd.config, { dataset, table, teacher }, c, (e) => queue.push(e), cmd.trainArch, cmd.trainStructure);
+      await runStartCommand(cmd, { dataset: getDataset, read: readPublic }, c, (e) => queue.push(e));
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
       c.finish();

@@ -2,7 +2,7 @@ import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { formatScore, formatInt } from '../format';
 import { methodOption } from '../methods';
-import { METHOD_VIEWS } from '../methodViews';
+import { methodPanel } from '../methodViews';
 import { useSettings } from '../settings';
 import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
@@ -22,7 +22,7 @@ export function MethodPanel() {
   const events = useDeferredValue(current);
   const id: MethodId = runStart?.config.method ?? selected;
   const option = methodOption(id);
-  const View = METHOD_VIEWS[id];
+  const View = methodPanel(id).View;
   return (
     <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest}>
       <h2 id="method-panel-title">Inside the method: {option.title}</h2>

@@ -1,39 +1,25 @@
 import { useMemo } from 'react';
-import type { MethodId } from '../../engine/core/config';
-import type { DatasetId } from '../../engine/data/datasets';
-import { defaultCreamSettings } from '../../engine/methods/cream/settings';
-import { defaultDnaSettings, type DnaSettingsInput } from '../../engine/methods/dna/settings';
-import { EVOLUTION_DEFAULTS } from '../../engine/methods/evolution';
-import { NAO_DEFAULTS } from '../../engine/methods/nao/settings';
+import { findMethod } from '../../engine/methods/registry';
+import { methodPanel } from '../methodViews';
 import { parseMethodSettings, useSettings } from '../settings';
-import { DnaSettingsForm } from './dna/DnaSettingsForm';
-
-/** Each method's defaults (tfjs-free modules: the page bundle must not pull in TensorFlow.js). */
-const DEFAULTS: Record<MethodId, ((d: DatasetId) => unknown) | null> = {
-  random: null,
-  evolution: () => EVOLUTION_DEFAULTS,
-  nao: () => NAO_DEFAULTS,
-  dna: defaultDnaSettings,
-  cream: defaultCreamSettings,
-};
 
 /**
  * The current method's own settings: what differs from its defaults, as JSON (the same object
- * `config.methodSettings[method]` holds, and the URL carries). DNA also gets a form for the
- * settings a lesson changes most. Unknown keys and bad values are refused when a run starts.
+ * `config.methodSettings[method]` holds, and the URL carries), over the plugin's defaults; a
+ * method's panel entry may add a form for the settings a lesson changes most (DNA's does). Unknown keys and bad values are refused when a run starts.
  */
 export function MethodSettings() {
   const { settings: s, update } = useSettings();
-  const defaults = DEFAULTS[s.method];
-  const shown = useMemo(() => (defaults ? JSON.stringify(defaults(s.dataset), null, 1) : ''), [defaults, s.dataset]);
-  if (!defaults) return null;
+  const plugin = findMethod(s.method);
+  const shown = useMemo(() => (plugin ? JSON.stringify(plugin.defaultSettings(s.dataset), null, 1) : '{}'), [plugin, s.dataset]);
+  // A method with nothing to set has no section.
+  if (!plugin || shown === '{}') return null;
+  const { SettingsForm, settingsExample } = methodPanel(s.method);
   const parsed = parseMethodSettings(s.methodSettings);
   return (
     <details className="advanced" data-testid="method-settings">
       <summary>Method settings</summary>
-      {s.method === 'dna' && parsed.ok && (
-        <DnaSettingsForm dataset={s.dataset} value={parsed.value as DnaSettingsInput} onChange={(next) => update({ methodSettings: JSON.stringify(onlyChanges(next, defaultDnaSettings(s.dataset))) })} />
-      )}
+      {SettingsForm && parsed.ok && <SettingsForm dataset={s.dataset} value={parsed.value} onChange={(next) => update({ methodSettings: JSON.stringify(onlyChanges(next, plugin.defaultSettings(s.dataset))) })} />}
       <label className="field">
         <span className="field-label">Changes to the defaults (JSON)</span>
         <textarea
@@ -41,7 +27,7 @@ export function MethodSettings() {
           rows={4}
           spellCheck={false}
           value={s.methodSettings}
-          placeholder={s.method === 'cream' ? '{"supernet": {"steps": 400, "warmup": 100}}' : s.method === 'nao' ? '{"iterations": 5, "epochs": 100}' : '{}'}
+          placeholder={settingsExample ?? '{}'}
           onChange={(e) => update({ methodSettings: e.target.value })}
         />
         <span className="hint">{parsed.ok ? 'Merged over the defaults below; a misspelt key is refused when the run starts.' : `Not usable: ${parsed.reason}`}</span>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration, formatInt } from '../format';
-import { METHOD_MILESTONES } from '../methodViews';
+import { methodMilestones } from '../methodViews';
 import { useRunStore, useTimeline } from '../store';
 import { countAtTime, nextInterest, timelineMarks } from '../timeline';
 
@@ -19,7 +19,7 @@ export function Timeline() {
   const log = useRunStore.getState().source.log;
   const shown = cursor ?? length;
   // Recomputed as a live run grows; a pass over the log is cheap next to a chart redraw.
-  const marks = useMemo(() => timelineMarks(log, METHOD_MILESTONES), [log, length]);
+  const marks = useMemo(() => timelineMarks(log, methodMilestones()), [log, length]);
   const tAt = (n: number) => (n > 0 ? log[Math.min(n, log.length) - 1].t : 0);
   const tEnd = tAt(length);
 
@@ -57,7 +57,7 @@ export function Timeline() {
     setPlaying(false);
     useRunStore.getState().seek(n);
   };
-  const next = nextInterest(log, shown, METHOD_MILESTONES);
+  const next = nextInterest(log, shown, methodMilestones());
 
   return (
     <section className="timeline" data-testid="timeline" data-count={shown} data-length={length} aria-label="Timeline of the run">

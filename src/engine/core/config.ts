@@ -2,7 +2,8 @@ import type { DatasetId } from '../data/datasets';
 import { quote } from './quote';
 import { NB201_OPS, type Nb201Op } from '../spaces/nb201';
 
-export type MethodId = 'random' | 'evolution' | 'nao' | 'dna' | 'cream';
+/** A method's id: one the registry holds (engine/methods/registry.ts), checked where a config comes in. */
+export type MethodId = string;
 export const EVALUATOR_IDS = ['supernet', 'standalone', 'table'] as const;
 export type EvaluatorId = (typeof EVALUATOR_IDS)[number];
 /** Pacing between units of work: 'max' runs flat out; the others leave time to watch. */
@@ -221,4 +222,14 @@ export function mergeSettings<T extends object>(base: T, given: DeepPartial<T>):
     out[k] = plain(cur) && plain(v) ? { ...(cur as object), ...structuredClone(v as object) } : structuredClone(v);
   }
   return out as T;
+}
+
+/** What `f` threw, as messages: a settings parser that throws becomes a check that lists. */
+export function thrownMessages(f: () => unknown): string[] {
+  try {
+    f();
+    return [];
+  } catch (err) {
+    return [err instanceof Error ? err.message : String(err)];
+  }
 }

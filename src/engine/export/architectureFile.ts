@@ -188,7 +188,6 @@ export function architectureFileName(file: Pick<ArchitectureFile, 'arch'>): stri
 
 export type ValidationResult = { ok: true; file: ArchitectureFile } | { ok: false; errors: string[] };
 
-const METHOD_IDS = METHOD_CATALOG.map((m) => m.id);
 const DATASET_IDS = ['digits', 'fashion'];
 const EVALUATOR_IDS = ['supernet', 'standalone', 'table'];
 const SPEEDS = ['max', 'fast', 'normal', 'slow'];
@@ -467,7 +466,8 @@ function checkConfig(c: Checker, config: unknown): RunConfig | null {
 
 /** What each field of a config must be: the types and names the app reads (ranges are checkConfig's). */
 function checkConfigShape(c: Checker, config: Obj, at: string): void {
-  c.oneOf(config.method, METHOD_IDS, `${at}.method`, 'method');
+  // Read when a file is checked, not at load: a method registered later is accepted too.
+  c.oneOf(config.method, METHOD_CATALOG.map((m) => m.id), `${at}.method`, 'method');
   c.oneOf(config.dataset, DATASET_IDS, `${at}.dataset`, 'dataset');
   c.oneOf(config.evaluator, EVALUATOR_IDS, `${at}.evaluator`, 'evaluator');
   c.num(config.budget, `${at}.budget`, { int: true, min: 1 });

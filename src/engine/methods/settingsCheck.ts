@@ -1,31 +1,9 @@
-import { type MethodId, type RunConfig, settingsProblems } from '../core/config';
+import type { RunConfig } from '../core/config';
 import { clip, quote } from '../core/quote';
-import { METHOD_CATALOG } from './catalog';
-import { checkCreamSettings, creamSettingsOf, defaultCreamSettings } from './cream/settings';
-import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf } from './dna/settings';
-import { evolutionSettings } from './evolution';
-import { parseNaoSettings } from './nao/settings';
+import { findMethod, methodPlugins } from './registry';
 
 /** Keys that reach an object's prototype when assigned (`obj[key] = …`): refused at any depth. */
 export const PROTOTYPE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
-
-const thrown = (f: () => unknown): string[] => {
-  try {
-    f();
-    return [];
-  } catch (err) {
-    return [err instanceof Error ? err.message : String(err)];
-  }
-};
-
-/** Each method's own check of its section; the Record makes the compiler ask for a new method's. */
-const METHOD_SETTINGS_CHECKS: Record<MethodId, (config: RunConfig) => string[]> = {
-  random: (c) => settingsProblems('random search', c.methodSettings.random, {}, () => []),
-  evolution: (c) => thrown(() => evolutionSettings(c)),
-  nao: (c) => thrown(() => parseNaoSettings(c.methodSettings.nao)),
-  dna: (c) => settingsProblems('DNA', c.methodSettings.dna, defaultDnaSettings(c.dataset), () => checkDnaSettings(dnaSettingsOf(c))),
-  cream: (c) => settingsProblems('Cream', c.methodSettings.cream, defaultCreamSettings(c.dataset), () => checkCreamSettings(creamSettingsOf(c))),
-};
 
 /** Paths (a.b[2].c) of every prototype key in `value`, looked for at any depth without recursion. */
 export function prototypeKeyPaths(value: unknown): string[] {
@@ -48,8 +26,7 @@ export function prototypeKeyPaths(value: unknown): string[] {
 /**
  * Why `config.methodSettings` cannot run, empty when it can; loads no TensorFlow.js, so the CLI
  * asks it before any data loads. Each method's section goes through the check that method's run
- * applies (parseNaoSettings, evolutionSettings, settingsProblems with DNA's and Cream's checks);
- * this adds what no single method can see: keys that are not methods, and prototype keys.
+ * applies (its plugin's `checkSettings`); this adds what no single method can see: keys that are not methods, and prototype keys.
  */
 export function checkMethodSettings(config: RunConfig): string[] {
   const ms: unknown = config.methodSettings;
@@ -58,15 +35,15 @@ export function checkMethodSettings(config: RunConfig): string[] {
   }
   const proto = prototypeKeyPaths(ms);
   if (proto.length > 0) return proto.map((p) => `the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
-  const ids = METHOD_CATALOG.map((m) => m.id);
   const errs: string[] = [];
   for (const [key, section] of Object.entries(ms)) {
-    if (!ids.includes(key as MethodId)) {
-      errs.push(`unknown method ${quote(key)} (methods: ${ids.join(', ')})`);
+    const plugin = findMethod(key);
+    if (!plugin) {
+      errs.push(`unknown method ${quote(key)} (methods: ${methodPlugins().map((m) => m.id).join(', ')})`);
     } else if (typeof section !== 'object' || section === null || Array.isArray(section)) {
       errs.push(`${quote(key)} must be an object of ${key}'s settings, not ${clip(JSON.stringify(section))}`);
     } else {
-      errs.push(...METHOD_SETTINGS_CHECKS[key as MethodId](config));
+      errs.push(...plugin.checkSettings(config));
     }
   }
   return errs;

@@ -93,9 +93,6 @@ function changedEdge(a: Nb201Cell, b: Nb201Cell): number {
 }
 
 export const regularizedEvolution: SearchMethod = {
-  id: 'evolution',
-  title: 'Regularised evolution',
-  summary: 'Aging evolution (Real et al. 2019): tournament of S from a population of P, mutate one edge of the winner, remove the oldest.',
   async run(ctx: RunContext, evaluator: Evaluator<Nb201Cell>) {
     const s = evolutionSettings(ctx.config);
     const ops = ctx.config.space.ops;

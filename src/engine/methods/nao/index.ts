@@ -32,10 +32,6 @@ const AUGMENTATION =
   'NB-201 fixes every edge’s endpoints, so the only equivalent encoding is the swap of nodes 1 and 2 when edge 1→2 is "none" (same function, same parameters, different sequence); that twin is added with the same target.';
 
 export const nao: SearchMethod = {
-  id: 'nao',
-  title: 'NAO — Neural Architecture Optimization',
-  summary:
-    'Encodes cells into a continuous space, fits a performance predictor there, moves the best cells along its gradient and decodes them into new cells (Luo et al., NeurIPS 2018).',
   run: (ctx, evaluator) => runNao(ctx, evaluator),
 };
 

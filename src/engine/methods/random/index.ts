@@ -6,9 +6,6 @@ import type { SearchMethod } from '../types';
 
 /** Random search: uniform samples from the space, the best by search score wins. The baseline every NAS result must beat. */
 export const randomSearch: SearchMethod = {
-  id: 'random',
-  title: 'Random search',
-  summary: 'Samples cells uniformly at random and keeps the best by the evaluator’s score.',
   async run(ctx: RunContext, evaluator: Evaluator<Nb201Cell>) {
     const log = new CandidateLog(ctx, evaluator, ctx.config.budget);
     const rng = ctx.rng.fork('random/sample');

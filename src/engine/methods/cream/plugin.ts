@@ -1,0 +1,30 @@
+import { settingsProblems } from '../../core/config';
+import type { MethodPlugin } from '../contract';
+import { finalRetrain, PIXELS, WORK_COST } from '../workCost';
+import { checkCreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
+
+export const creamPlugin: MethodPlugin = {
+  id: 'cream',
+  title: 'Cream — prioritized paths',
+  summary: 'Keeps a board of the best paths found so far and lets them teach the path being trained.',
+  available: true,
+  space: 'blocks',
+  budget: null,
+  bound: 'Cream trains one supernet for a fixed number of steps and keeps a board of the best paths, so it has no candidate budget: its run is as long as its supernet steps and the final retrains, and its pick is limited by FLOPs (method settings → final).',
+  presets: { quick: { final: { epochs: 1 }, methodSettings: { supernet: { steps: 100, warmup: 40 } } }, thorough: {} },
+  needs: { dataset: 'always' },
+  defaultSettings: (dataset) => defaultCreamSettings(dataset),
+  checkSettings: (c) => settingsProblems('Cream', c.methodSettings.cream, defaultCreamSettings(c.dataset), () => checkCreamSettings(creamSettingsOf(c))),
+  planWork(config) {
+    const s = creamSettingsOf(config);
+    return [
+      { label: 'supernet with the board', units: s.supernet.steps, unit: 'steps', cost: WORK_COST.creamStep * PIXELS[config.dataset] * (s.supernet.batchSize / 32), counter: { kind: 'progress', unit: 'steps' } },
+      // The pick and one random path of similar FLOPs.
+      ...finalRetrain(config, 2, WORK_COST.blockStep),
+    ];
+  },
+  async load() {
+    const { runCream } = await import('./run');
+    return { kind: 'whole-run', run: (config, res, controller, sink, trainArch, trainStructure) => runCream(config, { dataset: res.dataset }, controller, sink, trainArch, trainStructure) };
+  },
+};

@@ -1,0 +1,19 @@
+import { settingsProblems } from '../../core/config';
+import type { MethodPlugin } from '../contract';
+
+export const randomPlugin: MethodPlugin = {
+  id: 'random',
+  title: 'Random search',
+  summary: 'Samples cells uniformly at random and keeps the best by the evaluator’s score: the baseline every NAS result must beat.',
+  available: true,
+  space: 'nb201',
+  budget: 'Candidates scored: each is one cell sampled and scored once by the evaluator.',
+  presets: { quick: { budget: 20, supernet: { steps: 20 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
+  needs: { dataset: 'unless-table' },
+  defaultSettings: () => ({}),
+  checkSettings: (c) => settingsProblems('random search', c.methodSettings.random, {}, () => []),
+  async load() {
+    const { randomSearch } = await import('./index');
+    return { kind: 'nb201-search', run: (ctx, evaluator) => randomSearch.run(ctx, evaluator) };
+  },
+};
