@@ -92,7 +92,7 @@ describe('a method registered through the contract alone', () => {
     const controller = new RunController();
     controller.start();
     const refuse = () => Promise.reject(new Error('a table run reads no dataset'));
-    await runStartCommand({ type: 'start', config, tableCsv: { name: path.basename(TABLE), text: readFileSync(TABLE, 'utf8') } }, { dataset: refuse, read: refuse }, controller, (e) => events.push(e));
+    await runStartCommand({ type: 'start', runId: 1, config, tableCsv: { name: path.basename(TABLE), text: readFileSync(TABLE, 'utf8') } }, { dataset: refuse, read: refuse }, controller, (e) => events.push(e));
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
     const viaCli = parseArchitectureFile(readFileSync(path.join(tmp, 'local.json'), 'utf8'));
     if (!viaCli.ok) throw new Error('no CLI file');

@@ -11,9 +11,6 @@ import { PrefixFolder } from './timeline';
  * versions, never the growing arrays themselves.
  */
 
-/** Whether incoming worker events belong to the run on screen (see receiveEvents). */
-type Gate = 'open' | 'await-start' | 'closed';
-
 export interface RunStore {
   /** What the views show: the whole run, or the fold of a prefix of its log while the timeline is moved back. */
   run: RunData;
@@ -23,7 +20,11 @@ export interface RunStore {
   cursor: number | null;
   /** source.log.length, published with each batch so the timeline redraws as a live run grows. */
   logLength: number;
-  /** Changes whenever `run` is replaced (new run, replay, reset): views keyed on versions alone could miss it. */
+  /**
+   * Changes whenever `run` is replaced (new run, replay, reset): views keyed on versions alone
+   * could miss it. A live run's start command carries it to the worker, which tags the run's
+   * events and states with it, so whatever a previous run still sends is told apart and dropped.
+   */
   runId: number;
   tick: number;
   trainVersion: number;
@@ -32,7 +33,6 @@ export interface RunStore {
   live: 'idle' | 'running' | 'paused';
   /** The log on screen came from an imported file, not from the worker. */
   replay: boolean;
-  gate: Gate;
   backend: BackendReport | null;
   backendState: 'starting' | 'ready' | 'failed';
   /** Errors outside the log: refused starts, worker failures. */
@@ -41,11 +41,13 @@ export interface RunStore {
   /** The worker's live tfjs tensor count with the last batch: flat over a run unless something leaks. */
   memory: { numTensors: number; numBytes: number } | null;
 
-  beginRun(paused: boolean): void;
-  receiveEvents(events: RunEvent[], memory?: RunStore['memory']): void;
+  /** A live run begins on screen; returns its id for the worker's start command. */
+  beginRun(paused: boolean): number;
+  /** A batch of the worker's events for run `runId`; ignored unless that run is the one on screen. */
+  receiveEvents(runId: number, events: RunEvent[], memory?: RunStore['memory']): void;
   loadLog(events: RunEvent[]): void;
   reset(): void;
-  setLive(state: 'idle' | 'running' | 'paused' | 'stopped' | 'done'): void;
+  setLive(runId: number, state: 'idle' | 'running' | 'paused' | 'stopped' | 'done'): void;
   setBackend(report: BackendReport | null, state: RunStore['backendState']): void;
   addError(message: string): void;
   clearErrors(): void;
@@ -83,7 +85,6 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   candidateVersion: 0,
   live: 'idle',
   replay: false,
-  gate: 'closed',
   backend: null,
   backendState: 'starting',
   errors: [],
@@ -91,27 +92,22 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   memory: null,
 
   beginRun(paused) {
-    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: paused ? 'paused' : 'running', replay: false, gate: 'await-start', errors: [], selectedIndex: null });
+    const runId = get().runId + 1;
+    set({ ...fresh(emptyRun()), runId, live: paused ? 'paused' : 'running', replay: false, errors: [], selectedIndex: null });
+    return runId;
   },
 
-  receiveEvents(events, memory) {
+  receiveEvents(runId, events, memory) {
     const s = get();
     if (memory) set({ memory });
-    if (s.gate === 'closed') return;
-    let from = 0;
-    if (s.gate === 'await-start') {
-      // The worker finishes the previous run (its trailing events arrive first) before it starts
-      // the new one, and the protocol carries no run id: the new run begins at its run-start.
-      // A run refused before run-start (bad config, unreadable table) only sends an error run-end.
-      from = events.findIndex((e) => e.type === 'run-start' || (e.type === 'run-end' && e.status === 'error'));
-      if (from < 0) return;
-    }
+    // A previous run's trailing events, or a live run behind a replay or a reset.
+    if (runId !== s.runId || s.replay) return;
     const source = s.source;
-    for (let i = from; i < events.length; i++) applyEvent(source, events[i]);
+    for (const e of events) applyEvent(source, e);
     const live = source.end ? ('idle' as const) : s.live;
     // While the timeline is held at a moment, the run grows behind it without moving the views.
-    if (s.cursor === null) set({ ...publish(source), logLength: source.log.length, gate: 'open', live });
-    else set({ logLength: source.log.length, gate: 'open', live });
+    if (s.cursor === null) set({ ...publish(source), logLength: source.log.length, live });
+    else set({ logLength: source.log.length, live });
   },
 
   loadLog(events) {
@@ -119,7 +115,7 @@ export const useRunStore = create<RunStore>()((set, get) => ({
     // freezes the page; in slices the charts fill over a few frames and input stays live.
     const run = emptyRun();
     const runId = get().runId + 1;
-    set({ ...fresh(run), runId, live: 'running', replay: true, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...fresh(run), runId, live: 'running', replay: true, errors: [], selectedIndex: null });
     let i = 0;
     const slice = () => {
       if (get().runId !== runId) return; // superseded by a new run, replay or reset
@@ -133,14 +129,14 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   },
 
   reset() {
-    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, gate: 'closed', errors: [], selectedIndex: null });
+    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, errors: [], selectedIndex: null });
   },
 
-  setLive(state) {
+  setLive(runId, state) {
     const s = get();
     // 'stopped' / 'done' come from the controller before the run's last events are flushed;
     // the run-end event is what ends the run on the page, so those two are not taken from here.
-    if (s.gate === 'closed' || state === 'stopped' || state === 'done') return;
+    if (runId !== s.runId || s.replay || state === 'stopped' || state === 'done') return;
     if (s.source.end) return;
     set({ live: state });
   },

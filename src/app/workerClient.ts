@@ -96,10 +96,10 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
         if (s.backend?.name === m.rate.name) s.setBackend(remember({ ...s.backend, measured: [...(s.backend.measured ?? []), m.rate], measuredAt: m.measuredAt }, backend === 'auto'), 'ready');
         break;
       case 'events':
-        s.receiveEvents(m.events, m.memory);
+        s.receiveEvents(m.runId, m.events, m.memory);
         break;
       case 'state':
-        s.setLive(m.state);
+        s.setLive(m.runId, m.state);
         break;
       case 'bench-result':
         benchWaiters.shift()?.resolve(m.result);
@@ -159,8 +159,8 @@ function send(cmd: WorkerCommand): void {
 }
 
 export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockArchJson } = {}): void {
-  useRunStore.getState().beginRun(Boolean(opts.paused));
-  const cmd: StartCommand = { type: 'start', config, paused: opts.paused, tableCsv: opts.tableCsv };
+  const runId = useRunStore.getState().beginRun(Boolean(opts.paused));
+  const cmd: StartCommand = { type: 'start', runId, config, paused: opts.paused, tableCsv: opts.tableCsv };
   if (opts.trainArch) cmd.trainArch = opts.trainArch;
   if (opts.trainArch && opts.trainStructure) cmd.trainStructure = opts.trainStructure;
   send(cmd);
@@ -176,8 +176,10 @@ export function replayLog(log: RunEvent[]): void {
   s.loadLog(log);
 }
 
-export const pauseRun = () => send({ type: 'pause' });
-export const resumeRun = () => send({ type: 'resume' });
-export const stepRun = () => send({ type: 'step' });
-export const stopRun = () => send({ type: 'stop' });
-export const setRunSpeed = (speed: RunConfig['speed']) => send({ type: 'speed', speed });
+/** Commands to the live run on screen, by its id: one meant for a run that has since been replaced does nothing. */
+const onScreen = () => useRunStore.getState().runId;
+export const pauseRun = () => send({ type: 'pause', runId: onScreen() });
+export const resumeRun = () => send({ type: 'resume', runId: onScreen() });
+export const stepRun = () => send({ type: 'step', runId: onScreen() });
+export const stopRun = () => send({ type: 'stop', runId: onScreen() });
+export const setRunSpeed = (speed: RunConfig['speed']) => send({ type: 'speed', runId: onScreen(), speed });

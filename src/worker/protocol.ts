@@ -28,6 +28,8 @@ export type WorkerCommand =
     }
   | {
       type: 'start';
+      /** The page's id for this run: every event and state message of the run carries it back. */
+      runId: number;
       config: RunConfig;
       /** CSV text of a benchmark table (for the table evaluator), when the user supplied or picked one. */
       tableCsv?: { name: string; text: string };
@@ -38,11 +40,12 @@ export type WorkerCommand =
       /** A block file's structure (widths, strides, stem): what a block method builds for `trainArch`. */
       trainStructure?: BlockArchJson;
     }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'step' }
-  | { type: 'stop' }
-  | { type: 'speed'; speed: RunConfig['speed'] }
+  /** Addressed to one run: the worker ignores a command for a run that is not its current one. */
+  | { type: 'pause'; runId: number }
+  | { type: 'resume'; runId: number }
+  | { type: 'step'; runId: number }
+  | { type: 'stop'; runId: number }
+  | { type: 'speed'; runId: number; speed: RunConfig['speed'] }
   /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
   | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
 
@@ -73,12 +76,14 @@ export type WorkerMessage =
   | { type: 'rate'; rate: BackendRate; measuredAt: string }
   | {
       type: 'events';
+      /** The run these events belong to (the start command's runId). */
+      runId: number;
       events: RunEvent[];
       /** The backend's live tensor count when the batch was posted: flat over a run unless something leaks. */
       memory: { numTensors: number; numBytes: number };
     }
   | { type: 'bench-result'; result: ThroughputResult }
-  | { type: 'state'; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
+  | { type: 'state'; runId: number; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
   | { type: 'error'; message: string };
 
 /** How often batched events are posted to the page. */

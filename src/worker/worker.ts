@@ -18,6 +18,8 @@ const post = (m: WorkerMessage) => scope.postMessage(m);
 
 let datasetsUrl = '';
 let controller: RunController | null = null;
+/** The page's id of the run `controller` drives; events and states are posted with it. */
+let runId = -1;
 let running: Promise<void> | null = null;
 const datasets = new Map<DatasetId, Promise<Dataset>>();
 let queue: RunEvent[] = [];
@@ -30,7 +32,7 @@ function flush(): void {
   const events = queue;
   queue = [];
   const { numTensors, numBytes } = tf.memory();
-  post({ type: 'events', events, memory: { numTensors, numBytes } });
+  post({ type: 'events', runId, events, memory: { numTensors, numBytes } });
 }
 
 function getDataset(id: DatasetId): Promise<Dataset> {
@@ -79,12 +81,16 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
     controller?.stop();
     await running;
   }
+  // The previous run has ended and flushed its last events under its own id.
+  flush();
   const c = new RunController();
   controller = c;
+  runId = cmd.runId;
+  const id = cmd.runId;
   // Queued events go first, so the page never hears 'done' before the run's last events.
   c.onState = (state) => {
     flush();
-    post({ type: 'state', state });
+    post({ type: 'state', runId: id, state });
   };
   if (cmd.paused) c.startPaused();
   timer ??= setInterval(flush, EVENT_FLUSH_MS);
@@ -117,19 +123,19 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         await start(cmd);
         break;
       case 'pause':
-        controller?.pause();
+        if (cmd.runId === runId) controller?.pause();
         break;
       case 'resume':
-        controller?.resume();
+        if (cmd.runId === runId) controller?.resume();
         break;
       case 'step':
-        controller?.step();
+        if (cmd.runId === runId) controller?.step();
         break;
       case 'stop':
-        controller?.stop();
+        if (cmd.runId === runId) controller?.stop();
         break;
       case 'speed':
-        if (controller) controller.speed = cmd.speed;
+        if (cmd.runId === runId && controller) controller.speed = cmd.speed;
         break;
       case 'bench': {
         if (calibration) await calibration.done;
