@@ -75,6 +75,12 @@ const GALLERY: Recording[] = [
     args: ['--method', 'random', '--dataset', 'digits', '--evaluator', 'supernet', '--budget', '30', '--seed', '1'],
   },
   {
+    name: 'random-nb201',
+    shows: 'Random search on NAS-Bench-201 (CIFAR-10) for 100 queries, the same budget and seed as the evolution and NAO runs: the baseline their regret is judged against.',
+    args: ['--method', 'random', '--evaluator', 'table', '--table', NB201, '--budget', '100', '--seed', '1'],
+    needs: NB201,
+  },
+  {
     name: 'evolution-nb201',
     shows: 'Regularised evolution on NAS-Bench-201 (CIFAR-10) for 100 queries: tournaments, mutations, members retiring, regret falling.',
     args: ['--method', 'evolution', '--evaluator', 'table', '--table', NB201, '--budget', '100', '--seed', '1'],

@@ -8,6 +8,7 @@ import { clip } from './quote';
 export const FILE_LIMITS = {
   architecture: { bytes: 16 * 2 ** 20, what: 'an architecture file (with its run’s event log)' },
   table: { bytes: 8 * 2 ** 20, what: 'a benchmark table' },
+  lesson: { bytes: 2 ** 20, what: 'a lesson file' },
 } as const;
 
 export type FileKind = keyof typeof FILE_LIMITS;
