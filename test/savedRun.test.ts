@@ -182,6 +182,9 @@ describe('continue', () => {
     const start = unfinished[0] as SavedRun['runStart'];
     const table = [{ ...start, config: { ...start.config, evaluator: 'table' as const } }, ...unfinished.slice(1)];
     expect(continuePlan(runOf(table))).toMatchObject({ can: true, kind: 'lookup' });
+    // NAO on a table trains its predictor: a rerun trains it again.
+    const naoTable = [{ ...start, config: { ...start.config, evaluator: 'table' as const, method: 'nao' } }, ...unfinished.slice(1)];
+    expect(continuePlan(runOf(naoTable))).toMatchObject({ can: true, kind: 'retrain' });
     expect(continuePlan(runOf(table), { tableAvailable: false, tableName: 'mine.csv' })).toMatchObject({ can: false });
     expect(continuePlan(runOf(table), { tableAvailable: false, tableName: 'mine.csv' }).why).toMatch(/"mine.csv".*upload it again/);
     const webgl = [{ ...start, backend: 'webgl' }, ...unfinished.slice(1)];

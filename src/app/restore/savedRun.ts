@@ -167,17 +167,22 @@ export interface ContinuePlan {
 export const CONTINUE_NOTE =
   'A run keeps no checkpoint (weights, random streams, method state), but every method gives the same events for the same seed on the CPU backend. ' +
   'So Continue runs the saved settings and seed again from the start, checks each new event against the saved ones, and goes on past them. ' +
-  'Random search, evolution and NAO with a benchmark table get back to where they were in seconds (table lookups); ' +
-  'with a trained evaluator (supernet, standalone) and for DNA and Cream the weights were not saved, so the saved part is trained again, as long as it took. ' +
+  'Random search and evolution on a benchmark table get back to where they were in seconds (table lookups); ' +
+  'with a trained evaluator (supernet, standalone), for NAO (its predictor) and for DNA and Cream the weights were not saved, so the saved part is trained again, as long as it took. ' +
   'On WebGL or WebGPU a rerun may differ: the page says where it parted.';
+
+/** Methods whose whole work on a benchmark table is lookups: a rerun gets back to the saved point in seconds. */
+const LOOKUP_ONLY: readonly string[] = ['random', 'evolution'];
 
 export function continuePlan(run: Pick<SavedRun, 'config' | 'runStart' | 'log'>, opts: { tableAvailable: boolean; tableName?: string } = { tableAvailable: true }): ContinuePlan {
   const none = (why: string): ContinuePlan => ({ can: false, kind: 'none', exact: false, button: 'Continue', why });
   const end = run.log.findLast((e) => e.type === 'run-end');
   if (end && end.type === 'run-end') return none(`the run had ${end.status === 'completed' ? 'finished' : end.status === 'stopped' ? 'been stopped' : 'ended with an error'} before the reload: everything it did is in the restored log`);
   if (run.runStart.trainArch) return none('it trained one imported architecture, not a search: import the file again and press Train');
-  const lookup = run.config.evaluator === 'table' && methodSpace(run.config.method) === 'nb201';
-  if (lookup && !opts.tableAvailable) return none(`it needs its benchmark table${opts.tableName ? ` ${quote(opts.tableName)}` : ''}, which this browser did not keep: upload it again, then Continue`);
+  // On a table, random search and evolution only look candidates up; NAO also trains its predictor, which a rerun trains again.
+  const onTable = run.config.evaluator === 'table' && methodSpace(run.config.method) === 'nb201';
+  const lookup = onTable && LOOKUP_ONLY.includes(run.config.method);
+  if (onTable && !opts.tableAvailable) return none(`it needs its benchmark table${opts.tableName ? ` ${quote(opts.tableName)}` : ''}, which this browser did not keep: upload it again, then Continue`);
   const exact = run.runStart.backend === 'cpu';
   const candidates = run.log.filter((e) => e.type === 'candidate').length;
   const again = exact ? 'on the CPU backend it gives the saved events again, each one checked' : `it ran on ${run.runStart.backend}, where a rerun may differ from the saved events; the page checks each one and says where they part`;
