@@ -9,6 +9,7 @@ import { Gallery } from './panels/Gallery';
 import { CellInspector, Leaderboard } from './panels/Leaderboard';
 import { MethodPanel } from './panels/MethodPanel';
 import { ErrorBanner, LinkNotices, RunNotes } from './panels/Messages';
+import { RestoreBanner } from './panels/RestoreBanner';
 import { StatusBar } from './panels/StatusBar';
 import { Timeline } from './panels/Timeline';
 import { syncUrl, useSettings } from './settings';
@@ -40,6 +41,7 @@ export function App() {
         <StatusBar />
         <Timeline />
         <LinkNotices />
+        <RestoreBanner />
         <ErrorBanner />
         <ImportResult />
         <FinalResult />

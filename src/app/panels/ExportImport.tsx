@@ -39,7 +39,7 @@ export const useImport = create<ImportState>()((set) => ({
   dismiss: () => set({ accepted: null, refused: null }),
 }));
 
-function download(text: string, name: string): void {
+export function download(text: string, name: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;

@@ -341,6 +341,28 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
 }
 
 /**
+ * A bare event log read back from somewhere the page does not control (a run saved in the
+ * browser's storage): the same rules as a file's log and config, without the file around it. The
+ * log must open with a run-start event whose config passes the app's checks; every event is
+ * checked as `checkLog` checks a file's. Returns the run's config when it passes.
+ */
+export function validateRunLog(log: unknown): { ok: true; log: RunEvent[]; config: RunConfig } | { ok: false; errors: string[] } {
+  const c = new Checker();
+  if (!Array.isArray(log)) return { ok: false, errors: [`expected an array of run events, got ${describe(log)}`] };
+  const first: unknown = log[0];
+  if (!isObj(first) || first.type !== 'run-start') return { ok: false, errors: [`the log must open with a run-start event, not ${isObj(first) ? `a ${describe(first.type)} event` : describe(first)}`] };
+  const proto = prototypeKeyPaths(log);
+  if (proto.length > 0) {
+    for (const p of proto) c.add(`the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
+    return { ok: false, errors: c.errors };
+  }
+  const run = checkConfig(c, first.config);
+  const space = run ? methodSpace(run.method) : null;
+  checkLog(c, log, space === 'nb201' || space === 'blocks' ? space : null, null);
+  return c.errors.length > 0 || !run ? { ok: false, errors: c.errors } : { ok: true, log: log as RunEvent[], config: first.config as RunConfig };
+}
+
+/**
  * An ISO 8601 date-time naming a day and time that exist: the written fields read back the same
  * through Date (2025-02-30 becomes 2 March, 24:00 the next day, and both are refused).
  */
