@@ -4,6 +4,7 @@ import { ScoreChart } from './charts/ScoreChart';
 import { Controls } from './panels/Controls';
 import { ExportImport, ImportResult } from './panels/ExportImport';
 import { FinalResult } from './panels/FinalResult';
+import { Figures } from './figures/Figures';
 import { LessonPlayer } from './lessons/LessonPlayer';
 import { Gallery } from './panels/Gallery';
 import { CellInspector, Leaderboard } from './panels/Leaderboard';
@@ -35,6 +36,7 @@ export function App() {
         <Controls />
         <Gallery />
         <ExportImport />
+        <Figures />
       </aside>
       <main className="main">
         <LessonPlayer />

@@ -39,8 +39,8 @@ export const useImport = create<ImportState>()((set) => ({
   dismiss: () => set({ accepted: null, refused: null }),
 }));
 
-export function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+export function download(data: string | Blob, name: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
