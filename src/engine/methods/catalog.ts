@@ -41,7 +41,40 @@ export interface MethodInfo {
   /** Where the method has no `budget`, what bounds its run instead (shown in place of the budget field). */
   bound?: string;
   presets: Record<PresetId, PresetConfig>;
+  /**
+   * How the page's shared panels (candidates chart, leaderboard, inspector, result, progress,
+   * training chart) word this method's numbers. Absent: the NB-201 wording, which depends on the
+   * evaluator (see the page's scoreLabel).
+   */
+  views?: MethodViews;
 }
+
+/** What a method's numbers mean, for the panels every method shares. Every text names its unit. */
+export interface MethodViews {
+  /** The candidates chart's y axis: what a candidate's score is, with its unit and which way is better. */
+  scoreAxis: string;
+  /** The candidates chart's x axis: what a candidate is and in which order it arrives. */
+  candidateAxis: string;
+  /** Why the evaluator setting does not apply, shown in its place; absent where the method uses the evaluator. */
+  evaluatorUnused?: string;
+  /** The training chart's text before its first training point (one short line). */
+  trainingChart: string;
+  /** What the training chart's curves are for this method, shown under it. */
+  trainingNote: string;
+  /**
+   * What its progress events count, by their `unit`: a method without a candidate budget reports
+   * each stage's own work, so "2 / 2 retrains" needs saying which retrains.
+   */
+  progressUnits: Record<string, string>;
+  /** Human labels of the method's own metric keys (candidate and final metrics). */
+  metricLabels: Record<string, string>;
+}
+
+/** The search space's words for one architecture, for titles and hints. */
+export const SPACE_WORDS: Record<MethodSpace, { noun: string; nounPlural: string; empty: string }> = {
+  nb201: { noun: 'cell', nounPlural: 'cells', empty: 'Cells appear here as they are scored: 4 nodes, 6 edges, one op per edge.' },
+  blocks: { noun: 'block chain', nounPlural: 'block chains', empty: 'Architectures appear here as the search returns them: a chain of blocks, one op per layer.' },
+};
 
 /** The search spaces a method can declare (an architecture file's `space`). */
 export type MethodSpace = 'nb201' | 'blocks';
@@ -93,6 +126,24 @@ export const METHOD_CATALOG: MethodInfo[] = [
     budget: null,
     bound: 'DNA rates every path of every block, so it has no candidate budget: its run is as long as the student training (steps per block) and the final retrains, and its budget is a limit on the chosen network’s parameters or FLOPs (method settings → search).',
     presets: { quick: { final: { epochs: 1 }, methodSettings: { students: { stepsPerBlock: 80 }, final: { randomBaselines: 1 } } }, thorough: {} },
+    views: {
+      scoreAxis: 'score = − summed block distance to the teacher (no unit; nearer 0 is better)',
+      candidateAxis: 'architecture # (the budgeted search’s optimum, then its cost–score frontier)',
+      evaluatorUnused: 'Not used by DNA: it rates every path by how closely each student block reproduces the teacher’s block.',
+      trainingChart: 'Student blocks train first: their losses are in DNA’s view.',
+      trainingNote: 'DNA’s student blocks learn the teacher’s features first; their losses (MSE to the teacher, per block) are drawn in the method’s view. This chart shows the final retrains: the chosen chain and the random baselines, trained from scratch.',
+      progressUnits: { 'student steps': 'student-block training steps (all blocks)', retrains: 'final retrains (the pick, then random chains of the same budget)' },
+      metricLabels: {
+        blockScoreSum: 'summed block distance to the teacher (lower is better)',
+        block1Score: 'block 1 distance to the teacher',
+        block2Score: 'block 2 distance to the teacher',
+        block3Score: 'block 3 distance to the teacher',
+        block4Score: 'block 4 distance to the teacher',
+        block5Score: 'block 5 distance to the teacher',
+        teacherTestAcc: 'the teacher’s test accuracy %',
+        randomTestAccMean: 'random chains within the budget: mean test accuracy %',
+      },
+    },
   },
   {
     id: 'cream',
@@ -103,6 +154,23 @@ export const METHOD_CATALOG: MethodInfo[] = [
     budget: null,
     bound: 'Cream trains one supernet for a fixed number of steps and keeps a board of the best paths, so it has no candidate budget: its run is as long as its supernet steps and the final retrains, and its pick is limited by FLOPs (method settings → final).',
     presets: { quick: { final: { epochs: 1 }, methodSettings: { supernet: { steps: 100, warmup: 40 } } }, thorough: {} },
+    views: {
+      scoreAxis: 'path accuracy % with the shared weights, when it entered the board (higher is better)',
+      candidateAxis: 'board entry # (in the order paths entered the board)',
+      evaluatorUnused: 'Not used by Cream: its paths are scored with the weights of its own one-shot supernet.',
+      trainingChart: 'Loading the data and building the one-shot supernet…',
+      trainingNote: 'The supernet’s steps (one sampled path each; cross-entropy, plus distillation from a board entry after the warm-up), then the final retrains from scratch.',
+      progressUnits: { steps: 'one-shot supernet steps (one sampled path each)' },
+      metricLabels: {
+        supernetAcc: 'path accuracy % with the shared weights',
+        step: 'supernet step it entered the board',
+        boardAcc: 'board accuracy % (shared weights)',
+        supernetValAcc: 'val accuracy % with the shared weights',
+        randomTestAcc: 'random path of similar FLOPs: test accuracy %',
+        randomValAcc: 'random path of similar FLOPs: val accuracy %',
+        randomFlops: 'random path’s FLOPs',
+      },
+    },
   },
 ];
 
