@@ -7,6 +7,7 @@ import { EVOLUTION_DEFAULTS } from '../../engine/methods/evolution';
 import { NAO_DEFAULTS } from '../../engine/methods/nao/settings';
 import { parseMethodSettings, useSettings } from '../settings';
 import { DnaSettingsForm } from './dna/DnaSettingsForm';
+import { changeSetup } from './RunGuard';
 
 /** Each method's defaults (tfjs-free modules: the page bundle must not pull in TensorFlow.js). */
 const DEFAULTS: Record<MethodId, ((d: DatasetId) => unknown) | null> = {
@@ -23,7 +24,7 @@ const DEFAULTS: Record<MethodId, ((d: DatasetId) => unknown) | null> = {
  * settings a lesson changes most. Unknown keys and bad values are refused when a run starts.
  */
 export function MethodSettings() {
-  const { settings: s, update } = useSettings();
+  const { settings: s } = useSettings();
   const defaults = DEFAULTS[s.method];
   const shown = useMemo(() => (defaults ? JSON.stringify(defaults(s.dataset), null, 1) : ''), [defaults, s.dataset]);
   if (!defaults) return null;
@@ -32,7 +33,7 @@ export function MethodSettings() {
     <details className="advanced" data-testid="method-settings">
       <summary>Method settings</summary>
       {s.method === 'dna' && parsed.ok && (
-        <DnaSettingsForm dataset={s.dataset} value={parsed.value as DnaSettingsInput} onChange={(next) => update({ methodSettings: JSON.stringify(onlyChanges(next, defaultDnaSettings(s.dataset))) })} />
+        <DnaSettingsForm dataset={s.dataset} value={parsed.value as DnaSettingsInput} onChange={(next) => changeSetup({ methodSettings: JSON.stringify(onlyChanges(next, defaultDnaSettings(s.dataset))) }, 'the method settings')} />
       )}
       <label className="field">
         <span className="field-label">Changes to the defaults (JSON)</span>
@@ -42,7 +43,7 @@ export function MethodSettings() {
           spellCheck={false}
           value={s.methodSettings}
           placeholder={s.method === 'cream' ? '{"supernet": {"steps": 400, "warmup": 100}}' : s.method === 'nao' ? '{"iterations": 5, "epochs": 100}' : '{}'}
-          onChange={(e) => update({ methodSettings: e.target.value })}
+          onChange={(e) => changeSetup({ methodSettings: e.target.value }, 'the method settings')}
         />
         <span className="hint">{parsed.ok ? 'Merged over the defaults below; a misspelt key is refused when the run starts.' : `Not usable: ${parsed.reason}`}</span>
       </label>
