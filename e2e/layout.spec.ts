@@ -50,8 +50,11 @@ async function openRecorded(page: Page, name: string): Promise<void> {
   await expect(page.getByTestId('method-panel')).toHaveAttribute('aria-busy', 'false');
 }
 
+/** A screenshot kept as the test's artifact, under test-results/ (the test's output folder). */
 async function keep(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await testInfo.attach(name, { body: await page.screenshot(), contentType: 'image/png' });
+  const file = testInfo.outputPath(name);
+  await page.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 for (const [w, h] of [

@@ -240,5 +240,7 @@ test('timeline: scrubbing shows the run as it stood, next jumps to the next cand
   expect(await count(page, 'score-chart')).toBe(f.file.config.budget);
   await page.getByTestId('tab-result').click();
   await expect(page.getByTestId('final-result')).toBeVisible();
-  await expect.poll(async () => { const r = await revealed('score-chart'); return r.box - r.chart; }).toBe(0);
+  // Whole to within a pixel: a chart in a fractional-width column (the method view's, for random
+  // search) is drawn at the column's whole-pixel clientWidth, a fraction narrower than its box.
+  await expect.poll(async () => { const r = await revealed('score-chart'); return Math.abs(r.box - r.chart) < 1; }).toBe(true);
 });
