@@ -18,6 +18,7 @@ test('a random search on the digits runs live, finishes, and exports a valid fil
   await page.getByTestId('start-button').click();
   await expect.poll(() => count(page, 'loss-chart')).toBeGreaterThan(0);
   await expect.poll(() => count(page, 'score-chart'), { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.getByTestId('tab-leaderboard').click();
   await expect(page.getByTestId('leaderboard-row').first()).toBeVisible();
   await expect(page.getByTestId('final-result')).toContainText(/test/i, { timeout: 180_000 });
   expect(await runStatus(page)).toBe('done');
@@ -25,6 +26,8 @@ test('a random search on the digits runs live, finishes, and exports a valid fil
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(5);
   await expect(page.getByTestId('progress-bar')).toHaveAttribute('data-done', '5');
 
+  // The result came to the front when it arrived: back to the leaderboard's tab.
+  await page.getByTestId('tab-leaderboard').click();
   await page.getByTestId('leaderboard-row').nth(1).click();
   await expect(page.getByTestId('cell-graph').first()).toBeVisible();
 

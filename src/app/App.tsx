@@ -1,23 +1,33 @@
 import { useEffect } from 'react';
-import { LossChart } from './charts/LossChart';
-import { ScoreChart } from './charts/ScoreChart';
-import { Controls } from './panels/Controls';
+import { methodPanel } from './methodViews';
+import { useShownMethod } from './onScreen';
+import { Controls, RunBar } from './panels/Controls';
 import { ExportImport, ImportResult } from './panels/ExportImport';
-import { FinalResult } from './panels/FinalResult';
 import { Figures } from './figures/Figures';
 import { LessonPlayer } from './lessons/LessonPlayer';
 import { Gallery } from './panels/Gallery';
-import { CellInspector, Leaderboard } from './panels/Leaderboard';
 import { MethodPanel } from './panels/MethodPanel';
-import { ErrorBanner, LinkNotices, RunNotes } from './panels/Messages';
+import { ErrorBanner, LinkNotices } from './panels/Messages';
+import { PanelTabs } from './panels/PanelTabs';
 import { RestoreBanner } from './panels/RestoreBanner';
+import { ConfirmStop } from './panels/RunGuard';
 import { StatusBar } from './panels/StatusBar';
 import { Timeline } from './panels/Timeline';
 import { syncUrl, useSettings } from './settings';
 import { connectWorker, disconnectWorker } from './workerClient';
 
+/**
+ * One screen: the run bar (method, preset, dataset, Start / Pause / Step) in the header, the
+ * status and timeline over the stage, and on the stage the method's own view beside the shared
+ * panels behind tabs. The rest of the setup, the recorded runs and import / export are in the
+ * sidebar. Where the screen is wide and tall enough (styles.css), the page is exactly one viewport
+ * and each column scrolls by itself; below that the page flows and the run bar stays on top.
+ */
 export function App() {
   const backend = useSettings((s) => s.settings.backend);
+  const method = useShownMethod();
+  // A method with no view of its own (random search) is best shown by its candidates chart.
+  const ownView = Boolean(methodPanel(method.id).View);
 
   useEffect(() => syncUrl(), []);
   // A backend is chosen once per worker (tfjs keeps its backend for the worker's life), so a new choice means a new worker.
@@ -29,41 +39,34 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
-        <h1>NAS Playground</h1>
-        <p className="tagline">A real neural architecture search, trained in your browser: watch it sample cells, score them and pick a winner.</p>
+        <div className="brand">
+          <h1>NAS Playground</h1>
+          <p className="tagline">A real neural architecture search, trained in your browser.</p>
+        </div>
+        <RunBar />
       </header>
       <aside className="sidebar">
+        <LessonPlayer />
         <Controls />
         <Gallery />
         <ExportImport />
         <Figures />
       </aside>
       <main className="main">
-        <LessonPlayer />
-        <StatusBar />
-        <Timeline />
+        <div className="run-head">
+          <StatusBar />
+          <Timeline />
+        </div>
         <LinkNotices />
         <RestoreBanner />
         <ErrorBanner />
         <ImportResult />
-        <FinalResult />
-        <div className="charts">
-          <section className="panel chart-panel" aria-labelledby="loss-title">
-            <h2 id="loss-title">Training</h2>
-            <LossChart />
-          </section>
-          <section className="panel chart-panel" aria-labelledby="score-title">
-            <h2 id="score-title">Candidates</h2>
-            <ScoreChart />
-          </section>
+        <div className="stage">
+          <MethodPanel />
+          <PanelTabs withCandidates={ownView} />
         </div>
-        <div className="explore">
-          <Leaderboard />
-          <CellInspector />
-        </div>
-        <MethodPanel />
-        <RunNotes />
       </main>
+      <ConfirmStop />
     </div>
   );
 }

@@ -1,3 +1,6 @@
+import type { MethodId } from '../engine/core/config';
+import { methodInfo } from '../engine/methods/catalog';
+
 /** Number and time formatting shared by the panels, so the same quantity reads the same everywhere. */
 
 export function formatDuration(ms: number | null | undefined): string {
@@ -24,7 +27,7 @@ export function formatScore(v: number | null | undefined, digits = 2): string {
   return v.toFixed(digits);
 }
 
-/** Human names for metric keys the engine reports; unknown keys are shown as they are. */
+/** Human names for metric keys every method may report; a method's own keys are named in its catalog entry. */
 const METRIC_LABELS: Record<string, string> = {
   testAcc: 'test accuracy %',
   valAcc: 'validation accuracy %',
@@ -36,7 +39,8 @@ const METRIC_LABELS: Record<string, string> = {
   reported: 'reported value',
 };
 
-export const metricLabel = (key: string) => METRIC_LABELS[key] ?? key;
+/** A metric key in words: the method's own label (catalog `views.metricLabels`) first, then the shared ones; unknown keys as they are. */
+export const metricLabel = (key: string, method?: MethodId) => (method ? methodInfo(method).views?.metricLabels[key] : undefined) ?? METRIC_LABELS[key] ?? key;
 
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '–';

@@ -1,8 +1,9 @@
 import * as d3 from 'd3';
 import { useCallback, useRef } from 'react';
 import type { Phase } from '../../engine/core/events';
+import { methodInfo } from '../../engine/methods/catalog';
 import type { SeriesPoint } from '../runState';
-import { useRunStore } from '../store';
+import { useRunStart, useRunStore } from '../store';
 import { thin, useRafDraw } from './rafDraw';
 import { buildReveal, type Reveal } from './reveal';
 
@@ -117,7 +118,7 @@ export function LossChart() {
       : runStart?.config.evaluator === 'table'
         ? 'Nothing trains here: the table evaluator looks every score up.'
         : runStart
-          ? 'Loading the data and building the network…'
+          ? (methodInfo(runStart.config.method).views?.trainingChart ?? 'Loading the data and building the network…')
           : 'No training yet: start a run to see the loss fall.';
     if (drawn.empty !== empty) {
       drawn.empty = empty;
@@ -245,8 +246,20 @@ export function LossChart() {
         <span className="key key-loss" /> loss, smoothed <span className="key key-raw" /> loss per batch <span className="key key-val" /> validation accuracy (coloured by phase){' '}
         <span className="key key-acc" /> training-batch accuracy
       </p>
+      <TrainingNote />
     </>
   );
+}
+
+/** What the curves are for the method on screen, where it differs from training NB-201 networks (catalog `views.trainingNote`). */
+function TrainingNote() {
+  const runStart = useRunStart();
+  const note = runStart ? methodInfo(runStart.config.method).views?.trainingNote : undefined;
+  return note ? (
+    <p className="hint" data-testid="training-note">
+      {note}
+    </p>
+  ) : null;
 }
 
 function build(host: HTMLDivElement) {

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { useCallback, useRef } from 'react';
 import type { RunConfig } from '../../engine/core/config';
+import { methodInfo } from '../../engine/methods/catalog';
 import { formatScore } from '../format';
 import type { CandidateRow } from '../runState';
 import { useRunStore } from '../store';
@@ -17,8 +18,11 @@ import { buildReveal, type Reveal } from './reveal';
 const HEIGHT = 300;
 const M = { left: 52, right: 14, top: 26, bottom: 34 };
 
+/** What a candidate's score is, in the run's own terms: the method's (catalog `views`) where it scores by itself, else the evaluator's. */
 export function scoreLabel(config: RunConfig | null | undefined): string {
   if (!config) return 'score';
+  const own = methodInfo(config.method).views;
+  if (own) return own.scoreAxis;
   if (config.evaluator === 'table') return `${config.table.searchColumn} (table lookup)`;
   if (config.evaluator === 'supernet') return 'val accuracy % with shared supernet weights';
   return 'val accuracy % after a short training';
@@ -45,7 +49,9 @@ export function ScoreChart() {
     const whole = cursor !== null ? source : run;
     const rows = whole.candidates;
     const shown = run.candidates;
-    const budget = whole.runStart?.config.budget ?? 0;
+    // A method without a candidate budget (DNA, Cream) leaves config.budget at its unused default: the axis is its candidates only.
+    const rs = whole.runStart;
+    const budget = rs && methodInfo(rs.config.method).budget !== null ? rs.config.budget : 0;
     svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', shown.length);
 
     const x = d3
@@ -108,8 +114,9 @@ export function ScoreChart() {
 
     // Axes and titles are rebuilt only when they change: a scrub over a held run moves neither.
     const yTitle = run.runStart ? `score: ${scoreLabel(run.runStart.config)}` : 'score';
+    const xTitle = `${(run.runStart && methodInfo(run.runStart.config.method).views?.candidateAxis) ?? 'candidate # (order of evaluation)'} · red: best so far`;
     const empty = shown.length ? '' : run.runStart?.trainArch ? 'This run trains one given cell: there is no search.' : 'No candidates yet.';
-    const axesKey = `${scaleKey}|${budget}|${rows.length}|${yTitle}|${empty}`;
+    const axesKey = `${scaleKey}|${budget}|${rows.length}|${yTitle}|${xTitle}|${empty}`;
     if (cache.axesKey === axesKey) return;
     cache.axesKey = axesKey;
     const ticks = Math.max(2, Math.floor(W / 80));
@@ -119,7 +126,7 @@ export function ScoreChart() {
       .call(d3.axisBottom(x).ticks(Math.min(ticks, Math.max(budget, rows.length, 2))).tickFormat(d3.format('d')).tickSizeOuter(0));
     svg.select<SVGGElement>('g.y-axis').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5));
     svg.select('text.y-title').text(yTitle);
-    svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4);
+    svg.select('text.x-title').attr('x', W - M.right).attr('y', HEIGHT - 4).text(xTitle);
     svg
       .select('text.empty')
       .attr('x', W / 2)
@@ -154,7 +161,7 @@ function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number
   hover.append('circle').attr('r', 5).attr('fill', '#111');
   const label = hover.append('text').attr('class', 'hover-label').attr('y', -12);
   svg.append('text').attr('class', 'axis-title y-title').attr('x', M.left + 6).attr('y', M.top - 10);
-  svg.append('text').attr('class', 'axis-title x-title').attr('text-anchor', 'end').text('candidate # (order of evaluation) · red: best so far');
+  svg.append('text').attr('class', 'axis-title x-title').attr('text-anchor', 'end');
   svg.append('text').attr('class', 'empty').attr('text-anchor', 'middle').attr('y', HEIGHT / 2).text('No candidates yet.');
 
   const nearest = (event: PointerEvent): CandidateRow | null => {

@@ -105,6 +105,7 @@ export async function goToStep(i: number): Promise<void> {
     await applySetup(step);
     if (useLesson.getState().index !== i) return; // the teacher moved on meanwhile
     await applyAction(step);
+    showHighlightedTab(step);
     useLesson.setState({ busy: false });
   } catch (err) {
     if (useLesson.getState().index === i) useLesson.setState({ busy: false, error: `Step ${i + 1}: ${err instanceof Error ? err.message : String(err)}` });
@@ -120,6 +121,19 @@ function applyMarks(step: LessonStep | undefined): void {
   };
   set('lessonHighlight', step?.highlight);
   set('lessonHide', step?.hide);
+}
+
+/** Panels that sit behind the stage's tabs: a step pointing at one brings its tab to the front. */
+const TABBED: Partial<Record<string, string>> = { candidates: 'tab-candidates', training: 'tab-training', leaderboard: 'tab-leaderboard', result: 'tab-result' };
+
+function showHighlightedTab(step: LessonStep): void {
+  for (const panel of step.highlight ?? []) {
+    const tab = TABBED[panel] && document.querySelector<HTMLButtonElement>(`[data-testid="${TABBED[panel]}"]`);
+    if (tab) {
+      tab.click(); // the tabs' own path, as a click of the teacher's would
+      return;
+    }
+  }
 }
 
 async function applySetup(step: LessonStep): Promise<void> {

@@ -1,5 +1,6 @@
 import { formatCount, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
+import { scoreLabel } from '../charts/ScoreChart';
 import { ArchChain } from './cream/ArchChain';
 import { useFinal, useMethodEvents, useRunStart } from '../store';
 
@@ -37,13 +38,13 @@ export function FinalResult() {
           <p className="arch-string">{final.arch.arch}</p>
           <dl className="metrics">
             <dt>picked</dt>
-            <dd>{final.candidateIndex < 0 ? 'given (an imported architecture, trained without a search)' : `candidate #${final.candidateIndex}, search score ${formatScore(final.score)}`}</dd>
+            <dd>{final.candidateIndex < 0 ? 'given (an imported architecture, trained without a search)' : `candidate #${final.candidateIndex}, search score ${formatScore(final.score)}${config ? ` (${scoreLabel(config)})` : ''}`}</dd>
             <dt>params</dt>
             <dd>{formatCount(final.cost.params)}</dd>
             <dt>FLOPs</dt>
             <dd>{formatCount(final.cost.flops)}</dd>
             {rest.map(([k, v]) => (
-              <Pair key={k} k={metricLabel(k)} v={formatScore(v, Math.abs(v) >= 100 ? 1 : 3)} />
+              <Pair key={k} k={metricLabel(k, config?.method)} v={formatScore(v, Math.abs(v) >= 100 ? 1 : 3)} />
             ))}
             <dt>recipe</dt>
             <dd className="recipe">{final.recipe}</dd>

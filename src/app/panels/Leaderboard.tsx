@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatCount, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
+import { useShownMethod, useSpaceWords } from '../onScreen';
+import { ArchChain } from './cream/ArchChain';
 import type { CandidateRow } from '../runState';
 import { useCandidates, useFinal, useRunStore, useSelectedIndex } from '../store';
 
@@ -40,12 +42,13 @@ export function Leaderboard() {
     // The version is a dependency because the store appends to `rows` in place.
   }, [rows, shownVersion, sort, showAll]);
   const select = (i: number) => useRunStore.getState().select(i);
+  const words = useSpaceWords();
 
   return (
     <section className="panel leaderboard" data-testid="leaderboard" aria-labelledby="leaderboard-title">
       <h2 id="leaderboard-title">Leaderboard</h2>
       {rows.length === 0 ? (
-        <p className="muted">Every candidate the search scores will be listed here. Click a row to see its cell.</p>
+        <p className="muted">Every candidate the search scores will be listed here. Click a row to see its {words.noun}.</p>
       ) : (
         <>
           <div className="table-scroll">
@@ -67,7 +70,7 @@ export function Leaderboard() {
                       </button>
                     </th>
                   ))}
-                  <th>cell (arch string) · origin</th>
+                  <th>{words.noun} (arch string) · origin</th>
                 </tr>
               </thead>
               <tbody>
@@ -162,13 +165,16 @@ export function CellInspector() {
   const { rows, best } = useCandidates();
   const selected = useSelectedIndex();
   const final = useFinal();
+  const method = useShownMethod();
+  const words = useSpaceWords();
+  const Noun = words.noun[0].toUpperCase() + words.noun.slice(1);
   const row = (selected !== null ? rows[selected]?.index === selected ? rows[selected] : rows.find((r) => r.index === selected) : undefined) ?? (final ? rows.find((r) => r.index === final.candidateIndex) : undefined) ?? best ?? undefined;
   return (
     <section className="panel inspector" aria-labelledby="inspector-title">
-      <h2 id="inspector-title">{row ? `Cell #${row.index}${selected === null ? (final ? ' (the final pick)' : ' (best so far)') : ''}` : 'Cell'}</h2>
+      <h2 id="inspector-title">{row ? `${Noun} #${row.index}${selected === null ? (final ? ' (the final pick)' : ' (best so far)') : ''}` : Noun}</h2>
       {row ? (
         <>
-          {row.space === 'nb201' ? <CellGraph arch={row.arch} testId="cell-graph" /> : <p className="muted">A {row.space} architecture: it has no NB-201 cell to draw.</p>}
+          {row.space === 'nb201' ? <CellGraph arch={row.arch} testId="cell-graph" /> : <ArchChain arch={row.arch} width={300} height={60} testId="inspector-block-graph" title={`${words.noun} #${row.index}`} />}
           <p className="arch-string">{row.arch}</p>
           <dl className="metrics">
             <dt>score</dt>
@@ -180,12 +186,12 @@ export function CellInspector() {
             <dt>origin</dt>
             <dd>{row.origin}</dd>
             {Object.entries(row.metrics).map(([k, v]) => (
-              <MetricPair key={k} k={k} v={v} />
+              <MetricPair key={k} k={metricLabel(k, method.id)} v={v} />
             ))}
           </dl>
         </>
       ) : (
-        <p className="muted">Cells appear here as they are scored: 4 nodes, 6 edges, one op per edge.</p>
+        <p className="muted">{words.empty}</p>
       )}
     </section>
   );
@@ -194,7 +200,7 @@ export function CellInspector() {
 function MetricPair({ k, v }: { k: string; v: number | null }) {
   return (
     <>
-      <dt>{metricLabel(k)}</dt>
+      <dt>{k}</dt>
       <dd>{formatScore(v, Math.abs(v ?? 0) >= 100 ? 1 : 3)}</dd>
     </>
   );

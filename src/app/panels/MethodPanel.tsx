@@ -6,6 +6,7 @@ import { methodPanel } from '../methodViews';
 import { useSettings } from '../settings';
 import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
+import { CandidatesPanel } from './PanelTabs';
 
 /** Shows the running (or, before a run, the selected) method's own view from the registry. */
 export function MethodPanel() {
@@ -25,11 +26,21 @@ export function MethodPanel() {
   const View = methodPanel(id).View;
   return (
     <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest}>
-      <h2 id="method-panel-title">Inside the method: {option.title}</h2>
-      <p className="hint">{option.summary}</p>
+      <h2 id="method-panel-title" title={option.summary}>
+        Inside the method: {option.title}
+      </h2>
+      {/* The view first: its signature chart is what a class should see without scrolling. */}
+      {View ? (
+        <View events={events} />
+      ) : (
+        <>
+          <p className="hint">{option.summary} Its picture is every candidate’s score, and the best so far.</p>
+          <CandidatesPanel />
+        </>
+      )}
       <TableInfo events={events} />
       <RegretPanel />
-      {View ? <View events={events} /> : <p className="muted">This method keeps no state between candidates, so there is nothing more to show than the charts above.</p>}
+      {View && <p className="hint method-summary">{option.summary}</p>}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { findMethod } from '../../engine/methods/registry';
 import { methodPanel } from '../methodViews';
 import { parseMethodSettings, useSettings } from '../settings';
+import { changeSetup } from './RunGuard';
 
 /**
  * The current method's own settings: what differs from its defaults, as JSON (the same object
@@ -9,7 +10,7 @@ import { parseMethodSettings, useSettings } from '../settings';
  * method's panel entry may add a form for the settings a lesson changes most (DNA's does). Unknown keys and bad values are refused when a run starts.
  */
 export function MethodSettings() {
-  const { settings: s, update } = useSettings();
+  const { settings: s } = useSettings();
   const plugin = findMethod(s.method);
   const shown = useMemo(() => (plugin ? JSON.stringify(plugin.defaultSettings(s.dataset), null, 1) : '{}'), [plugin, s.dataset]);
   // A method with nothing to set has no section.
@@ -19,7 +20,7 @@ export function MethodSettings() {
   return (
     <details className="advanced" data-testid="method-settings">
       <summary>Method settings</summary>
-      {SettingsForm && parsed.ok && <SettingsForm dataset={s.dataset} value={parsed.value} onChange={(next) => update({ methodSettings: JSON.stringify(onlyChanges(next, plugin.defaultSettings(s.dataset))) })} />}
+      {SettingsForm && parsed.ok && <SettingsForm dataset={s.dataset} value={parsed.value} onChange={(next) => changeSetup({ methodSettings: JSON.stringify(onlyChanges(next, plugin.defaultSettings(s.dataset))) }, 'the method settings')} />}
       <label className="field">
         <span className="field-label">Changes to the defaults (JSON)</span>
         <textarea
@@ -28,7 +29,7 @@ export function MethodSettings() {
           spellCheck={false}
           value={s.methodSettings}
           placeholder={settingsExample ?? '{}'}
-          onChange={(e) => update({ methodSettings: e.target.value })}
+          onChange={(e) => changeSetup({ methodSettings: e.target.value }, 'the method settings')}
         />
         <span className="hint">{parsed.ok ? 'Merged over the defaults below; a misspelt key is refused when the run starts.' : `Not usable: ${parsed.reason}`}</span>
       </label>

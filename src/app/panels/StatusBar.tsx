@@ -29,7 +29,9 @@ export function StatusBar() {
   const main = trainArch ? (phaseProgress ?? { done: 0, total: 0, unit: 'steps' }) : byPlan ? { done: Math.round(100 * planned.estimate.fraction), total: 100, unit: '% of the planned work' } : progress;
   const done = main?.done ?? 0;
   const total = main?.total ?? budget ?? 0;
-  const unit = main?.unit ?? 'candidates';
+  // A method's own progress units in words (catalog `views.progressUnits`): "retrains" alone does not say which.
+  const rawUnit = main?.unit ?? 'candidates';
+  const unit = (!byPlan && info?.views?.progressUnits[rawUnit]) || rawUnit;
   const live = status === 'running' || status === 'paused';
   const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
   const phasePct = phaseProgress && phaseProgress.total > 0 ? Math.min(100, (100 * phaseProgress.done) / phaseProgress.total) : 0;
@@ -53,7 +55,7 @@ export function StatusBar() {
         data-testid="progress-bar"
         data-done={done}
         data-total={total}
-        data-unit={unit}
+        data-unit={rawUnit}
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={total}

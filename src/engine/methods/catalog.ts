@@ -7,7 +7,13 @@ import { methodPlugins } from './registry';
  * read from the plugins (registry.ts), which hold no implementation: the page bundle stays free of
  * TensorFlow.js.
  */
-export type { MethodInfo, MethodSpace, PresetConfig, PresetId } from './contract';
+export type { MethodInfo, MethodSpace, MethodViews, PresetConfig, PresetId } from './contract';
+
+/** The search space's words for one architecture, for titles and hints. */
+export const SPACE_WORDS: Record<MethodSpace, { noun: string; nounPlural: string; empty: string }> = {
+  nb201: { noun: 'cell', nounPlural: 'cells', empty: 'Cells appear here as they are scored: 4 nodes, 6 edges, one op per edge.' },
+  blocks: { noun: 'block chain', nounPlural: 'block chains', empty: 'Architectures appear here as the search returns them: a chain of blocks, one op per layer.' },
+};
 
 export const PRESET_IDS: readonly PresetId[] = ['quick', 'thorough'];
 export const PRESET_TITLES: Record<PresetId, { title: string; hint: string }> = {

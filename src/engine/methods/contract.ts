@@ -49,6 +49,33 @@ export interface MethodInfo {
   /** Where the method has no `budget`, what bounds its run instead (shown in place of the budget field). */
   bound?: string;
   presets: Record<PresetId, PresetConfig>;
+  /**
+   * How the page's shared panels (candidates chart, leaderboard, inspector, result, progress,
+   * training chart) word this method's numbers. Absent: the NB-201 wording, which depends on the
+   * evaluator (see the page's scoreLabel).
+   */
+  views?: MethodViews;
+}
+
+/** What a method's numbers mean, for the panels every method shares. Every text names its unit. */
+export interface MethodViews {
+  /** The candidates chart's y axis: what a candidate's score is, with its unit and which way is better. */
+  scoreAxis: string;
+  /** The candidates chart's x axis: what a candidate is and in which order it arrives. */
+  candidateAxis: string;
+  /** Why the evaluator setting does not apply, shown in its place; absent where the method uses the evaluator. */
+  evaluatorUnused?: string;
+  /** The training chart's text before its first training point (one short line). */
+  trainingChart: string;
+  /** What the training chart's curves are for this method, shown under it. */
+  trainingNote: string;
+  /**
+   * What its progress events count, by their `unit`: a method without a candidate budget reports
+   * each stage's own work, so "2 / 2 retrains" needs saying which retrains.
+   */
+  progressUnits: Record<string, string>;
+  /** Human labels of the method's own metric keys (candidate and final metrics). */
+  metricLabels: Record<string, string>;
 }
 
 /** What a run of the method needs loaded before it starts. */

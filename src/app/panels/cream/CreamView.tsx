@@ -30,13 +30,13 @@ export function CreamView({ events }: CreamViewProps) {
       <Summary model={model} />
       <section className="cream-section">
         <h3>The prioritized path board</h3>
+        <BoardCards model={model} teacherId={matched?.teacherId ?? null} />
+        <OpLegend ops={s.ops as BlockOp[]} />
         <p className="hint">
           The {s.boardSize} best paths so far, by accuracy on {s.boardMetric === 'val' ? `a fixed validation batch of ${s.valBatch} images, measured right after the path's training step` : 'the path’s own training batch'}. After the warm-up ({s.warmup} steps) a path
           enters if the board is not full, or it beats the worst entry by more than {s.gap} points, or beats it with fewer FLOPs; the board is then sorted and trimmed to {s.boardSize}. Step numbers are
           read back every {s.flushEvery} steps, so the board changes in steps of {s.flushEvery} paths.
         </p>
-        <BoardCards model={model} teacherId={matched?.teacherId ?? null} />
-        <OpLegend ops={s.ops as BlockOp[]} />
       </section>
       <div className="cream-grid">
         <section className="cream-section">

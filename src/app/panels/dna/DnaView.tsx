@@ -31,8 +31,7 @@ export function DnaView({ events }: DnaViewProps) {
   return (
     <div className="dna" data-testid="dna-view">
       <p className="dna-summary">
-        {setup.summary}. Each block’s student supernet learns to turn the teacher’s feature before the block into the teacher’s feature after it ({setup.stepsPerBlock} steps per block,{' '}
-        {setup.schedule}), then every path of every block is rated; the search picks one path per block within{' '}
+        {setup.summary}; the search picks one path per block within{' '}
         <strong>
           {formatInt(setup.limit)} {setup.metric === 'params' ? 'parameters' : 'FLOPs'}
         </strong>
@@ -45,6 +44,10 @@ export function DnaView({ events }: DnaViewProps) {
       <section className="dna-section">
         <h3>2 · Student blocks learning their teacher blocks</h3>
         <BlockLosses model={model} />
+        <p className="hint">
+          Each block’s student supernet learns to turn the teacher’s feature before the block into the teacher’s feature after it ({setup.stepsPerBlock} steps per block, {setup.schedule}); then every
+          path of every block is rated.
+        </p>
         <FeatureMaps model={model} />
       </section>
       <section className="dna-section">

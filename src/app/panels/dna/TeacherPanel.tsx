@@ -14,10 +14,16 @@ export function TeacherPanel({ model }: { model: DnaModel }) {
   return (
     <div className="dna-teacher" data-testid="dna-teacher">
       {t ? (
-        <p>
-          Teacher ({t.source === 'pretrained' ? 'shipped, pretrained' : 'trained live in this run'}): <strong>{t.testAcc.toFixed(2)}%</strong> test accuracy ({t.valAcc.toFixed(2)}% validation), {formatInt(t.cost.params)} parameters. Each layer:{' '}
-          {t.layer}. {t.source === 'pretrained' ? provenanceLine(t.provenance) : ''}
-        </p>
+        <>
+          <p>
+            Teacher ({t.source === 'pretrained' ? 'shipped, pretrained' : 'trained live in this run'}): <strong>{t.testAcc.toFixed(2)}%</strong> test accuracy ({t.valAcc.toFixed(2)}% validation), {formatInt(t.cost.params)} parameters.
+          </p>
+          {/* The recipe is for the curious: folded, so the student blocks below stay on the first screen. */}
+          <details className="dna-teacher-more">
+            <summary>its layers{t.source === 'pretrained' ? ' and how it was trained' : ''}</summary>
+            Each layer: {t.layer}. {t.source === 'pretrained' ? provenanceLine(t.provenance) : ''}
+          </details>
+        </>
       ) : (
         <p className="muted">{training ? 'Training the teacher…' : 'Waiting for the teacher…'}</p>
       )}

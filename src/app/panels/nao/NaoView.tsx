@@ -64,7 +64,6 @@ export function NaoView({ events }: NaoViewProps) {
       )}
       {round ? (
         <>
-          <RoundStory round={round} settings={plan.settings} />
           <div className="nao-space">
             <EmbeddingChart round={round} onInspect={setInspect} />
             <aside className="nao-inspector" data-testid="nao-inspector">
@@ -84,6 +83,7 @@ export function NaoView({ events }: NaoViewProps) {
               )}
             </aside>
           </div>
+          <RoundStory round={round} settings={plan.settings} />
         </>
       ) : (
         <p className="muted">The embedding appears once the encoder–predictor–decoder has trained on the initial pool.</p>

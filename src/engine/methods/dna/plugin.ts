@@ -14,6 +14,24 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
   budget: null,
   bound: 'DNA rates every path of every block, so it has no candidate budget: its run is as long as the student training (steps per block) and the final retrains, and its budget is a limit on the chosen network’s parameters or FLOPs (method settings → search).',
   presets: { quick: { final: { epochs: 1 }, methodSettings: { students: { stepsPerBlock: 80 }, final: { randomBaselines: 1 } } }, thorough: {} },
+    views: {
+      scoreAxis: 'score = − summed block distance to the teacher (no unit; nearer 0 is better)',
+      candidateAxis: 'architecture # (the budgeted search’s optimum, then its cost–score frontier)',
+      evaluatorUnused: 'Not used by DNA: it rates every path by how closely each student block reproduces the teacher’s block.',
+      trainingChart: 'Student blocks train first: their losses are in DNA’s view.',
+      trainingNote: 'DNA’s student blocks learn the teacher’s features first; their losses (MSE to the teacher, per block) are drawn in the method’s view. This chart shows the final retrains: the chosen chain and the random baselines, trained from scratch.',
+      progressUnits: { 'student steps': 'student-block training steps (all blocks)', retrains: 'final retrains (the pick, then random chains of the same budget)' },
+      metricLabels: {
+        blockScoreSum: 'summed block distance to the teacher (lower is better)',
+        block1Score: 'block 1 distance to the teacher',
+        block2Score: 'block 2 distance to the teacher',
+        block3Score: 'block 3 distance to the teacher',
+        block4Score: 'block 4 distance to the teacher',
+        block5Score: 'block 5 distance to the teacher',
+        teacherTestAcc: 'the teacher’s test accuracy %',
+        randomTestAccMean: 'random chains within the budget: mean test accuracy %',
+      },
+    },
   needs: { dataset: 'always' },
   async loadFiles(dataset, read) {
     // The shipped teacher of the dataset; without one DNA trains its teacher live.
