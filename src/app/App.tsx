@@ -9,11 +9,14 @@ import { Gallery } from './panels/Gallery';
 import { MethodPanel } from './panels/MethodPanel';
 import { ErrorBanner, LinkNotices } from './panels/Messages';
 import { PanelTabs } from './panels/PanelTabs';
+import { Announcer } from './panels/Announcer';
+import { ProjectorToggle } from './panels/ProjectorToggle';
 import { RestoreBanner } from './panels/RestoreBanner';
 import { ConfirmStop } from './panels/RunGuard';
 import { StatusBar } from './panels/StatusBar';
 import { Timeline } from './panels/Timeline';
 import { syncUrl, useSettings } from './settings';
+import { installShortcuts } from './shortcuts';
 import { connectWorker, disconnectWorker } from './workerClient';
 
 /**
@@ -30,6 +33,7 @@ export function App() {
   const ownView = Boolean(methodPanel(method.id).View);
 
   useEffect(() => syncUrl(), []);
+  useEffect(() => installShortcuts(), []);
   // A backend is chosen once per worker (tfjs keeps its backend for the worker's life), so a new choice means a new worker.
   useEffect(() => {
     connectWorker(backend);
@@ -42,6 +46,7 @@ export function App() {
         <div className="brand">
           <h1>NAS Playground</h1>
           <p className="tagline">A real neural architecture search, trained in your browser.</p>
+          <ProjectorToggle />
         </div>
         <RunBar />
       </header>
@@ -67,6 +72,7 @@ export function App() {
         </div>
       </main>
       <ConfirmStop />
+      <Announcer />
     </div>
   );
 }

@@ -145,8 +145,8 @@ const RULES: Rule[] = [
 /** Always written; the rest only when they differ from the default, to keep links short. */
 const CORE_KEYS = new Set<keyof Settings>(['method', 'preset', 'dataset', 'evaluator', 'seed', 'speed', 'backend']);
 
-/** Link keys that are not settings but belong to another part of the page: the gallery's `run`, the lesson player's `lesson`. */
-const OTHER_QUERY_KEYS = ['run', 'lesson'];
+/** Link keys that are not settings but belong to another part of the page: the gallery's `run`, the lesson player's `lesson`, the display's `projector`. */
+const OTHER_QUERY_KEYS = ['run', 'lesson', 'projector'];
 
 export function settingsFromQuery(search: string): { settings: Settings; notices: string[] } {
   const q = new URLSearchParams(search);

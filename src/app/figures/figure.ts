@@ -115,8 +115,10 @@ export function figureSvg(f: FigureSource): string {
     t.textContent = s;
     return t;
   };
-  root.append(bg, text(f.title, 20, 15, 'bold'), chart);
-  if (f.caption) root.append(text(f.caption, TITLE_H + h + 15, 11));
+  // One line each, sized to the figure's width (a character is about 0.55 of its font size).
+  const fit = (s: string, max: number) => Math.max(8, Math.min(max, (w - 16) / (0.55 * Math.max(1, s.length))));
+  root.append(bg, text(f.title, 20, fit(f.title, 15), 'bold'), chart);
+  if (f.caption) root.append(text(f.caption, TITLE_H + h + 15, fit(f.caption, 11)));
   return new XMLSerializer().serializeToString(root);
 }
 

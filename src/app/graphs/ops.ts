@@ -7,6 +7,9 @@ export const opColor = d3
   .domain(NB201_OPS)
   .range(['#9aa0a6', '#1b9e77', '#7570b3', '#d95f02', '#e7298a']);
 
+/** An op's colour darkened for text on white: the line colours are too light for 4.5:1 contrast. */
+export const opTextColor = (op: Nb201Op): string => d3.color(opColor(op))!.darker(0.9).formatHex();
+
 export const OP_LABELS: Record<Nb201Op, string> = {
   none: 'none (no connection)',
   skip_connect: 'skip (identity)',

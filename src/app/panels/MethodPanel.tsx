@@ -25,7 +25,7 @@ export function MethodPanel() {
   const option = methodOption(id);
   const View = methodPanel(id).View;
   return (
-    <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest}>
+    <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest} tabIndex={0}>
       <h2 id="method-panel-title" title={option.summary}>
         Inside the method: {option.title}
       </h2>

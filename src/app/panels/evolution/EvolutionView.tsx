@@ -4,7 +4,7 @@ import type { RunEvent } from '../../../engine/core/events';
 import { NB201_EDGES } from '../../../engine/spaces/nb201';
 import { CellGraph } from '../../graphs/CellGraph';
 import { Axis } from '../benchmark/Axis';
-import { OP_SHORT, opColor } from '../../graphs/ops';
+import { OP_SHORT, opTextColor } from '../../graphs/ops';
 import { foldEvolution, type EvolutionModel, type Member, mutationView } from './evolutionState';
 import './evolution.css';
 
@@ -165,7 +165,7 @@ function MutationPanel({ model, cycle }: { model: EvolutionModel; cycle: number 
           </span>
         ))}
         . The fittest, <strong>#{m.parentIndex}</strong>, is copied and one edge mutated: edge {m.from}→{m.to}{' '}
-        <span style={{ color: opColor(m.fromOp) }}>{OP_SHORT[m.fromOp]}</span> → <span style={{ color: opColor(m.toOp) }}>{OP_SHORT[m.toOp]}</span>.{' '}
+        <span style={{ color: opTextColor(m.fromOp) }}>{OP_SHORT[m.fromOp]}</span> → <span style={{ color: opTextColor(m.toOp) }}>{OP_SHORT[m.toOp]}</span>.{' '}
         {child ? (
           <>
             Child <strong>#{child.index}</strong> scores {fmt(child.score)} ({gain! >= 0 ? '+' : ''}
