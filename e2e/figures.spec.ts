@@ -59,5 +59,23 @@ test('a chart exports as SVG with its axes, as PNG at 2×, and its plotted point
   const regret = readFileSync((await (await regretCsv).path())!, 'utf8').trim().split('\n');
   expect(regret[0]).toBe('query,reported,best_index,best_reported,regret');
   expect(regret).toHaveLength(1 + 30);
+
+  // The one-page report: config, result and the charts, as HTML with no script.
+  await page.getByTestId('timeline-end').click();
+  const reportDownload = page.waitForEvent('download');
+  await page.getByTestId('run-report').click();
+  const html = readFileSync((await (await reportDownload).path())!, 'utf8');
+  const final = (JSON.parse(readFileSync('public/runs/random-nb201.json', 'utf8')) as { arch: string }).arch;
+  const report = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'text/html');
+    return {
+      scripts: doc.querySelectorAll('script').length,
+      svgs: doc.querySelectorAll('figure > svg').length,
+      method: [...doc.querySelectorAll('tr')].find((r) => r.querySelector('th')?.textContent === 'method')?.querySelector('td')?.textContent ?? '',
+      arch: doc.querySelector('code')?.textContent ?? '',
+    };
+  }, html);
+  expect(report).toEqual({ scripts: 0, svgs: expect.any(Number), method: 'Random search (random)', arch: final });
+  expect(report.svgs).toBeGreaterThanOrEqual(2);
   expect(await violations()).toEqual([]);
 });

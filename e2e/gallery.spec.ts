@@ -2,20 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunEvent } from '../src/engine/core/events';
+import { SIGNATURE } from './util';
 
 /**
  * The gallery of recorded runs (public/runs): every card opens its run with the method's own view
  * drawn at once, and a link with ?run= opens it directly.
  */
 const index = JSON.parse(readFileSync(path.resolve('public', 'runs', 'index.json'), 'utf8')) as Record<string, { method: string; events: number }>;
-/** The view that says "this is that method", by method. */
-const SIGNATURE: Record<string, string> = {
-  random: 'score-chart',
-  evolution: 'evolution-lifelines',
-  nao: 'nao-embedding',
-  dna: 'dna-block-losses',
-  cream: 'cream-board',
-};
 
 test('every recorded run opens from its card with its signature view drawn, and the link names it', async ({ page }) => {
   await page.goto('/?backend=cpu');

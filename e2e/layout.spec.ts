@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { openQuick, runStatus } from './util';
+import { openQuick, runStatus, SIGNATURE } from './util';
 
 /**
  * One screen on a projector (issue #14, layout): at 1280×720 and 1920×1080 the run controls and
@@ -12,14 +12,6 @@ import { openQuick, runStatus } from './util';
 const index = JSON.parse(readFileSync(path.resolve('public', 'runs', 'index.json'), 'utf8')) as Record<string, { method: string }>;
 /** One recorded run per method (the first of each in the gallery's order). */
 const RUNS = Object.entries(index).filter(([, e], i, all) => all.findIndex(([, f]) => f.method === e.method) === i);
-/** The view that says "this is that method" (as in gallery.spec.ts). */
-const SIGNATURE: Record<string, string> = {
-  random: 'score-chart',
-  evolution: 'evolution-lifelines',
-  nao: 'nao-embedding',
-  dna: 'dna-block-losses',
-  cream: 'cream-board',
-};
 const CONTROLS = ['method-select', 'preset', 'dataset-select', 'start-button', 'pause-button', 'step-button', 'timeline'];
 
 /**

@@ -42,3 +42,12 @@ export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
   });
   return async () => [...fromConsole, ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []))];
 }
+
+/** The view that says "this is that method", by method: the signature view a class looks at. */
+export const SIGNATURE: Record<string, string> = {
+  random: 'score-chart',
+  evolution: 'evolution-lifelines',
+  nao: 'nao-embedding',
+  dna: 'dna-block-losses',
+  cream: 'cream-board',
+};

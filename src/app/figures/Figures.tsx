@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { download } from '../panels/ExportImport';
 import { figureCsv, figurePng, type FigureSource, figureSvg, figuresIn } from './figure';
+import { runReportHtml } from './report';
 
 const fileName = (title: string, ext: string) => `nas-playground-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chart'}.${ext}`;
 
@@ -25,6 +26,9 @@ export function Figures() {
       <h2 id="figures-title">Figures for slides</h2>
       <button type="button" data-testid="figures-list" onClick={() => setList(figuresIn(document.querySelector('main') ?? document))}>
         {list ? 'List the charts again' : 'List the charts on screen'}
+      </button>
+      <button type="button" className="link" data-testid="run-report" onClick={act(() => download(runReportHtml(figuresIn(document.querySelector('main') ?? document)), 'nas-playground-report.html', 'text/html'))}>
+        One-page run report (HTML)
       </button>
       {error && (
         <p className="error" role="alert">

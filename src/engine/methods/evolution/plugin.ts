@@ -1,6 +1,6 @@
 import type { MethodPlugin } from '../contract';
 import { thrownMessages } from '../../core/config';
-import { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, evolutionSettings } from './index';
+import { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, evolutionSettings } from './settings';
 
 export const evolutionPlugin: MethodPlugin = {
   id: 'evolution',
