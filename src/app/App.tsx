@@ -9,6 +9,7 @@ import { Gallery } from './panels/Gallery';
 import { MethodPanel } from './panels/MethodPanel';
 import { ErrorBanner, LinkNotices } from './panels/Messages';
 import { PanelTabs } from './panels/PanelTabs';
+import { Repeats } from './panels/Repeats';
 import { RestoreBanner } from './panels/RestoreBanner';
 import { ConfirmStop } from './panels/RunGuard';
 import { StatusBar } from './panels/StatusBar';
@@ -48,6 +49,7 @@ export function App() {
       <aside className="sidebar">
         <LessonPlayer />
         <Controls />
+        <Repeats />
         <Gallery />
         <ExportImport />
         <Figures />
