@@ -36,8 +36,10 @@ test('repeat random vs evolution over 10 seeds on the shipped table: bands, and 
   await expect(panel.getByTestId('repeats-problems')).toContainText('No benchmark table chosen');
   await expect(panel.getByTestId('repeats-start')).toBeDisabled();
 
-  await page.getByTestId(`benchmark-option-${TABLE}`).check();
+  // The radio turns checked once the table is fetched and parsed (async): click, then wait for it.
+  await page.getByTestId(`benchmark-option-${TABLE}`).click();
   await expect(page.getByTestId('table-summary')).toContainText('64 cells');
+  await expect(page.getByTestId(`benchmark-option-${TABLE}`)).toBeChecked();
   await expect(panel.getByTestId('repeats-method-random')).toBeChecked();
   await expect(panel.getByTestId('repeats-method-evolution')).toBeChecked();
   await expect(panel.getByTestId('repeats-seeds')).toHaveValue('10');

@@ -1,8 +1,8 @@
 import * as d3 from 'd3';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/repeats';
-import { formatMeanStd, formatPaired } from '../../engine/core/stats';
+import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
 import { methodPlugins } from '../../engine/methods/registry';
 import { NB201_OPS } from '../../engine/spaces/nb201';
 import { useRepeats } from '../repeats';
@@ -11,9 +11,10 @@ import { useRunStore } from '../store';
 import { startRepeat, stopRepeat } from '../workerClient';
 
 /** Seeds a repeat may run: enough for a spread, few enough to stay seconds on a table. */
-export const REPEAT_SEEDS = { min: 2, max: 50, default: 10 } as const;
+export const REPEAT_SEEDS = { min: 1, max: 50, default: 10 } as const;
 const BASELINE = 'random';
-const W = 256;
+/** The chart's width follows its column (CSS pixels, so its text stays the page's size); this until measured. */
+const DEFAULT_W = 222;
 const H = 180;
 const M = { top: 8, right: 8, bottom: 30, left: 40 };
 
@@ -78,7 +79,7 @@ export function Repeats() {
       <h2 id="repeats-title">Repeat over seeds</h2>
       <p className="hint">
         One run is not a result. On a benchmark table each method runs for seeds 1…N at the budget set above (default method settings, as <code>npm run bench</code>); the chart shows the median best-so-far and
-        its quartile band. With 1–2 methods and a few seeds it doubles as a side-by-side of their curves on shared axes.
+        its quartile band. With 1 seed it is a side-by-side of the methods’ best-so-far curves on shared axes, at equal budget.
       </p>
       <fieldset className="repeats-methods" disabled={running}>
         <legend>Methods</legend>
@@ -145,7 +146,7 @@ export function Repeats() {
                   <td>{title(s.method)}</td>
                   <td>{s.final.n}</td>
                   <td data-testid={`repeats-mean-${s.method}`}>{formatMeanStd(runs.filter((r) => r.method === s.method).map((r) => r.reported))}</td>
-                  <td data-testid={`repeats-diff-${s.method}`}>{s.vsBaseline ? (s.vsBaseline.n > 0 ? formatPaired(s.vsBaseline) : '—') : s.method === BASELINE ? 'baseline' : 'random not run'}</td>
+                  <td data-testid={`repeats-diff-${s.method}`}>{s.vsBaseline ? pairedText(s.vsBaseline) : s.method === BASELINE ? 'baseline' : 'random not run'}</td>
                 </tr>
               ))}
             </tbody>
@@ -156,7 +157,31 @@ export function Repeats() {
   );
 }
 
+function pairedText(d: PairedDifference): string {
+  if (d.n === 0) return '—';
+  // One pair has no spread to estimate: print the difference without a standard error that would read as 0.
+  return d.n < 2 ? `${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} (1 seed, no SE)` : formatPaired(d);
+}
+
+/** The width of an element's content box in CSS pixels, following it as the layout changes. */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([e]) => {
+      const w = Math.floor(e.contentRect.width);
+      if (w > 0) setWidth(w);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
 function BandChart({ summary, budget, reportColumn, color, title }: { summary: RepeatMethodSummary[]; budget: number; reportColumn: string; color: (id: string) => string; title: (id: string) => string }) {
+  const [ref, W] = useWidth(DEFAULT_W);
   const lo = d3.min(summary, (s) => d3.min(s.band, (b) => b.q1)) ?? 0;
   const hi = d3.max(summary, (s) => d3.max(s.band, (b) => b.q3)) ?? 1;
   const x = d3.scaleLinear().domain([1, Math.max(2, budget)]).range([M.left, W - M.right]);
@@ -177,7 +202,7 @@ function BandChart({ summary, budget, reportColumn, color, title }: { summary: R
     .y((b) => y(b.median))
     .curve(d3.curveStepAfter);
   return (
-    <figure className="repeats-chart">
+    <figure className="repeats-chart" ref={ref} style={{ margin: '0.5rem 0 0' }}>
       <svg width={W} height={H} role="img" aria-label={`Median best-so-far ${reportColumn} with quartile band, per method, over queries`} data-testid="repeats-chart">
         {y.ticks(4).map((t) => (
           <g key={t} transform={`translate(0,${y(t)})`}>
@@ -207,12 +232,12 @@ function BandChart({ summary, budget, reportColumn, color, title }: { summary: R
       </svg>
       <figcaption className="repeats-legend">
         {summary.map((s) => (
-          <span key={s.method}>
+          <div key={s.method}>
             <svg width={12} height={10} aria-hidden="true">
               <rect width={12} height={10} fill={color(s.method)} />
             </svg>{' '}
             {title(s.method)} (median, quartiles over {s.final.n} seeds)
-          </span>
+          </div>
         ))}
       </figcaption>
     </figure>
