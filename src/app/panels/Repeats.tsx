@@ -97,7 +97,7 @@ export function Repeats() {
               }}
             />
             {m.title}
-            {m.id === 'nao' && <span className="hint"> (trains a predictor per run: seconds each)</span>}
+            {m.id === 'nao' && <span className="hint"> (trains a predictor per run: tens of seconds each on a CPU)</span>}
           </label>
         ))}
       </fieldset>
