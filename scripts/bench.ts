@@ -21,7 +21,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
 import { withDefaults } from '../src/engine/core/config';
-import { kendallTau, mean, std, topKOverlap } from '../src/engine/core/metrics';
+import { kendallTau, topKOverlap } from '../src/engine/core/metrics';
+import { formatMeanStd, formatPaired, mean, pairedDifference, stdErr } from '../src/engine/core/stats';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
@@ -62,7 +63,8 @@ const DOC = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const sections = new Set(args.only ? args.only.split(',') : ['search', 'ranking', 'blocks', 'throughput']);
 
-const pm = (v: number[], d = 2) => `${mean(v).toFixed(d)} ± ${std(v).toFixed(d)}`;
+/** mean ± std over seeds: the page's repeat panel prints the same function's output (src/engine/core/stats.ts). */
+const pm = formatMeanStd;
 const blocks: Record<string, string> = {};
 
 function print(title: string, header: string[], rows: (string | number)[][]): void {
@@ -105,12 +107,14 @@ async function searchSection(): Promise<void> {
   const wanted = args.methods?.split(',');
   const methods = methodPlugins().filter((m) => m.space === 'nb201' && (!wanted || wanted.includes(m.id)));
   const parts: string[] = [
-    `Each method (every NB-201 method of the registry: ${methods.map((m) => m.id).join(', ')}) runs through \`runSearch\` with the table evaluator — the code the page runs — for seeds 1…${SEARCH_SEEDS} at each budget (queries). The search sees the search column; the architecture it picks (best by search column over all its queries) is reported by the report column. *Reported* is mean ± std over seeds; *regret* = table optimum of the report column − reported, mean over seeds; *optimum found* = seeds whose pick is the report column's optimum. Methods run with their documented default settings. A method may spend at most ${METHOD_CAP_S} s per table (spread over the budgets); one that needs longer runs fewer seeds, and its *seeds* column says so.`,
+    `Each method (every NB-201 method of the registry: ${methods.map((m) => m.id).join(', ')}) runs through \`runSearch\` with the table evaluator — the code the page runs — for seeds 1…${SEARCH_SEEDS} at each budget (queries). The search sees the search column; the architecture it picks (best by search column over all its queries) is reported by the report column. *Reported* is mean ± std over seeds; *regret* = table optimum of the report column − reported, mean over seeds; *optimum found* = seeds whose pick is the report column's optimum; *− random* = the paired difference in the reported column against random search at the same budget, seed by seed, mean ± its standard error (the page's *Repeat over seeds* prints the same, from the same functions in src/engine/core/stats.ts). Methods run with their documented default settings. A method may spend at most ${METHOD_CAP_S} s per table (spread over the budgets); one that needs longer runs fewer seeds, and its *seeds* column says so.`,
     ...notes.map((n) => `> ${n}`),
   ];
   for (const t of tables) {
-    const header = ['method', 'budget', 'seeds', `reported ${t.reportColumn}`, 'regret', 'optimum found', 'ms / run'];
+    const header = ['method', 'budget', 'seeds', `reported ${t.reportColumn}`, '− random (± SE)', 'regret', 'optimum found', 'ms / run'];
     const rows: (string | number)[][] = [];
+    /** Random search's reported value by seed, per budget: the pair for every other method's row. */
+    const randomBy = new Map<number, Map<number, number>>();
     const opt = [...t.table.rows.values()].reduce((b, r) => Math.max(b, r[t.reportColumn]), -Infinity);
     for (const m of methods) {
       const methodStart = performance.now();
@@ -118,27 +122,34 @@ async function searchSection(): Promise<void> {
         const t0 = performance.now();
         const spent = (t0 - methodStart) / 1000;
         if (spent > METHOD_CAP_S) {
-          rows.push([m.id, budget, '0', `not run: the time cap of ${METHOD_CAP_S} s for this table was spent (${spent.toFixed(0)} s)`, '', '', '']);
+          rows.push([m.id, budget, '0', `not run: the time cap of ${METHOD_CAP_S} s for this table was spent (${spent.toFixed(0)} s)`, '', '', '', '']);
           continue;
         }
         try {
           const runs = [];
+          const bySeed = new Map<number, number>();
           for (let seed = 1; seed <= SEARCH_SEEDS; seed++) {
             if (seed > 1 && (performance.now() - t0) / 1000 > METHOD_CAP_S / BUDGETS.length) break;
-            runs.push(await searchOnTable({ method: m.id, table: t.table, source: t.source, searchColumn: t.searchColumn, reportColumn: t.reportColumn, ops: t.ops, budget, seed }));
+            const run = await searchOnTable({ method: m.id, table: t.table, source: t.source, searchColumn: t.searchColumn, reportColumn: t.reportColumn, ops: t.ops, budget, seed });
+            runs.push(run);
+            bySeed.set(seed, run.reported);
           }
+          if (m.id === 'random') randomBy.set(budget, bySeed);
+          const base = randomBy.get(budget);
+          const d = m.id !== 'random' && base ? pairedDifference(bySeed, base) : null;
+          const vsRandom = d ? formatPaired(d) : '';
           const ms = (performance.now() - t0) / runs.length;
           const seeds = runs.length === SEARCH_SEEDS ? String(SEARCH_SEEDS) : `${runs.length} of ${SEARCH_SEEDS} (time cap)`;
-          rows.push([m.id, budget, seeds, pm(runs.map((r) => r.reported)), mean(runs.map((r) => r.regret)).toFixed(3), `${runs.filter((r) => r.reported === opt).length}/${runs.length}`, ms.toFixed(0)]);
+          rows.push([m.id, budget, seeds, pm(runs.map((r) => r.reported)), vsRandom, mean(runs.map((r) => r.regret)).toFixed(3), `${runs.filter((r) => r.reported === opt).length}/${runs.length}`, ms.toFixed(0)]);
         } catch (err) {
-          rows.push([m.id, budget, '', `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
+          rows.push([m.id, budget, '', `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '', '']);
         }
         console.log(`  ${t.table.name} ${m.id} budget ${budget}: ${fmtSeconds((performance.now() - t0) / 1000)}`);
       }
     }
     print(`Search efficiency on ${t.table.name} (search ${t.searchColumn}, report ${t.reportColumn}, optimum ${opt})`, header, rows);
     parts.push(
-      `### ${t.title}\n\nSearch column \`${t.searchColumn}\`, report column \`${t.reportColumn}\`; ${t.table.rows.size.toLocaleString()} cells, ops ${t.ops.join(', ')}; optimum of the report column: **${opt}**.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
+      `### ${t.title}\n\nSearch column \`${t.searchColumn}\`, report column \`${t.reportColumn}\`; ${t.table.rows.size.toLocaleString()} cells, ops ${t.ops.join(', ')}; optimum of the report column: **${opt}**.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
     );
   }
   const nao = naoComparison();
@@ -181,9 +192,9 @@ function naoComparison(): string | null {
       pm(n.map((x) => x.test), 3),
       pm(r.map((x) => x.test), 3),
       pm(diff, 3),
-      (std(diff) / Math.sqrt(diff.length)).toFixed(3),
+      stdErr(diff).toFixed(3),
       `${diff.filter((d) => d > 0).length}/${diff.length}`,
-      `${mean(diffValid).toFixed(3)} (SE ${(std(diffValid) / Math.sqrt(diffValid.length)).toFixed(3)})`,
+      `${mean(diffValid).toFixed(3)} (SE ${stdErr(diffValid).toFixed(3)})`,
       mean(n.map((x) => x.seconds)).toFixed(0),
     ]);
   }

@@ -11,6 +11,7 @@ import { ErrorBanner, LinkNotices } from './panels/Messages';
 import { PanelTabs } from './panels/PanelTabs';
 import { Announcer } from './panels/Announcer';
 import { ProjectorToggle } from './panels/ProjectorToggle';
+import { Repeats } from './panels/Repeats';
 import { RestoreBanner } from './panels/RestoreBanner';
 import { ConfirmStop } from './panels/RunGuard';
 import { StatusBar } from './panels/StatusBar';
@@ -53,6 +54,7 @@ export function App() {
       <aside className="sidebar">
         <LessonPlayer />
         <Controls />
+        <Repeats />
         <Gallery />
         <ExportImport />
         <Figures />

@@ -1,7 +1,8 @@
 import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 import type { BlockArchJson } from '../engine/spaces/blocks';
-import type { BackendChoice, BackendName, BackendRate, BackendReport, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import type { BackendChoice, BackendName, BackendRate, BackendReport, RepeatSpec, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { useRepeats } from './repeats';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
 
@@ -104,6 +105,12 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
       case 'bench-result':
         benchWaiters.shift()?.resolve(m.result);
         break;
+      case 'repeat-run':
+        useRepeats.getState().receive(m.runId, m.run, m.ms);
+        break;
+      case 'repeat-end':
+        useRepeats.getState().end(m.runId, m.status, m.message);
+        break;
       case 'error':
         // A refused or failed measurement answers its caller, not only the page's error list.
         if (ready && benchWaiters.length > 0) benchWaiters.shift()!.reject(new Error(m.message));
@@ -144,6 +151,9 @@ export function benchWorker(opts: Omit<BenchCommand, 'type'>): Promise<BenchResu
 }
 
 export function disconnectWorker(): void {
+  // A repeat in progress dies with its worker: say so rather than leave it "running".
+  const r = useRepeats.getState();
+  if (r.status === 'running') r.end(r.runId, 'stopped', 'the compute worker was restarted');
   for (const w of benchWaiters) w.reject(new Error('the worker was restarted'));
   benchWaiters = [];
   worker?.terminate();
@@ -183,3 +193,11 @@ export const resumeRun = () => send({ type: 'resume', runId: onScreen() });
 export const stepRun = () => send({ type: 'step', runId: onScreen() });
 export const stopRun = () => send({ type: 'stop', runId: onScreen() });
 export const setRunSpeed = (speed: RunConfig['speed']) => send({ type: 'speed', runId: onScreen(), speed });
+
+/** Repeats table searches over seeds in the worker ('repeat'); the answers land in `useRepeats`. */
+export function startRepeat(spec: RepeatSpec, tableCsv: { name: string; text: string }): void {
+  const runId = useRepeats.getState().begin(spec, tableCsv.name);
+  send({ type: 'repeat', runId, spec, tableCsv });
+}
+
+export const stopRepeat = () => send({ type: 'repeat-stop', runId: useRepeats.getState().runId });

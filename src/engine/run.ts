@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from './core/config';
+import { type RunConfig, withDefaults } from './core/config';
 import { runLifecycle } from './core/lifecycle';
 import type { RunEvent } from './core/events';
 import type { RunController } from './core/runLoop';
@@ -11,7 +11,7 @@ import type { Evaluator } from './evaluate/types';
 import type { PublicFileReader, RunResources } from './methods/contract';
 import { requireMethod } from './methods/registry';
 import { defaultMacro, nb201Cost } from './nn/macro';
-import { formatCell, type Nb201Cell, parseCell } from './spaces/nb201';
+import { formatCell, type Nb201Cell, type Nb201Op, parseCell } from './spaces/nb201';
 import type { BlockArchJson } from './spaces/blocks';
 import type { RunContext } from './core/runLoop';
 
@@ -99,4 +99,74 @@ async function trainOne(ctx: RunContext, evaluator: Evaluator<Nb201Cell>, cell: 
   ctx.emit({ type: 'phase', phase: 'final', detail: evaluator.id === 'table' ? `looking up ${arch}` : `training ${arch} from scratch for ${ctx.config.final.epochs} epochs` });
   const report = await evaluator.finalize(cell, ctx);
   ctx.emit({ type: 'final', arch: { space: 'nb201', arch }, candidateIndex: -1, score: report.metrics.valAcc ?? report.metrics.reported ?? 0, metrics: report.metrics, cost: report.cost, recipe: report.recipe });
+}
+
+/** One search on a benchmark table: what `npm run bench` and the page's "Repeat over seeds" both run. */
+export interface TableSearchSpec {
+  method: RunConfig['method'];
+  table: BenchmarkTable;
+  /** Shipped table id, or 'custom' for a table read from elsewhere (config.table.source). */
+  source: string;
+  searchColumn: string;
+  reportColumn: string;
+  ops: Nb201Op[];
+  budget: number;
+  seed: number;
+  /** config.methodSettings: per method id, its settings over its defaults; none means defaults. */
+  methodSettings?: RunConfig['methodSettings'];
+}
+
+/** The config of a table search: the same for the bench and the page, so the same seed gives the same run. */
+export function tableSearchConfig(spec: Omit<TableSearchSpec, 'table'>): RunConfig {
+  return withDefaults({
+    method: spec.method,
+    evaluator: 'table',
+    budget: spec.budget,
+    seed: spec.seed,
+    speed: 'max',
+    space: { ops: spec.ops },
+    table: { source: spec.source, searchColumn: spec.searchColumn, reportColumn: spec.reportColumn },
+    methodSettings: spec.methodSettings ?? {},
+  });
+}
+
+export interface TableSearchOutcome {
+  /** The reported column of the architecture the method picked (its `final` event). */
+  reported: number;
+  finalArch: string;
+  /**
+   * After each query, the reported column of the best candidate so far by the search column
+   * (the first of equal scores, as CandidateLog keeps it): the best-so-far curve in the reported column.
+   */
+  bestSoFar: number[];
+}
+
+/**
+ * Runs one search on a table through `runSearch` — the worker's path — and keeps the outcome.
+ * `sink` sees every event too (the bench keeps them); a run that does not complete throws.
+ */
+export async function searchTable(spec: TableSearchSpec, controller: RunController, sink?: (e: RunEvent) => void): Promise<TableSearchOutcome> {
+  const bestSoFar: number[] = [];
+  let bestScore = -Infinity;
+  let bestReported = NaN;
+  let final: Extract<RunEvent, { type: 'final' }> | null = null;
+  let end: Extract<RunEvent, { type: 'run-end' }> | null = null;
+  await runSearch(tableSearchConfig(spec), { table: spec.table }, controller, (e) => {
+    sink?.(e);
+    if (e.type === 'candidate') {
+      if (bestSoFar.length === 0 || e.score > bestScore) {
+        bestScore = e.score;
+        bestReported = e.metrics[spec.reportColumn];
+      }
+      bestSoFar.push(bestReported);
+    } else if (e.type === 'final') final = e;
+    else if (e.type === 'run-end') end = e;
+  });
+  const ended = end as Extract<RunEvent, { type: 'run-end' }> | null;
+  if (!ended || ended.status !== 'completed') {
+    throw new Error(`${spec.method} on ${spec.table.name} (seed ${spec.seed}) did not complete: ${ended ? (ended.message ?? ended.status) : 'no run-end event'}`);
+  }
+  const f = final as Extract<RunEvent, { type: 'final' }> | null;
+  if (!f) throw new Error(`${spec.method} on ${spec.table.name} (seed ${spec.seed}): no final event`);
+  return { reported: f.metrics.reported, finalArch: f.arch.arch, bestSoFar };
 }

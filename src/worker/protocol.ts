@@ -1,4 +1,6 @@
-import type { RunConfig } from '../engine/core/config';
+import type { MethodId, RunConfig } from '../engine/core/config';
+import type { RepeatRun } from '../engine/core/repeats';
+import type { Nb201Op } from '../engine/spaces/nb201';
 import type { RunEvent } from '../engine/core/events';
 import type { BlockArchJson } from '../engine/spaces/blocks';
 import type { ThroughputResult } from '../engine/evaluate/throughput';
@@ -46,8 +48,28 @@ export type WorkerCommand =
   | { type: 'step'; runId: number }
   | { type: 'stop'; runId: number }
   | { type: 'speed'; runId: number; speed: RunConfig['speed'] }
+  /**
+   * Repeat table searches over seeds: each method of `methods` for each seed, one after another,
+   * at `budget` on the table sent. Each finished run comes back as a 'repeat-run' message (its
+   * best-so-far curve, not its event log), then one 'repeat-end'. Its own runId; a 'start' stops it.
+   */
+  | { type: 'repeat'; runId: number; spec: RepeatSpec; tableCsv: { name: string; text: string } }
+  | { type: 'repeat-stop'; runId: number }
   /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
   | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
+
+/** What a repeat over seeds runs: every (method, seed) pair as a table search (engine/run.ts `searchTable`). */
+export interface RepeatSpec {
+  methods: MethodId[];
+  seeds: number[];
+  budget: number;
+  /** config.table.source: a shipped table's id or 'custom'. */
+  source: string;
+  searchColumn: string;
+  reportColumn: string;
+  ops: Nb201Op[];
+  methodSettings?: RunConfig['methodSettings'];
+}
 
 export interface BackendRate {
   name: BackendName;
@@ -83,6 +105,10 @@ export type WorkerMessage =
       memory: { numTensors: number; numBytes: number };
     }
   | { type: 'bench-result'; result: ThroughputResult }
+  /** One finished run of a repeat. */
+  | { type: 'repeat-run'; runId: number; run: RepeatRun; ms: number }
+  /** The repeat is over: every run done, stopped, or a run failed (`message`). */
+  | { type: 'repeat-end'; runId: number; status: 'completed' | 'stopped' | 'error'; message?: string }
   | { type: 'state'; runId: number; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
   | { type: 'error'; message: string };
 

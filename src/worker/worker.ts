@@ -4,7 +4,7 @@ import { RunController } from '../engine/core/runLoop';
 import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
-import { runStartCommand } from './runCommand';
+import { runRepeatCommand, runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
@@ -26,6 +26,40 @@ let queue: RunEvent[] = [];
 /** A calibration in progress after 'ready' (see init's `knownRates`), stopped when a run starts. */
 let calibration: { controller: RunController; done: Promise<void> } | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
+/** A repeat over seeds in progress (its own runId and controller, apart from the run's). */
+let repeat: { runId: number; stop: boolean; controller: RunController | null; done: Promise<void> } | null = null;
+
+function stopRepeat(): Promise<void> | undefined {
+  if (!repeat) return undefined;
+  repeat.stop = true;
+  repeat.controller?.stop();
+  return repeat.done;
+}
+
+/** A repeat runs alone: it stops a repeat in progress and refuses to share the worker with a live run. */
+async function startRepeat(cmd: Extract<WorkerCommand, { type: 'repeat' }>): Promise<void> {
+  await stopRepeat();
+  if (running) {
+    post({ type: 'repeat-end', runId: cmd.runId, status: 'error', message: 'a run is in progress: stop it before repeating over seeds' });
+    return;
+  }
+  if (calibration) {
+    calibration.controller.stop();
+    await calibration.done;
+  }
+  const r: NonNullable<typeof repeat> = { runId: cmd.runId, stop: false, controller: null, done: Promise.resolve() };
+  repeat = r;
+  r.done = (async () => {
+    const end = await runRepeatCommand(
+      cmd,
+      () => (r.controller = new RunController()),
+      () => r.stop,
+      (run, ms) => post({ type: 'repeat-run', runId: r.runId, run, ms }),
+    );
+    post({ type: 'repeat-end', runId: r.runId, ...end });
+    if (repeat === r) repeat = null;
+  })();
+}
 
 function flush(): void {
   if (queue.length === 0) return;
@@ -73,6 +107,7 @@ function calibrate(): void {
 }
 
 async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  await stopRepeat();
   if (calibration) {
     calibration.controller.stop();
     await calibration.done;
@@ -136,6 +171,12 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         break;
       case 'speed':
         if (cmd.runId === runId && controller) controller.speed = cmd.speed;
+        break;
+      case 'repeat':
+        await startRepeat(cmd);
+        break;
+      case 'repeat-stop':
+        if (repeat?.runId === cmd.runId) await stopRepeat();
         break;
       case 'bench': {
         if (calibration) await calibration.done;

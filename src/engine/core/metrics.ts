@@ -60,13 +60,5 @@ export function topKOverlap(a: readonly number[], b: readonly number[], k: numbe
   return hit / Math.min(k, a.length);
 }
 
-export function mean(v: readonly number[]): number {
-  return v.length === 0 ? NaN : v.reduce((s, x) => s + x, 0) / v.length;
-}
-
-/** Sample standard deviation (n − 1). */
-export function std(v: readonly number[]): number {
-  if (v.length < 2) return 0;
-  const m = mean(v);
-  return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
-}
+// mean and std live with the other summary statistics (stats.ts); re-exported for existing callers.
+export { mean, std } from './stats';
