@@ -9,7 +9,8 @@ import { checkCreamSettings, creamSettingsOf } from '../src/engine/methods/cream
 import { checkDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
 import { evolutionSettings } from '../src/engine/methods/evolution';
 import { parseNaoSettings } from '../src/engine/methods/nao/settings';
-import { countEvent, emptyCounts, estimateRun, planCost, planWork, TRAIN_IMAGES, workDone } from '../src/engine/methods/workPlan';
+import { TRAIN_IMAGES } from '../src/engine/methods/workCost';
+import { countEvent, emptyCounts, estimateRun, planCost, planWork, workDone } from '../src/engine/methods/workPlan';
 import { changedFromPreset, configFromSettings, DEFAULT_SETTINGS, presetFields, settingsFromQuery, settingsToQuery } from '../src/app/settings';
 
 /** The method's own check of its settings: a preset must be something the method accepts. */

@@ -5,6 +5,7 @@ import { methodMilestones } from '../methodViews';
 import { fetchBenchmarkCsv, fetchBenchmarkIndex } from '../panels/benchmark/benchmarkIndex';
 import { openRecordedRun, useGallery } from '../panels/Gallery';
 import { replaceQuery, settingsFromQuery, useSettings } from '../settings';
+import { fetchShippedIndex } from '../shippedIndex';
 import { useRunStore } from '../store';
 import { timelineMarks } from '../timeline';
 import { type Lesson, type LessonMoment, type LessonStep, parseLesson } from './schema';
@@ -42,15 +43,8 @@ export interface LessonIndexEntry {
   minutes: number;
 }
 
-let indexRequest: Promise<Record<string, LessonIndexEntry>> | null = null;
-
 export function loadLessonIndex(): Promise<Record<string, LessonIndexEntry>> {
-  indexRequest ??= fetch(`${base()}index.json`).then(async (res) => {
-    if (!res.ok) throw new Error(`the lesson index could not be read (HTTP ${res.status})`);
-    return (await res.json()) as Record<string, LessonIndexEntry>;
-  });
-  indexRequest.catch(() => (indexRequest = null));
-  return indexRequest;
+  return fetchShippedIndex(`${base()}index.json`, 'the lesson index');
 }
 
 /** Opens a shipped lesson by name (public/lessons/<name>.json) at its first step. */

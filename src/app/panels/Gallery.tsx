@@ -4,6 +4,7 @@ import { parseArchitectureFile } from '../../engine/export';
 import { formatDuration } from '../format';
 import { methodOption } from '../methods';
 import { replaceQuery } from '../settings';
+import { fetchShippedIndex } from '../shippedIndex';
 import { useRunStatus, useRunStore } from '../store';
 import { replayLog } from '../workerClient';
 import type { MethodId } from '../../engine/core/config';
@@ -56,16 +57,9 @@ useGallery.subscribe((s, prev) => {
 const base = () => `${import.meta.env.BASE_URL}runs/`;
 const NAME = /^[a-z0-9-]{1,60}$/;
 
-/** The index, fetched once per page (the card list and every opened run read it); a failure is tried again next time. */
-let indexRequest: Promise<Record<string, GalleryEntry>> | null = null;
-
+/** The index (the card list and every opened run read it). */
 export function loadGalleryIndex(): Promise<Record<string, GalleryEntry>> {
-  indexRequest ??= fetch(`${base()}index.json`).then(async (res) => {
-    if (!res.ok) throw new Error(`the gallery index could not be read (HTTP ${res.status})`);
-    return (await res.json()) as Record<string, GalleryEntry>;
-  });
-  indexRequest.catch(() => (indexRequest = null));
-  return indexRequest;
+  return fetchShippedIndex(`${base()}index.json`, 'the gallery index');
 }
 
 /** Fetches a recorded run, checks it as any import is checked, and replays it. */

@@ -9,7 +9,6 @@ import { nb201Plan, type WorkCounter, type WorkStage } from './workCost';
  * before the worker has done anything.
  */
 export type { WorkCounter, WorkStage } from './workCost';
-export { TRAIN_IMAGES, WORK_COST } from './workCost';
 
 /** The run's stages in the order it does them: the method's own plan, or the NB-201 one. */
 export function planWork(config: RunConfig): WorkStage[] {
