@@ -5,8 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lessonJsonSchema } from '../src/app/lessons/schema';
+import { architectureJsonSchema } from '../src/engine/export/architectureFile';
 
-export const GENERATED_SCHEMAS: { file: string; schema: () => unknown }[] = [{ file: 'public/lessons/lesson.schema.json', schema: lessonJsonSchema }];
+export const GENERATED_SCHEMAS: { file: string; schema: () => unknown }[] = [
+  { file: 'public/lessons/lesson.schema.json', schema: lessonJsonSchema },
+  { file: 'src/engine/export/architecture.schema.json', schema: architectureJsonSchema },
+];
 
 export const schemaText = (schema: unknown) => `${JSON.stringify(schema, null, 2)}\n`;
 

@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import {
   ARCHITECTURE_FILE_VERSION,
+  architectureJsonSchema,
   READABLE_VERSIONS,
   architectureFileName,
   buildArchitectureFile,
@@ -111,16 +112,21 @@ describe('architecture file', () => {
     expect((trained.dataset as { preprocessing: unknown }).preprocessing).toMatchObject({ standardise: { mean: 0.3, std: 0.4 } });
   });
 
-  it('keeps the schema file in step with the code', () => {
-    const s = schema as unknown as { properties: { version: { enum: number[] } }; definitions: { op: { enum: string[] }; blockOp: { enum: string[] } }; required: string[] };
-    expect(s.properties.version.enum).toEqual([...READABLE_VERSIONS]);
+  it('ships the JSON Schema generated from the zod schema, which says what the code reads', () => {
+    // Staleness itself: test/lessons.test.ts compares every generated schema with its shipped copy.
+    type Branch = { properties: { space: { const: string }; version: { enum?: number[]; const?: number } }; required: string[] };
+    const s = schema as unknown as { oneOf: Branch[]; definitions: { op: { enum: string[] }; blockOp: { enum: string[] }; runConfig: { properties: { method: { pattern: string } } } } };
+    expect(s).toEqual(architectureJsonSchema());
+    const [nb201, blocks] = s.oneOf;
+    expect(nb201.properties.space.const).toBe('nb201');
+    expect(nb201.properties.version.enum).toEqual([...READABLE_VERSIONS]);
+    expect(blocks.properties.version.const).toBe(ARCHITECTURE_FILE_VERSION);
     expect(Math.max(...READABLE_VERSIONS)).toBe(ARCHITECTURE_FILE_VERSION);
     expect(s.definitions.op.enum).toEqual([...NB201_OPS]);
     expect(s.definitions.blockOp.enum).toEqual([...BLOCK_OPS]);
     // Methods are not an enum (a registered method would need an edit here): every id fits the pattern.
-    const method = (schema as unknown as { definitions: { runConfig: { properties: { method: { pattern: string } } } } }).definitions.runConfig.properties.method;
-    for (const m of METHOD_CATALOG) expect(m.id).toMatch(new RegExp(method.pattern));
-    for (const key of s.required) expect(build()).toHaveProperty(key);
+    for (const m of METHOD_CATALOG) expect(m.id).toMatch(new RegExp(s.definitions.runConfig.properties.method.pattern));
+    for (const key of nb201.required) expect(build()).toHaveProperty(key);
     expect(Object.keys(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['method', 'dataset', 'evaluator', 'budget', 'seed', 'speed']));
   });
 
@@ -138,7 +144,7 @@ describe('architecture file', () => {
     f.metrics = { testAcc: 'high' };
     delete f.backend;
     const errs = rejected(f);
-    expect(errs).toEqual(expect.arrayContaining([expect.stringMatching(/^cost must be an object/), expect.stringMatching(/^metrics\.testAcc must be a number/), expect.stringMatching(/^backend must be a string/)]));
+    expect(errs).toEqual(expect.arrayContaining([expect.stringMatching(/^cost must be an object/), expect.stringMatching(/^metrics\.testAcc must be a number/), expect.stringMatching(/^backend is missing \(a string is needed\)/)]));
     expect(validateSchema(f)).toBe(false);
   });
 
@@ -183,7 +189,7 @@ describe('architecture file', () => {
     f.createdAt = 'yesterday';
     const errs = rejected(f);
     expect(errs).toEqual(
-      expect.arrayContaining([expect.stringMatching(/config\.method: unknown method "genetic"/), expect.stringMatching(/seed 8 disagrees with config\.seed 7/), expect.stringMatching(/createdAt must be an ISO 8601/)]),
+      expect.arrayContaining([expect.stringMatching(/config: unknown method "genetic" \(methods: random, evolution/), expect.stringMatching(/seed 8 disagrees with config\.seed 7/), expect.stringMatching(/createdAt must be an ISO 8601/)]),
     );
   });
 
@@ -200,7 +206,8 @@ describe('stringifyArchitectureFile', () => {
     const withLog = buildArchitectureFileFromLog(log, { appVersion: '0.1.0', includeLog: true });
     const back = parseArchitectureFile(stringifyArchitectureFile(withLog));
     expect(back.ok).toBe(true);
-    if (back.ok) expect(back.file).toEqual(roundTrip(withLog));
+    // Read back, a null measurement is NaN again, and it writes out as the same JSON.
+    if (back.ok) expect(roundTrip(back.file)).toEqual(roundTrip(withLog));
     const plain = build();
     expect(JSON.parse(stringifyArchitectureFile(plain))).toEqual(roundTrip(plain));
   });

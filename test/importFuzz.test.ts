@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkConfig, DEFAULT_CONFIG, type RunConfig, settingsProblems, withDefaults } from '../src/engine/core/config';
+import { DEFAULT_CONFIG, type RunConfig, settingsProblems, withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { FILE_LIMITS } from '../src/engine/core/limits';
 import { Rng } from '../src/engine/core/rng';
@@ -25,7 +25,8 @@ import { runDna } from '../src/engine/methods/dna/run';
 import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
 import { checkMethodSettings } from '../src/engine/methods/settingsCheck';
 import { BLOCK_LIMITS, BLOCK_OPS, type BlockArchJson, blockArchToJson, blockArchFromString, defaultBlockSpace, parseBlockArch, type BlockSpace } from '../src/engine/spaces/blocks';
-import { NB201_OPS, parseCell } from '../src/engine/spaces/nb201';
+import { NB201_OPS, parseCell, spaceOps } from '../src/engine/spaces/nb201';
+import { checkRunConfig } from '../src/engine/methods/configCheck';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import { cpu } from './helpers';
 
@@ -603,7 +604,7 @@ function blockRunnerProblems(config: RunConfig): string[] {
 function dryStartProblems(file: ArchitectureFile, build: boolean): string[] {
   const out: string[] = [];
   const { config, trainArch, trainStructure } = trainRequestOf(file, 'max');
-  out.push(...checkConfig(config).map((m) => `checkConfig: ${m}`));
+  out.push(...checkRunConfig(config).map((m) => `checkRunConfig: ${m}`));
   out.push(...checkMethodSettings(config).map((m) => `checkMethodSettings: ${m}`));
   out.push(...blockRunnerProblems(config).map((m) => `runner settings: ${m}`));
   if (!Object.hasOwn(DATASETS, config.dataset)) out.push(`unknown dataset ${config.dataset}`);
@@ -619,7 +620,7 @@ function dryStartProblems(file: ArchitectureFile, build: boolean): string[] {
     // runSearch's own check of trainArch, then the run's op set.
     const parsed = parseCell(trainArch);
     if (!parsed.ok) out.push(`arch: ${parsed.reason}`);
-    else for (const op of parsed.cell.ops) if (!config.space.ops.includes(op)) out.push(`arch op ${op} outside config.space.ops`);
+    else for (const op of parsed.cell.ops) if (!spaceOps(config.space).includes(op)) out.push(`arch op ${op} outside config.space.ops`);
   } else {
     if (!trainStructure) out.push('no structure sent with a block file');
     try {
@@ -748,10 +749,11 @@ describe('architecture-file import: the cases issue #12 found accepted', () => {
     const cases: [(f: JsonObj) => void, RegExp][] = [
       [(f) => (cfg(f).final.lr = -1), /final lr must be in \(0, 10\)/],
       [(f) => (cfg(f).supernet.batchSize = 1), /supernet batch size must be an integer ≥ 2/],
-      [(f) => (cfg(f).space.ops = []), /the space needs at least two ops/],
+      [(f) => (cfg(f).space.ops = ['none']), /the space needs at least two ops/],
+      [(f) => (cfg(f).space.ops = ['none', 'skip_connect', 'none']), /lists none twice/],
       [(f) => (cfg(f).budget = 1e15), /budget must be an integer ≥ 1 and ≤ 100000/],
       [(f) => (cfg(f).final.momentum = 1.5), /final momentum must be in \[0, 1\)/],
-      [(f) => (cfg(f).methodSettings = { nao: { iterations: -1 } }), /config\.methodSettings: .*iterations/],
+      [(f) => (cfg(f).methodSettings = { nao: { iterations: -1 } }), /config: .*iterations/],
       [(f) => (cfg(f).methodSettings = { genetic: {} }), /unknown method "genetic"/],
     ];
     for (const [edit, message] of cases) {

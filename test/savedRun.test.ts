@@ -56,12 +56,12 @@ describe('a saved run read back', () => {
     }
   });
 
-  it('reads a NaN (a diverged loss) back as null, as an exported file does, instead of refusing it', async () => {
+  it('reads a NaN (a diverged loss) back as NaN, through the null JSON writes for it, instead of refusing it', async () => {
     const withNaN = log.map((e) => (e.type === 'train' ? { ...e, loss: NaN } : e));
     const { meta, chunks } = await saveInParts(withNaN, 2);
     const r = validateSavedRun(meta, chunks);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.run.log.find((e) => e.type === 'train')).toMatchObject({ loss: null });
+    if (r.ok) expect(r.run.log.find((e) => e.type === 'train')).toMatchObject({ loss: NaN });
   });
 
   it('refuses damaged records with messages that quote little of them', async () => {

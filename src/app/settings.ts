@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, withDefaults, type EvaluatorId, type MethodId, type RunConfig, type Speed } from '../engine/core/config';
-import { DATASETS, type DatasetId } from '../engine/data/datasets';
+import { DATASET_IDS, type DatasetId } from '../engine/data/datasets';
+import { z } from '../engine/core/schema';
 import type { BenchmarkTable } from '../engine/evaluate/table';
 import type { Nb201Op } from '../engine/spaces/nb201';
 import type { BackendChoice } from '../worker/protocol';
@@ -113,35 +114,47 @@ export function parseMethodSettings(text: string): { ok: true; value: Record<str
   return { ok: true, value: v as Record<string, unknown> };
 }
 
-type Rule = { key: keyof Settings; check: (v: string) => string | null };
-const oneOf = (allowed: readonly string[], what: string) => (v: string) => (allowed.includes(v) ? null : `unknown ${what} (choose ${allowed.join(', ')})`);
-const int = (min: number) => (v: string) => (/^-?\d+$/.test(v) && Number(v) >= min ? null : `not a whole number ≥ ${min}`);
+/**
+ * The link's state: one zod schema per query key (its value is text, as typed), so a link is read
+ * by the same library as every other input. A value a rule refuses is reported and the default
+ * kept; the whole config is judged again when a run starts.
+ */
+const oneOf = (allowed: () => readonly string[], what: string) => z.string().refine((v) => allowed().includes(v), { error: () => `unknown ${what} (choose ${allowed().join(', ')})` });
+const wholeNumber = (min: number) => z.string().regex(/^-?\d+$/, { error: `not a whole number ≥ ${min}` }).refine((v) => Number(v) >= min, { error: `not a whole number ≥ ${min}` });
+const notEmpty = z.string().refine((v) => v.trim() !== '', { error: 'empty' });
 
+export const linkSchema = {
+  method: z
+    .string()
+    .refine((v) => METHOD_OPTIONS.some((m) => m.id === v), { error: () => `unknown method (choose ${METHOD_OPTIONS.filter((m) => m.available).map((m) => m.id).join(', ')})`, abort: true })
+    .refine(isAvailableMethod, { error: 'that method is not available yet' }),
+  preset: oneOf(() => PRESET_IDS, 'preset'),
+  dataset: oneOf(() => DATASET_IDS, 'dataset'),
+  evaluator: oneOf(() => EVALUATORS.map((e) => e.id), 'evaluator'),
+  budget: wholeNumber(1),
+  seed: z.string().refine((v) => /^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)), { error: 'not a whole number' }),
+  speed: oneOf(() => SPEEDS.map((s) => s.id), 'speed'),
+  backend: oneOf(() => BACKENDS.map((b) => b.id), 'backend'),
+  supernetSteps: wholeNumber(0),
+  standaloneEpochs: wholeNumber(1),
+  finalEpochs: wholeNumber(1),
+  searchColumn: notEmpty,
+  reportColumn: notEmpty,
+  methodSettings: z.string().superRefine((v, ctx) => {
+    const r = parseMethodSettings(v);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+  }),
+} satisfies Record<keyof Settings, z.ZodType<string>>;
+
+type Rule = { key: keyof Settings; check: (v: string) => string | null };
 /** Query keys in the order they are written. */
-const RULES: Rule[] = [
-  {
-    key: 'method',
-    check: (v) =>
-      isAvailableMethod(v)
-        ? null
-        : METHOD_OPTIONS.some((m) => m.id === v)
-          ? 'that method is not available yet'
-          : oneOf(METHOD_OPTIONS.filter((m) => m.available).map((m) => m.id), 'method')(v),
+const RULES: Rule[] = (Object.keys(linkSchema) as (keyof typeof linkSchema)[]).map((key) => ({
+  key,
+  check: (v: string) => {
+    const r = linkSchema[key].safeParse(v);
+    return r.success ? null : (r.error.issues[0]?.message ?? 'not allowed');
   },
-  { key: 'preset', check: oneOf(PRESET_IDS, 'preset') },
-  { key: 'dataset', check: oneOf(Object.keys(DATASETS), 'dataset') },
-  { key: 'evaluator', check: oneOf(EVALUATORS.map((e) => e.id), 'evaluator') },
-  { key: 'budget', check: int(1) },
-  { key: 'seed', check: (v) => (/^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? null : 'not a whole number') },
-  { key: 'speed', check: oneOf(SPEEDS.map((s) => s.id), 'speed') },
-  { key: 'backend', check: oneOf(BACKENDS.map((b) => b.id), 'backend') },
-  { key: 'supernetSteps', check: int(0) },
-  { key: 'standaloneEpochs', check: int(1) },
-  { key: 'finalEpochs', check: int(1) },
-  { key: 'searchColumn', check: (v) => (v.trim() ? null : 'empty') },
-  { key: 'reportColumn', check: (v) => (v.trim() ? null : 'empty') },
-  { key: 'methodSettings', check: (v) => { const r = parseMethodSettings(v); return r.ok ? null : r.reason; } },
-];
+}));
 /** Always written; the rest only when they differ from the default, to keep links short. */
 const CORE_KEYS = new Set<keyof Settings>(['method', 'preset', 'dataset', 'evaluator', 'seed', 'speed', 'backend']);
 

@@ -1,6 +1,6 @@
 import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
-import type { BlockArchJson } from '../engine/spaces/blocks';
+import type { BlockStructure } from '../engine/core/formats';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, RepeatSpec, WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { useRepeats } from './repeats';
 import { useSettings } from './settings';
@@ -168,7 +168,7 @@ function send(cmd: WorkerCommand): void {
   else pending.push(cmd);
 }
 
-export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockArchJson } = {}): void {
+export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockStructure } = {}): void {
   const runId = useRunStore.getState().beginRun(Boolean(opts.paused));
   const cmd: StartCommand = { type: 'start', runId, config, paused: opts.paused, tableCsv: opts.tableCsv };
   if (opts.trainArch) cmd.trainArch = opts.trainArch;

@@ -6,14 +6,15 @@
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkConfig, EVALUATOR_IDS, INT_LIMITS, intRangeText, type EvaluatorId, type MethodId, type RunConfig, withDefaults } from '../engine/core/config';
+import { EVALUATOR_IDS, INT_LIMITS, intRangeText, type EvaluatorId, type MethodId, type RunConfig, withDefaults } from '../engine/core/config';
 import { clip, quote } from '../engine/core/quote';
-import { DATASETS, type DatasetId } from '../engine/data/datasets';
+import { DATASET_IDS, type DatasetId } from '../engine/data/datasets';
 import { fileTooLarge } from '../engine/core/limits';
 import { type BenchmarkTable, parseBenchmarkCsv, TableError } from '../engine/evaluate/table';
 import { METHOD_CATALOG, methodSpace } from '../engine/methods/catalog';
 import { checkMethodSettings } from '../engine/methods/settingsCheck';
-import { NB201_OPS, type Nb201Op, parseCell } from '../engine/spaces/nb201';
+import { checkRunConfig } from '../engine/methods/configCheck';
+import { isNb201Op, NB201_OPS, parseCell } from '../engine/spaces/nb201';
 
 /** A bad command line: the message names the option and what it allows; the CLI exits with 2. */
 export class UsageError extends Error {}
@@ -31,7 +32,6 @@ const PATH_QUOTE = 120;
 
 /** Read when asked, not at load: a method registered later is listed too. */
 const methodIds = () => METHOD_CATALOG.filter((m) => m.available).map((m) => m.id);
-const DATASET_IDS = Object.keys(DATASETS) as DatasetId[];
 const list = (xs: readonly string[]) => xs.join(', ');
 
 type IntLimit = keyof typeof INT_LIMITS;
@@ -188,11 +188,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const dataset = oneOf<DatasetId>('dataset', DATASET_IDS, DEFAULTS.dataset);
   const evaluator = oneOf<EvaluatorId>('evaluator', EVALUATOR_IDS, DEFAULTS.evaluator);
   const base = DEFAULTS; // the config every option is merged over
-  let ops: Nb201Op[] = [...base.space.ops];
+  let ops: string[] = [...base.space.ops];
   const opsText = str('ops');
   if (opsText !== undefined) {
-    ops = opsText.split(',').map((s) => s.trim()) as Nb201Op[];
-    const bad = ops.find((o) => !(NB201_OPS as readonly string[]).includes(o));
+    ops = opsText.split(',').map((s) => s.trim());
+    const bad = ops.find((o) => !isNb201Op(o));
     if (bad !== undefined) throw new UsageError(`--ops: ${quote(bad)} is not an op (ops: ${list(NB201_OPS)})`);
     const twice = ops.find((o, i) => ops.indexOf(o) !== i);
     if (twice) throw new UsageError(`--ops names ${twice} twice`);
@@ -240,7 +240,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (out === '') throw new UsageError('--out needs a file name');
 
   // Everything above names its option; this is the engine's own word on the whole config.
-  const configProblems = checkConfig(config);
+  const configProblems = checkRunConfig(config);
   if (configProblems.length > 0) throw new UsageError(`the options do not make a runnable config: ${configProblems.join('; ')}`);
   return { help: false, options: { config, tablePath, trainArch, out, withLog: !!values['with-log'], quiet: !!values.quiet } };
 }

@@ -10,9 +10,10 @@ import { type BenchmarkTable, TableEvaluator } from './evaluate/table';
 import type { Evaluator } from './evaluate/types';
 import type { PublicFileReader, RunResources } from './methods/contract';
 import { requireMethod } from './methods/registry';
+import { configProblemsAboveCore } from './methods/configCheck';
 import { defaultMacro, nb201Cost } from './nn/macro';
 import { formatCell, type Nb201Cell, type Nb201Op, parseCell } from './spaces/nb201';
-import type { BlockArchJson } from './spaces/blocks';
+import type { BlockStructure } from './core/formats';
 import type { RunContext } from './core/runLoop';
 
 export type { RunResources } from './methods/contract';
@@ -55,12 +56,13 @@ export async function runSearch(
   /** Train (or look up) this one architecture instead of searching: an imported file's "train it". */
   trainArch?: string,
   /** With `trainArch` on the block space: the imported file's structure, which is what gets built and trained. */
-  trainStructure?: BlockArchJson,
+  trainStructure?: BlockStructure,
 ): Promise<void> {
   const plugin = requireMethod(config.method);
   const method = await plugin.load();
   if (method.kind === 'whole-run') return method.run(config, res, controller, sink, trainArch, trainStructure);
   await runLifecycle(config, controller, sink, {
+    problems: () => configProblemsAboveCore(config),
     body: async (ctx, owned) => {
       const target = trainArch === undefined ? null : parseCell(trainArch);
       if (target && !target.ok) throw new Error(`cannot train "${trainArch}": ${target.reason}`);
@@ -149,8 +151,8 @@ export async function searchTable(spec: TableSearchSpec, controller: RunControll
   const bestSoFar: number[] = [];
   let bestScore = -Infinity;
   let bestReported = NaN;
-  let final: Extract<RunEvent, { type: 'final' }> | null = null;
-  let end: Extract<RunEvent, { type: 'run-end' }> | null = null;
+  // Held in an object: TypeScript does not see assignments made inside the callback below.
+  const seen: { final: Extract<RunEvent, { type: 'final' }> | null; end: Extract<RunEvent, { type: 'run-end' }> | null } = { final: null, end: null };
   await runSearch(tableSearchConfig(spec), { table: spec.table }, controller, (e) => {
     sink?.(e);
     if (e.type === 'candidate') {
@@ -159,14 +161,14 @@ export async function searchTable(spec: TableSearchSpec, controller: RunControll
         bestReported = e.metrics[spec.reportColumn];
       }
       bestSoFar.push(bestReported);
-    } else if (e.type === 'final') final = e;
-    else if (e.type === 'run-end') end = e;
+    } else if (e.type === 'final') seen.final = e;
+    else if (e.type === 'run-end') seen.end = e;
   });
-  const ended = end as Extract<RunEvent, { type: 'run-end' }> | null;
+  const ended = seen.end;
   if (!ended || ended.status !== 'completed') {
     throw new Error(`${spec.method} on ${spec.table.name} (seed ${spec.seed}) did not complete: ${ended ? (ended.message ?? ended.status) : 'no run-end event'}`);
   }
-  const f = final as Extract<RunEvent, { type: 'final' }> | null;
+  const f = seen.final;
   if (!f) throw new Error(`${spec.method} on ${spec.table.name} (seed ${spec.seed}): no final event`);
   return { reported: f.metrics.reported, finalArch: f.arch.arch, bestSoFar };
 }

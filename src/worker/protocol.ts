@@ -2,7 +2,7 @@ import type { MethodId, RunConfig } from '../engine/core/config';
 import type { RepeatRun } from '../engine/core/repeats';
 import type { Nb201Op } from '../engine/spaces/nb201';
 import type { RunEvent } from '../engine/core/events';
-import type { BlockArchJson } from '../engine/spaces/blocks';
+import type { BlockStructure } from '../engine/core/formats';
 import type { ThroughputResult } from '../engine/evaluate/throughput';
 
 /** Backends the worker can run on, fastest first. wasm is absent: tfjs-backend-wasm 4.22 cannot train convolutions. */
@@ -20,7 +20,7 @@ export type WorkerCommand =
       /** For 'auto': time software renderers (SwiftShader …) too, instead of skipping them untimed. */
       timeSoftware?: boolean;
       /** The dataset the page is set to: loaded while the user reads the page, so Start need not wait for it. */
-      prefetch?: 'digits' | 'fashion';
+      prefetch?: string;
       /**
        * Backends this browser already has a measured rate for. Any other backend the worker starts
        * without timing it (forced, or the only one 'auto' could use) is timed after 'ready': the run
@@ -40,7 +40,7 @@ export type WorkerCommand =
       /** Train this one architecture (an imported file) instead of searching. */
       trainArch?: string;
       /** A block file's structure (widths, strides, stem): what a block method builds for `trainArch`. */
-      trainStructure?: BlockArchJson;
+      trainStructure?: BlockStructure;
     }
   /** Addressed to one run: the worker ignores a command for a run that is not its current one. */
   | { type: 'pause'; runId: number }

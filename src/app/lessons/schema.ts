@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { issueMessages, z } from '../../engine/core/schema';
 import { clip, quote } from '../../engine/core/quote';
 import { fileTooLarge } from '../../engine/core/limits';
 
@@ -8,8 +8,6 @@ import { fileTooLarge } from '../../engine/core/limits';
  * public/lessons/lesson.schema.json is generated from it (`npm run schemas`; a test fails when the
  * shipped copy is stale). Text is a Markdown subset rendered as React elements, never as HTML.
  */
-// zod compiles fast parsers with `new Function` unless told not to; the page's CSP refuses eval.
-z.config({ jitless: true });
 
 export const LESSON_SCHEMA_ID = 'nas-playground/lesson';
 export const LESSON_VERSION = 1;
@@ -104,8 +102,6 @@ export type LessonMoment = z.output<typeof moment>;
 
 export type LessonResult = { ok: true; lesson: Lesson } | { ok: false; errors: string[] };
 
-const pathText = (path: readonly PropertyKey[]) => path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
-
 /** Validates a parsed lesson; every message names the field, quoting at most a few words of the input. */
 export function checkLesson(json: unknown): LessonResult {
   if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
@@ -116,7 +112,7 @@ export function checkLesson(json: unknown): LessonResult {
   }
   const r = lessonSchema.safeParse(json);
   if (r.success) return { ok: true, lesson: r.data };
-  return { ok: false, errors: r.error.issues.slice(0, 12).map((i) => clip(`${pathText(i.path) || 'the lesson'}: ${i.message}`, 240)) };
+  return { ok: false, errors: issueMessages(r.error.issues, { max: 12 }).map((m) => clip(m, 240)) };
 }
 
 /** Parses and validates a lesson file's text; never throws. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { checkConfig, type RunConfig } from '../../engine/core/config';
-import { DATASETS, type DatasetId } from '../../engine/data/datasets';
+import type { RunConfig } from '../../engine/core/config';
+import { checkRunConfig } from '../../engine/methods/configCheck';
+import { DATASETS, isDatasetId, type DatasetId } from '../../engine/data/datasets';
 import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
 import { methodInfo, PRESET_IDS, PRESET_TITLES } from '../../engine/methods/catalog';
 import { BACKENDS, changedFromPreset, configFromSettings, EVALUATORS, parseMethodSettings, presetFields, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
@@ -13,7 +14,7 @@ import { TableInput } from './TableInput';
 
 /** Reasons the current settings cannot start a run, in checkConfig's words plus what only the page knows. */
 export function startProblems(s: Settings, table: TableFile | null): string[] {
-  const problems = checkConfig(configFromSettings(s, table));
+  const problems = checkRunConfig(configFromSettings(s, table));
   const hasTable = Boolean(table);
   const tableColumns = table?.table.columns ?? [];
   if (!isAvailableMethod(s.method)) problems.unshift(`method "${s.method}" is not available yet`);
@@ -99,7 +100,7 @@ export function RunBar() {
         </div>
       </Field>
 
-      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : DATASETS[s.dataset].title} compact>
+      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : (isDatasetId(s.dataset) ? DATASETS[s.dataset].title : s.dataset)} compact>
         <select data-testid="dataset-select" value={s.dataset} onChange={(e) => changeSetup({ dataset: e.target.value as DatasetId }, 'the dataset')}>
           {Object.values(DATASETS).map((d) => (
             <option key={d.id} value={d.id}>

@@ -1,6 +1,6 @@
+import { isTableEvent } from '../../engine/evaluate/table';
 import { useRef, useState } from 'react';
 import { create } from 'zustand';
-import type { RunEvent } from '../../engine/core/events';
 import {
   architectureFileName,
   buildArchitectureFileFromLog,
@@ -66,7 +66,7 @@ export function ExportImport() {
     try {
       const log = useRunStore.getState().source.log;
       const t = useSettings.getState().table;
-      const tableName = (log.find((e) => e.type === 'method' && e.kind === 'table-info') as Extract<RunEvent, { type: 'method' }> | undefined)?.data as { name?: string } | undefined;
+      const tableName = log.find(isTableEvent)?.data;
       const file = buildArchitectureFileFromLog(log, {
         appVersion,
         includeLog,

@@ -1,3 +1,4 @@
+import { isTableEvent } from '../../engine/evaluate/table';
 import { formatCount, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
 import { scoreLabel } from '../charts/ScoreChart';
@@ -18,7 +19,7 @@ export function FinalResult() {
     : Number.isFinite(m.testAcc)
       ? { label: 'test accuracy', value: m.testAcc }
       : { label: 'search score (no final retrain)', value: final.score };
-  const tableInfo = methodEvents.find((e) => e.method === 'table' && e.kind === 'table-info')?.data as { optimum?: { value: number } } | undefined;
+  const tableInfo = methodEvents.find(isTableEvent)?.data;
   const regret = table && tableInfo?.optimum && Number.isFinite(headline.value) ? tableInfo.optimum.value - headline.value : null;
   const rest = Object.entries(m).filter(([k]) => k !== 'testAcc' && k !== 'reported');
 

@@ -1,3 +1,4 @@
+import { isTableEvent } from '../../engine/evaluate/table';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { formatScore, formatInt } from '../format';
@@ -68,20 +69,11 @@ function useThrottled<T>(value: T, ms: number): T {
   return ms <= 0 ? value : shown;
 }
 
-interface TableInfoData {
-  name: string;
-  rows: number;
-  searchColumn: string;
-  reportColumn: string;
-  optimum: { arch: string; value: number };
-  searchOptimum: { arch: string; value: number };
-}
-
 /** The table evaluator's own event: where the numbers come from, and the best the table holds (what regret is measured against). */
 function TableInfo({ events }: { events: ReturnType<typeof useMethodEvents> }) {
-  const e = events.find((x) => x.method === 'table' && x.kind === 'table-info');
+  const e = events.find(isTableEvent);
   if (!e) return null;
-  const d = e.data as TableInfoData;
+  const d = e.data;
   return (
     <p className="table-info" data-testid="table-info">
       Scores come from the table <strong>{d.name}</strong> ({formatInt(d.rows)} cells). The search sees <code>{d.searchColumn}</code>; the result reports <code>{d.reportColumn}</code>. The best

@@ -1,7 +1,6 @@
 import type { RunConfig } from './config';
 import type { Cost } from './cost';
-import type { Preprocessing } from '../data/datasets';
-import type { BlockArchJson } from '../spaces/blocks';
+import type { BlockStructure, Preprocessing } from './formats';
 
 /**
  * Everything a run tells the page. The page is a function of this log, so a recorded run can be
@@ -54,7 +53,7 @@ export type RunEvent =
       cost: Cost;
       recipe: string;
       /** Block-space results: the chain's structure (widths, strides, stem), which the arch string alone does not say. */
-      structure?: BlockArchJson;
+      structure?: BlockStructure;
     }
   | { type: 'log'; t: number; level: 'info' | 'warn'; message: string }
   | { type: 'run-end'; t: number; status: 'completed' | 'stopped' | 'error'; message?: string }
@@ -66,3 +65,22 @@ export type RunEventType = RunEvent['type'];
 /** Distributes Omit over the union, so callers can emit without a timestamp. */
 export type Untimed<E> = E extends unknown ? Omit<E, 't'> : never;
 export type EmitFn = (e: Untimed<RunEvent>) => void;
+
+/** A method's own events, from the union of `{ kind, data }` it declares: each as the log carries it (the time aside). */
+export type MethodEventOf<M extends string, U extends { kind: string; data: unknown }> = U extends unknown ? { type: 'method'; method: M; kind: U['kind']; data: U['data'] } : never;
+
+/**
+ * The one way code reads a method's events with their types: the log holds every method's
+ * events with `data: unknown` (it may have come from a file), and each method declares its id
+ * and every kind it emits (a Record, so the compiler makes the list complete); an event of that
+ * id and one of those kinds is that kind's payload. Replaces an `as` at every read; works on
+ * events with or without their time.
+ */
+export function methodEventGuard<M extends string, U extends { kind: string; data: unknown }>(method: M, kinds: Record<U['kind'], true>) {
+  return <E extends RunEvent | Untimed<RunEvent>>(e: E): e is E & MethodEventOf<M, U> => e.type === 'method' && e.method === method && Object.hasOwn(kinds, e.kind);
+}
+
+/** A method's event with its declared type, to emit: the counterpart of methodEventGuard. */
+export function methodEvent<M extends string, U extends { kind: string; data: unknown }>(method: M, e: U): Untimed<RunEvent> {
+  return { type: 'method', method, kind: e.kind, data: e.data };
+}

@@ -113,7 +113,7 @@ export function makeContext(
     config,
     rng: new Rng(config.seed),
     backend,
-    emit: (e) => sink({ ...e, t: Math.round(now() - t0) } as RunEvent),
+    emit: (e) => sink({ ...e, t: Math.round(now() - t0) }),
     checkpoint: () => controller.checkpoint(),
     held: () => controller.state === 'paused',
   };

@@ -5,7 +5,12 @@ import { gunzip, parseIdx } from './idx';
  * Datasets the playground ships (public/datasets). Splits are fixed by a split seed that is
  * independent of the run's seed, so runs with different seeds are judged on the same data.
  */
-export type DatasetId = 'digits' | 'fashion';
+/**
+ * A dataset's name, as a run config carries it: a string, because core knows no dataset; the
+ * shipped ones are DATASETS' keys, and `isDatasetId` / `datasetInfo` check a name before use.
+ */
+export type DatasetId = string;
+export const DATASET_IDS = ['digits', 'fashion'] as const;
 
 export interface DatasetInfo {
   id: DatasetId;
@@ -17,7 +22,7 @@ export interface DatasetInfo {
   license: string;
 }
 
-export const DATASETS: Record<DatasetId, DatasetInfo> = {
+export const DATASETS: Record<(typeof DATASET_IDS)[number], DatasetInfo> = {
   digits: {
     id: 'digits',
     title: 'Digits 8×8 (UCI / scikit-learn, 1,797 images)',
@@ -39,6 +44,14 @@ export const DATASETS: Record<DatasetId, DatasetInfo> = {
   },
 };
 
+export const isDatasetId = (id: string): id is (typeof DATASET_IDS)[number] => Object.hasOwn(DATASETS, id);
+
+/** The shipped dataset `id`, or a throw naming the ones there are (configs are checked before they get here). */
+export function datasetInfo(id: DatasetId): DatasetInfo {
+  if (!isDatasetId(id)) throw new Error(`unknown dataset ${JSON.stringify(id.slice(0, 60))} (datasets: ${DATASET_IDS.join(', ')})`);
+  return DATASETS[id];
+}
+
 export const SPLIT_SEED = 20201;
 
 export interface Split {
@@ -48,14 +61,8 @@ export interface Split {
   n: number;
 }
 
-export interface Preprocessing {
-  source: string;
-  scale: string;
-  downsample: string;
-  standardise: { mean: number; std: number; from: string };
-  split: string;
-  splitSeed: number;
-}
+export type { Preprocessing } from '../core/formats';
+import type { Preprocessing } from '../core/formats';
 
 export interface Dataset {
   info: DatasetInfo;
@@ -69,8 +76,7 @@ export interface Dataset {
 export type ReadFile = (relPath: string) => Promise<Uint8Array>;
 
 export async function loadDataset(id: DatasetId, read: ReadFile): Promise<Dataset> {
-  const info = DATASETS[id];
-  if (!info) throw new Error(`unknown dataset "${id}"`);
+  const info = datasetInfo(id);
   const parts = await Promise.all(
     info.files.map(async (f) => {
       const images = parseIdx(await gunzip(await read(f.images)), f.images);

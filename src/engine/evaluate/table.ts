@@ -5,6 +5,19 @@ import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
 import type { Evaluation, Evaluator, FinalReport } from './types';
+import { methodEvent, methodEventGuard } from '../core/events';
+
+/** The table evaluator's one event: where the scores come from, and the best the table holds (what regret is measured against). */
+export interface TableInfoData {
+  name: string;
+  rows: number;
+  searchColumn: string;
+  reportColumn: string;
+  optimum: { arch: string; value: number };
+  searchOptimum: { arch: string; value: number };
+}
+export type TableEvent = { kind: 'table-info'; data: TableInfoData };
+export const isTableEvent = methodEventGuard<'table', TableEvent>('table', { 'table-info': true });
 
 /**
  * A tabular benchmark: one row per NB-201 arch string, numeric metric columns
@@ -150,12 +163,12 @@ export class TableEvaluator implements Evaluator<Nb201Cell> {
 
   async prepare(ctx: RunContext): Promise<void> {
     const opt = tableOptimum(this.table, this.reportColumn);
-    ctx.emit({
-      type: 'method',
-      method: 'table',
-      kind: 'table-info',
-      data: { name: this.table.name, rows: this.table.rows.size, searchColumn: this.searchColumn, reportColumn: this.reportColumn, optimum: opt, searchOptimum: tableOptimum(this.table, this.searchColumn) },
-    });
+    ctx.emit(
+      methodEvent<'table', TableEvent>('table', {
+        kind: 'table-info',
+        data: { name: this.table.name, rows: this.table.rows.size, searchColumn: this.searchColumn, reportColumn: this.reportColumn, optimum: opt, searchOptimum: tableOptimum(this.table, this.searchColumn) },
+      }),
+    );
   }
 
   lookup(cell: Nb201Cell): Record<string, number> {

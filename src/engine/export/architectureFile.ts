@@ -1,23 +1,16 @@
 import { fileTooLarge } from '../core/limits';
 import { clip, quote, QUOTE_MAX } from '../core/quote';
-import { checkConfig as checkRunConfig, type RunConfig, type Speed, withDefaults } from '../core/config';
-import type { RunEvent } from '../core/events';
-import { DATASETS, SPLIT_SEED, type DatasetId } from '../data/datasets';
-import { formatCell, NB201_EDGES, NB201_OPS, parseCell, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
-import {
-  BLOCK_LIMITS,
-  BLOCK_OPS,
-  BLOCK_STRIDES,
-  blockArchFromJson,
-  blockSpaceFitsDataset,
-  type BlockSpace,
-  formatBlockArch,
-  parseBlockArch,
-  trainableBlockArch,
-  type BlockArchJson,
-} from '../spaces/blocks';
-import { METHOD_CATALOG, methodSpace, methodsOfSpace } from '../methods/catalog';
-import { checkMethodSettings, PROTOTYPE_KEYS, prototypeKeyPaths } from '../methods/settingsCheck';
+import { INT_LIMITS, runConfigSchema, type RunConfig, type Speed, withDefaults } from '../core/config';
+import type { Phase, RunEvent } from '../core/events';
+import type { BlockStructure } from '../core/formats';
+import { describeValue, issueMessages, z } from '../core/schema';
+import { datasetInfo, isDatasetId, SPLIT_SEED, type DatasetId } from '../data/datasets';
+import { formatCell, NB201_EDGES, NB201_OPS, parseCell, spaceOps, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
+import { BLOCK_LIMITS, BLOCK_OPS, BLOCK_STRIDES, blockArchFromJson, blockSpaceFitsDataset, type BlockSpace, formatBlockArch, parseBlockArch, trainableBlockArch, type BlockArchJson } from '../spaces/blocks';
+import { checkRunConfig } from '../methods/configCheck';
+import { isTableEvent } from '../evaluate/table';
+import { methodSpace, methodsOfSpace } from '../methods/catalog';
+import { PROTOTYPE_KEYS, prototypeKeyPaths } from '../methods/settingsCheck';
 
 /**
  * An exported architecture: the found cell (NB-201) or block chain (DNA, Cream) plus everything needed to rebuild and retrain it
@@ -75,8 +68,8 @@ export interface BuildOptions {
  * run-start carried the real one: the split is fixed by SPLIT_SEED, so mean/std can be recomputed.
  */
 export function describePreprocessing(id: DatasetId): { source: string } & Record<string, unknown> {
-  const info = DATASETS[id];
-  if (!info) return { source: `unknown dataset "${id}"` };
+  if (!isDatasetId(id)) return { source: `unknown dataset ${quote(id)}` };
+  const info = datasetInfo(id);
   const common = { source: info.files.map((f) => f.images).join(', '), inputShape: info.inputShape, splitSeed: SPLIT_SEED };
   const standardise = { from: 'train split', note: 'mean/std not recorded by this run: recompute them from the train split' };
   return id === 'digits'
@@ -142,8 +135,7 @@ export function buildArchitectureFileFromLog(log: RunEvent[], rest: Omit<BuildOp
   const final = log.findLast((e): e is FinalEvent => e.type === 'final');
   if (!runStart) throw new Error('the log has no run-start event');
   if (!final) throw new Error('the log has no final event: the run did not finish');
-  const tableInfo = log.find((e) => e.type === 'method' && e.kind === 'table-info') as Extract<RunEvent, { type: 'method' }> | undefined;
-  const tableName = (tableInfo?.data as { name?: unknown } | undefined)?.name;
+  const tableName = log.find(isTableEvent)?.data.name;
   return buildArchitectureFile({
     ...rest,
     runStart,
@@ -164,7 +156,7 @@ export function trainConfigOf(config: RunConfig, speed?: Speed): RunConfig {
 }
 
 /** What "Train" sends for an imported file: its config (trainConfigOf), its arch string and, for a block chain, its structure, which is what gets built. */
-export function trainRequestOf(file: ArchitectureFile, speed?: Speed): { config: RunConfig; trainArch: string; trainStructure?: BlockArchJson } {
+export function trainRequestOf(file: ArchitectureFile, speed?: Speed): { config: RunConfig; trainArch: string; trainStructure?: BlockStructure } {
   return { config: trainConfigOf(file.config, speed), trainArch: file.arch, ...(file.space === 'blocks' && file.blocks ? { trainStructure: file.blocks } : {}) };
 }
 
@@ -183,67 +175,190 @@ export function architectureFileName(file: Pick<ArchitectureFile, 'arch'>): stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// Validation. Errors name the field (JSON-pointer-like path) and what was expected, so a learner
-// who edited a file by hand can fix it.
+// Validation. The file's shape is one zod schema (below): the validator parses with it, and the
+// JSON Schema for readers outside this code base (architecture.schema.json) is generated from it
+// (`npm run schemas`; a test fails when the shipped copy is stale). What a schema cannot say —
+// edges agree with arch, the config can run, the method searches the file's space, every
+// architecture in the log parses in it — is checked after, in code. Errors name the field
+// (a JSON-pointer-like path) and what was expected, so a learner who edited a file can fix it.
 
 export type ValidationResult = { ok: true; file: ArchitectureFile } | { ok: false; errors: string[] };
 
-const DATASET_IDS = ['digits', 'fashion'];
-const EVALUATOR_IDS = ['supernet', 'standalone', 'table'];
-const SPEEDS = ['max', 'fast', 'normal', 'slow'];
-const EVENT_TYPES = ['run-start', 'phase', 'train', 'val', 'candidate', 'progress', 'final', 'log', 'run-end', 'method'];
+export const EVENT_TYPES = ['run-start', 'phase', 'train', 'val', 'candidate', 'progress', 'final', 'log', 'run-end', 'method'] as const;
+export const PHASES = ['setup', 'supernet', 'search', 'final', 'done'] as const satisfies readonly Phase[];
 /** Year, month, day, hours, minutes, [seconds, [fraction]], zone: the fields isRealDateTime reads back. */
 const ISO_DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_ERRORS = 25;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-// A value is quoted clipped: a message names the fault without echoing a megabyte of the file.
-const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? quote(v) : typeof v === 'object' ? 'an object' : v === undefined ? 'missing' : clip(String(v)));
+const describe = describeValue;
 
-class Checker {
-  readonly errors: string[] = [];
-  add(msg: string): void {
-    // Messages built from nested checks (an arch string's parse error …) are bounded too.
-    if (this.errors.length < MAX_ERRORS) this.errors.push(clip(msg, 4 * QUOTE_MAX));
-    else if (this.errors.length === MAX_ERRORS) this.errors.push('… further errors not shown');
-  }
-  obj(v: unknown, path: string): v is Obj {
-    if (!isObj(v)) this.add(`${path} must be an object, not ${describe(v)}`);
-    return isObj(v);
-  }
-  str(v: unknown, path: string): v is string {
-    if (typeof v !== 'string') this.add(`${path} must be a string, not ${describe(v)}`);
-    return typeof v === 'string';
-  }
-  num(v: unknown, path: string, opts: { int?: boolean; min?: number; max?: number; nullable?: boolean } = {}): void {
-    if (v === null && opts.nullable) return;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return this.add(`${path} must be a${opts.int ? 'n integer' : ' number'}, not ${describe(v)}`);
-    if (opts.int && !Number.isInteger(v)) return this.add(`${path} must be an integer, not ${v}`);
-    if (opts.min !== undefined && v < opts.min) this.add(`${path} must be ≥ ${opts.min}, not ${v}`);
-    if (opts.max !== undefined && v > opts.max) this.add(`${path} must be ≤ ${opts.max}, not ${v}`);
-  }
-  /** An integer within [least, most] (a BLOCK_LIMITS entry). */
-  range(v: unknown, path: string, [min, max]: readonly [number, number]): void {
-    this.num(v, path, { int: true, min, max });
-  }
-  oneOf(v: unknown, allowed: readonly string[], path: string, what: string): void {
-    if (typeof v !== 'string' || !allowed.includes(v)) this.add(`${path}: unknown ${what} ${describe(v)} (expected one of: ${allowed.join(', ')})`);
-  }
-  /** Checks a field only when present: later app versions may leave out what they no longer need. */
-  optionalObj(parent: Obj, key: string, path: string, fields: Record<string, { int?: boolean; min?: number; bool?: boolean; str?: boolean }>): void {
-    if (!(key in parent)) return;
-    const o = parent[key];
-    if (!this.obj(o, `${path}.${key}`)) return;
-    for (const [f, spec] of Object.entries(fields)) {
-      if (!(f in o)) continue;
-      const p = `${path}.${key}.${f}`;
-      if (spec.bool) {
-        if (typeof o[f] !== 'boolean') this.add(`${p} must be true or false, not ${describe(o[f])}`);
-      } else if (spec.str) this.str(o[f], p);
-      else this.num(o[f], p, spec);
-    }
-  }
+/** JSON writes NaN (a diverged loss, a missing table cell) as null: read back as NaN. */
+const measured = z.number().nullable().transform((v) => v ?? NaN);
+const intIn = ([min, max]: readonly [number, number]) => z.int().min(min).max(max);
+const nb201Op = z.enum(NB201_OPS, { error: (iss) => `unknown op ${describe(iss.input)} (ops: ${NB201_OPS.join(', ')})` }).meta({ id: 'op' });
+const blockOp = z.enum(BLOCK_OPS, { error: (iss) => `unknown op ${describe(iss.input)} (ops: ${BLOCK_OPS.join(', ')})` }).meta({ id: 'blockOp' });
+const text = z.string();
+const listed = (v: unknown) => (Array.isArray(v) ? v.length : 'more');
+const nonEmpty = z.string().min(1);
+
+const edgeSchema = z.looseObject({ from: z.int(), to: z.int(), op: nb201Op });
+
+/** A block chain's structure; what only the space can say (skip where the shape is kept, agreement with arch) is checked after. */
+// Fields in the order the builder writes them (blockArchToJson), so a file read back and written again reads the same.
+const blocksSchema = z
+  .looseObject(
+    {
+      space: z.literal('blocks'),
+      blocks: z
+        .array(
+          z.looseObject({
+            channels: intIn(BLOCK_LIMITS.channels),
+            stride: z.literal([1, 2], { error: (iss) => `must be ${BLOCK_STRIDES.join(' or ')}, not ${describe(iss.input)}` }),
+            ops: z
+              .array(blockOp)
+              .min(1)
+              .max(BLOCK_LIMITS.layers[1], { error: (iss) => `a block has at most ${BLOCK_LIMITS.layers[1]} layers, the file lists ${listed(iss.input)}` }),
+          }),
+        )
+        .min(1, { error: 'must list at least one block {channels, stride, ops}' })
+        .max(BLOCK_LIMITS.blocks[1], { error: (iss) => `a chain has at most ${BLOCK_LIMITS.blocks[1]} blocks, the file lists ${listed(iss.input)}` }),
+      stemChannels: intIn(BLOCK_LIMITS.stemChannels),
+      inputShape: z.tuple([intIn(BLOCK_LIMITS.inputSide), intIn(BLOCK_LIMITS.inputSide), intIn(BLOCK_LIMITS.inputChannels)], {
+        error: (iss) => `must be [height, width, channels], not ${describe(iss.input)}`,
+      }),
+      numClasses: intIn(BLOCK_LIMITS.classes),
+    },
+    { error: (iss) => (iss.code === 'invalid_type' ? `must be an object (the block structure), not ${describe(iss.input)}` : undefined) },
+  )
+  .meta({ id: 'blocks', description: 'a block chain: stem, one {channels, stride, ops} per block, the input shape and classes' });
+
+/**
+ * A config as a file holds it: the shape and ranges of core's schema, with each group optional
+ * and partial (a later version may leave out what it no longer needs; the defaults fill in), the
+ * result merged over the defaults. Whether it can run is asked of the merged config after.
+ */
+const rc = runConfigSchema.shape;
+export const fileConfigSchema = z
+  .strictObject({
+    method: rc.method,
+    dataset: rc.dataset,
+    evaluator: rc.evaluator,
+    budget: rc.budget,
+    seed: rc.seed,
+    speed: rc.speed,
+    space: rc.space.partial().optional(),
+    supernet: rc.supernet.partial().optional(),
+    standalone: rc.standalone.partial().optional(),
+    final: rc.final.partial().optional(),
+    table: rc.table.partial().optional(),
+    methodSettings: rc.methodSettings.optional(),
+  })
+  .transform((c) => withDefaults(c))
+  .meta({ id: 'runConfig', description: "the run's settings (engine/core/config.ts); omitted groups take the defaults" });
+
+const archRef = z.looseObject({ space: z.enum(['nb201', 'blocks']), arch: text });
+const costSchema = z.looseObject({ params: measured, flops: measured });
+const metricsSchema = z.record(z.string(), measured);
+
+/** Each event as a replay reads it (core/events.ts); a log that passes can be fed to the store. */
+const e = {
+  'run-start': z.looseObject({
+    type: z.literal('run-start'),
+    t: measured,
+    config: fileConfigSchema,
+    backend: text,
+    tfjsVersion: text.default('unknown'),
+    datasetSizes: z.record(z.string(), z.number()).optional(),
+    preprocessing: z.looseObject({ source: text, scale: text, downsample: text, standardise: z.looseObject({ mean: z.number(), std: z.number(), from: text }), split: text, splitSeed: z.number() }).optional(),
+    trainArch: text.optional(),
+  }),
+  phase: z.looseObject({ type: z.literal('phase'), t: measured, phase: z.enum(PHASES), detail: text, total: z.number().optional() }),
+  train: z.looseObject({ type: z.literal('train'), t: measured, phase: z.enum(PHASES), step: z.int(), loss: measured, acc: measured, lr: measured }),
+  val: z.looseObject({ type: z.literal('val'), t: measured, phase: z.enum(PHASES), step: z.int(), loss: measured, acc: measured }),
+  candidate: z.looseObject({ type: z.literal('candidate'), t: measured, index: z.int(), arch: archRef, score: measured, metrics: metricsSchema, cost: costSchema, origin: text }),
+  progress: z.looseObject({ type: z.literal('progress'), t: measured, done: z.int(), total: z.int(), unit: text }),
+  final: z.looseObject({
+    type: z.literal('final'),
+    t: measured,
+    arch: archRef,
+    candidateIndex: z.int(),
+    score: measured,
+    metrics: metricsSchema,
+    cost: costSchema,
+    recipe: text,
+    structure: blocksSchema.optional(),
+  }),
+  log: z.looseObject({ type: z.literal('log'), t: measured, level: z.enum(['info', 'warn']), message: text }),
+  'run-end': z.looseObject({ type: z.literal('run-end'), t: measured, status: z.enum(['completed', 'stopped', 'error']), message: text.optional() }),
+  method: z.looseObject({ type: z.literal('method'), t: measured, method: text, kind: text, data: z.record(z.string(), z.unknown()) }),
+} as const;
+
+/** One event: its type first (an unknown type is one message), then that type's fields. */
+export const runEventSchema: z.ZodType<RunEvent, unknown> = z
+  .discriminatedUnion('type', [e['run-start'], e.phase, e.train, e.val, e.candidate, e.progress, e.final, e.log, e['run-end'], e.method], {
+    error: (iss) => (iss.code === 'invalid_union' && isObj(iss.input) ? `unknown event type ${describe(iss.input.type)}` : undefined),
+  })
+  .meta({ id: 'event' });
+
+/** The canonical NB-201 arch string, as a pattern readers outside can check; a mismatch is explained by the parser's own reason. */
+const OP = `(${NB201_OPS.join('|')})`;
+const NB201_ARCH = new RegExp(`^\\|${OP}~0\\|\\+\\|${OP}~0\\|${OP}~1\\|\\+\\|${OP}~0\\|${OP}~1\\|${OP}~2\\|$`);
+const nb201Arch = z
+  .string()
+  .regex(NB201_ARCH, {
+    error: (iss) => {
+      const input = typeof iss.input === 'string' ? iss.input : '';
+      const parsed = parseCell(input);
+      return parsed.ok ? `is not in canonical form: expected "${formatCell(parsed.cell)}"` : parsed.reason;
+    },
+  })
+  .describe('the cell: |op~0|+|op~0|op~1|+|op~0|op~1|op~2|');
+
+const fileFields = {
+  $schema: z.string().optional(),
+  schema: z.literal(ARCHITECTURE_SCHEMA_ID),
+  version: z.literal([...READABLE_VERSIONS] as [1, 2]),
+  metrics: metricsSchema,
+  search: z.looseObject({ candidateIndex: z.int().min(0), score: measured, scoreLabel: text.optional() }).optional(),
+  recipe: text.optional(),
+  cost: z.looseObject({ params: z.number().min(0), flops: z.number().min(0) }),
+  dataset: z.looseObject({ id: nonEmpty, preprocessing: z.looseObject({ source: text }) }),
+  config: fileConfigSchema,
+  seed: z.int().min(INT_LIMITS.seed[0], { error: `must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size)` }).max(INT_LIMITS.seed[1], { error: `must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size)` }),
+  backend: nonEmpty,
+  versions: z.looseObject({ tfjs: text, app: text }),
+  createdAt: z.string().refine(isRealDateTime, { error: (iss) => `must be an ISO 8601 date-time such as 2025-01-31T12:00:00.000Z, not ${describe(iss.input)}` }),
+  log: z.array(runEventSchema).optional(),
+};
+
+/** An NB-201 cell: its canonical string and its six edges. */
+const nb201FileSchema = z.looseObject({
+  ...fileFields,
+  space: z.literal('nb201'),
+  arch: nb201Arch,
+  edges: z.array(edgeSchema, { error: (iss) => `must be an array of ${NB201_EDGES.length} {from, to, op} objects, not ${describe(iss.input)}` }).describe('the six edges with their ops'),
+});
+
+/** A block chain (DNA, Cream): its string and the structure Train builds. */
+const blocksFileSchema = z.looseObject({
+  ...fileFields,
+  space: z.literal('blocks'),
+  version: z.literal(2, { error: 'space "blocks" needs a version 2 file (version 1 holds NB-201 cells only)' }),
+  arch: text.describe('the chain: one op per layer, layers joined by "-", blocks by "|"'),
+  blocks: blocksSchema,
+});
+
+export const architectureFileSchema = z
+  .discriminatedUnion('space', [nb201FileSchema, blocksFileSchema], {
+    error: (iss) => (iss.code === 'invalid_union' && isObj(iss.input) ? `unknown search space ${describe(iss.input.space)} (this app reads "nb201" and "blocks")` : undefined),
+  })
+  .meta({ title: 'NAS Playground architecture', description: 'An architecture found by a NAS Playground search, with everything needed to rebuild and retrain it.' });
+
+/** The JSON Schema of the file, for readers outside this code base (src/engine/export/architecture.schema.json). */
+export function architectureJsonSchema(): unknown {
+  return z.toJSONSchema(architectureFileSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' });
 }
 
 /** Parses JSON text and validates it; a syntax error becomes a message, never a throw. */
@@ -260,8 +375,16 @@ export function parseArchitectureFile(text: string, name = 'the file'): Validati
   return validateArchitectureFile(json);
 }
 
+class Errors {
+  readonly list: string[] = [];
+  add(msg: string): void {
+    // Messages built from nested checks (an arch string's parse error …) are bounded too.
+    if (this.list.length < MAX_ERRORS) this.list.push(clip(msg, 4 * QUOTE_MAX));
+    else if (this.list.length === MAX_ERRORS) this.list.push('… further errors not shown');
+  }
+}
+
 export function validateArchitectureFile(json: unknown): ValidationResult {
-  const c = new Checker();
   if (!isObj(json)) return { ok: false, errors: [`expected a JSON object describing an architecture, got ${describe(json)}`] };
   // Identity first: a file of another kind or version gets one clear sentence, not a list of field errors.
   if (json.schema !== ARCHITECTURE_SCHEMA_ID) {
@@ -278,88 +401,64 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
   // The config is merged over the defaults and the file is read field by field: a key that reaches
   // an object's prototype has no business anywhere in it (the CLI refuses the same keys).
   const proto = prototypeKeyPaths(json);
-  if (proto.length > 0) {
-    for (const p of proto) c.add(`the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
-    return { ok: false, errors: c.errors };
-  }
+  if (proto.length > 0) return { ok: false, errors: proto.slice(0, MAX_ERRORS).map((p) => `the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`) };
 
-  // The config first: the cross-field checks below read it.
-  const run = checkConfig(c, json.config);
+  const c = new Errors();
+  const shape = architectureFileSchema.safeParse(json, { reportInput: true });
+  if (!shape.success) for (const m of issueMessages(shape.error.issues, { max: MAX_ERRORS })) c.add(m);
+  const file = shape.success ? shape.data : null;
+
+  // What the schema cannot say, on what it let through (each check reads only well-formed parts).
+  // The config is checked whenever it is well formed itself, so its faults show beside the file's others.
+  const config = file ? { success: true as const, data: file.config } : fileConfigSchema.safeParse(json.config);
+  const run = config.success ? configProblems(c, config.data) : null;
+  if (isObj(json.config) && Number.isInteger(json.seed) && json.config.seed !== json.seed) c.add(`seed ${json.seed} disagrees with config.seed ${describe(json.config.seed)}`);
   let logSpace: BlockSpace | null = null;
-  if (json.space === 'nb201') {
-    let archOps: readonly Nb201Op[] | null = null;
-    if (c.str(json.arch, 'arch')) {
-      const parsed = parseCell(json.arch);
-      if (!parsed.ok) c.add(`arch: ${parsed.reason}`);
-      else if (formatCell(parsed.cell) !== json.arch) c.add(`arch is not in canonical form: expected "${formatCell(parsed.cell)}"`);
-      else archOps = parsed.cell.ops;
-    }
-    checkEdges(c, json.edges, archOps);
+  if (json.space === 'nb201' && typeof json.arch === 'string') {
+    // The schema said what is wrong with the string; the edges are compared with it only when it reads.
+    const parsed = parseCell(json.arch);
+    const archOps = parsed.ok && formatCell(parsed.cell) === json.arch ? parsed.cell.ops : null;
+    if (file?.space === 'nb201') checkEdges(c, file.edges, archOps);
     // Train refuses nothing here, but a cell outside the run's own space is not what the run searched.
     if (run && archOps) {
-      const outside = [...new Set(archOps.filter((op) => !run.space.ops.includes(op)))];
+      const allowed = spaceOps(run.space);
+      const outside = [...new Set(archOps.filter((op) => !allowed.includes(op)))];
       if (outside.length > 0) c.add(`arch uses ${outside.join(', ')}, which config.space.ops (${run.space.ops.join(', ')}) does not include`);
     }
-  } else if (json.space === 'blocks') {
-    if (json.version === 1) c.add('space "blocks" needs a version 2 file (version 1 holds NB-201 cells only)');
-    logSpace = checkBlocks(c, json.blocks, json.arch, run);
-  } else c.add(`space: unknown search space ${describe(json.space)} (this app reads "nb201" and "blocks")`);
+  } else if (file?.space === 'blocks') logSpace = checkBlocks(c, file.blocks, file.arch, run);
   if (isObj(json.config) && (json.space === 'nb201' || json.space === 'blocks')) {
     const searched = methodSpace(String(json.config.method));
     if (searched && searched !== json.space) {
       c.add(`config.method "${json.config.method}" searches the ${searched === 'blocks' ? 'block' : 'NB-201'} space, but the file holds ${json.space === 'blocks' ? 'a block chain' : 'an NB-201 cell'} (methods for it: ${methodsOfSpace(json.space).join(', ')})`);
     }
   }
-
-  if (c.obj(json.metrics, 'metrics')) for (const [k, v] of Object.entries(json.metrics)) c.num(v, `metrics.${clip(k)}`, { nullable: true });
-  if ('search' in json && c.obj(json.search, 'search')) {
-    c.num(json.search.candidateIndex, 'search.candidateIndex', { int: true, min: 0 });
-    c.num(json.search.score, 'search.score', { nullable: true });
-  }
-  if ('recipe' in json) c.str(json.recipe, 'recipe');
-  if (c.obj(json.cost, 'cost')) {
-    c.num(json.cost.params, 'cost.params', { min: 0 });
-    c.num(json.cost.flops, 'cost.flops', { min: 0 });
-  }
-  if (c.obj(json.dataset, 'dataset')) {
-    if (c.str(json.dataset.id, 'dataset.id') && json.dataset.id === '') c.add('dataset.id must not be empty');
-    if (c.obj(json.dataset.preprocessing, 'dataset.preprocessing')) c.str(json.dataset.preprocessing.source, 'dataset.preprocessing.source');
-  }
-  c.num(json.seed, 'seed', { int: true });
-  if (Number.isInteger(json.seed) && !Number.isSafeInteger(json.seed)) c.add(`seed must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size), not ${json.seed}`);
-  if (isObj(json.config) && Number.isInteger(json.seed) && json.config.seed !== json.seed) c.add(`seed ${json.seed} disagrees with config.seed ${describe(json.config.seed)}`);
-  if (c.str(json.backend, 'backend') && json.backend === '') c.add('backend must not be empty');
-  if (c.obj(json.versions, 'versions')) {
-    c.str(json.versions.tfjs, 'versions.tfjs');
-    c.str(json.versions.app, 'versions.app');
-  }
-  if (c.str(json.createdAt, 'createdAt') && !isRealDateTime(json.createdAt)) {
-    c.add(`createdAt must be an ISO 8601 date-time such as 2025-01-31T12:00:00.000Z, not ${quote(json.createdAt)}`);
-  }
-  if ('log' in json) checkLog(c, json.log, json.space === 'nb201' || json.space === 'blocks' ? json.space : null, logSpace);
-  return c.errors.length > 0 ? { ok: false, errors: c.errors } : { ok: true, file: json as unknown as ArchitectureFile };
+  if (file?.log) checkLogArchs(c, file.log, file.space, logSpace);
+  return c.list.length > 0 || !file ? { ok: false, errors: c.list } : { ok: true, file };
 }
 
 /**
  * A bare event log read back from somewhere the page does not control (a run saved in the
  * browser's storage): the same rules as a file's log and config, without the file around it. The
  * log must open with a run-start event whose config passes the app's checks; every event is
- * checked as `checkLog` checks a file's. Returns the run's config when it passes.
+ * checked as a file's are. Returns the run's config when it passes.
  */
 export function validateRunLog(log: unknown): { ok: true; log: RunEvent[]; config: RunConfig } | { ok: false; errors: string[] } {
-  const c = new Checker();
   if (!Array.isArray(log)) return { ok: false, errors: [`expected an array of run events, got ${describe(log)}`] };
   const first: unknown = log[0];
   if (!isObj(first) || first.type !== 'run-start') return { ok: false, errors: [`the log must open with a run-start event, not ${isObj(first) ? `a ${describe(first.type)} event` : describe(first)}`] };
   const proto = prototypeKeyPaths(log);
-  if (proto.length > 0) {
-    for (const p of proto) c.add(`the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
-    return { ok: false, errors: c.errors };
+  if (proto.length > 0) return { ok: false, errors: proto.slice(0, MAX_ERRORS).map((p) => `the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`) };
+  const c = new Errors();
+  const r = z.array(runEventSchema).safeParse(log, { reportInput: true });
+  if (!r.success) {
+    for (const m of issueMessages(r.error.issues, { max: MAX_ERRORS })) c.add(m.replace(/^\[/, 'log['));
+    return { ok: false, errors: c.list };
   }
-  const run = checkConfig(c, first.config);
+  const start = r.data[0];
+  const run = start.type === 'run-start' ? configProblems(c, start.config) : null;
   const space = run ? methodSpace(run.method) : null;
-  checkLog(c, log, space === 'nb201' || space === 'blocks' ? space : null, null);
-  return c.errors.length > 0 || !run ? { ok: false, errors: c.errors } : { ok: true, log: log as RunEvent[], config: first.config as RunConfig };
+  if (space) checkLogArchs(c, r.data, space, null);
+  return c.list.length > 0 || !run ? { ok: false, errors: c.list } : { ok: true, log: r.data, config: run };
 }
 
 /**
@@ -379,73 +478,37 @@ function isRealDateTime(s: string): boolean {
   return same && offsetOk && !Number.isNaN(Date.parse(s));
 }
 
-function checkEdges(c: Checker, edges: unknown, archOps: readonly Nb201Op[] | null): void {
-  if (!Array.isArray(edges)) return c.add(`edges must be an array of ${NB201_EDGES.length} {from, to, op} objects, not ${describe(edges)}`);
+type Errs = Errors;
+
+/** The six edges: each an edge of the cell, listed once, with the op `arch` gives it (the schema checked their fields). */
+function checkEdges(c: Errs, edges: readonly { from: number; to: number; op: Nb201Op }[], archOps: readonly Nb201Op[] | null): void {
   if (edges.length !== NB201_EDGES.length) c.add(`edges: a cell has ${NB201_EDGES.length} edges, the file lists ${edges.length}`);
   const seen = new Set<string>();
   edges.forEach((e, i) => {
     const p = `edges[${i}]`;
-    if (!c.obj(e, p)) return;
-    c.num(e.from, `${p}.from`, { int: true });
-    c.num(e.to, `${p}.to`, { int: true });
     const key = `${e.from}→${e.to}`;
     const slot = NB201_EDGES.findIndex(([f, t]) => f === e.from && t === e.to);
-    if (Number.isInteger(e.from) && Number.isInteger(e.to)) {
-      if (slot < 0) c.add(`${p}: ${key} is not an edge of the NB-201 cell (edges: ${NB201_EDGES.map(([f, t]) => `${f}→${t}`).join(', ')})`);
-      else if (seen.has(key)) c.add(`${p}: edge ${key} is listed twice`);
-      seen.add(key);
-    }
-    if (typeof e.op !== 'string' || !(NB201_OPS as readonly string[]).includes(e.op)) {
-      c.add(`${p}.op: unknown op ${describe(e.op)} (ops: ${NB201_OPS.join(', ')})`);
-    } else if (archOps && slot >= 0 && archOps[slot] !== e.op) {
-      c.add(`${p}: edge ${key} has op "${e.op}" but arch says "${archOps[slot]}"`);
-    }
+    if (slot < 0) c.add(`${p}: ${key} is not an edge of the NB-201 cell (edges: ${NB201_EDGES.map(([f, t]) => `${f}→${t}`).join(', ')})`);
+    else if (seen.has(key)) c.add(`${p}: edge ${key} is listed twice`);
+    seen.add(key);
+    if (archOps && slot >= 0 && archOps[slot] !== e.op) c.add(`${p}: edge ${key} has op "${e.op}" but arch says "${archOps[slot]}"`);
   });
 }
 
 /**
- * The block structure: known ops, sizes within BLOCK_LIMITS, skip only where the shape is kept,
- * the same chain as `arch`, and images and classes of the run's dataset. It is what Train builds
+ * What only the block space can say of a well-formed structure (skip only where the shape is
+ * kept), its agreement with `arch`, and the run's dataset. It is what Train builds
  * (trainableBlockArch), so a structure that passes here builds there. Returns the space the
  * structure describes (the log's block archs are read in it), or null.
  */
-function checkBlocks(c: Checker, blocks: unknown, arch: unknown, run: RunConfig | null): BlockSpace | null {
-  c.str(arch, 'arch');
-  if (!c.obj(blocks, 'blocks')) return null;
-  if (blocks.space !== 'blocks') c.add(`blocks.space must be "blocks", not ${describe(blocks.space)}`);
-  c.range(blocks.stemChannels, 'blocks.stemChannels', BLOCK_LIMITS.stemChannels);
-  c.range(blocks.numClasses, 'blocks.numClasses', BLOCK_LIMITS.classes);
-  const shape = blocks.inputShape;
-  if (!Array.isArray(shape) || shape.length !== 3) c.add(`blocks.inputShape must be [height, width, channels], not ${describe(shape)}`);
-  else shape.forEach((v, i) => c.range(v, `blocks.inputShape[${i}]`, i < 2 ? BLOCK_LIMITS.inputSide : BLOCK_LIMITS.inputChannels));
-  const list = blocks.blocks;
-  if (!Array.isArray(list) || list.length === 0) {
-    c.add(`blocks.blocks must be a non-empty array of {channels, stride, ops}, not ${describe(list)}`);
-    return null;
-  }
-  const [, most] = BLOCK_LIMITS.blocks;
-  if (list.length > most) {
-    c.add(`blocks.blocks: a chain has at most ${most} blocks, the file lists ${list.length}`);
-    return null;
-  }
-  const before = c.errors.length;
-  list.forEach((b, i) => {
-    const p = `blocks.blocks[${i}]`;
-    if (!c.obj(b, p)) return;
-    c.range(b.channels, `${p}.channels`, BLOCK_LIMITS.channels);
-    if (!BLOCK_STRIDES.includes(b.stride as number)) c.add(`${p}.stride must be ${BLOCK_STRIDES.join(' or ')}, not ${describe(b.stride)}`);
-    if (!Array.isArray(b.ops) || b.ops.length === 0) return c.add(`${p}.ops must be a non-empty array of ops, not ${describe(b.ops)}`);
-    if (b.ops.length > BLOCK_LIMITS.layers[1]) return c.add(`${p}.ops: a block has at most ${BLOCK_LIMITS.layers[1]} layers, the file lists ${b.ops.length}`);
-    b.ops.forEach((op, l) => c.oneOf(op, BLOCK_OPS, `${p}.ops[${l}]`, 'op'));
-  });
-  if (c.errors.length > before) return null;
-  // The fields are well formed: now what only the space can say (skip placement), and agreement with arch.
+function checkBlocks(c: Errs, blocks: BlockStructure, arch: string, run: RunConfig | null): BlockSpace | null {
+  const before = c.list.length;
   let space: BlockSpace;
   try {
-    const built = blockArchFromJson(blocks as unknown as BlockArchJson);
+    const built = blockArchFromJson(blocks);
     space = built.space;
     const canonical = formatBlockArch(built.arch);
-    if (typeof arch === 'string' && arch !== canonical) c.add(`arch ${quote(arch)} disagrees with the block structure, which reads "${canonical}"`);
+    if (arch !== canonical) c.add(`arch ${quote(arch)} disagrees with the block structure, which reads "${canonical}"`);
   } catch (err) {
     c.add(`blocks: ${err instanceof Error ? err.message : String(err)}`);
     return null;
@@ -453,10 +516,10 @@ function checkBlocks(c: Checker, blocks: unknown, arch: unknown, run: RunConfig 
   if (!run) return space;
   const misfit = blockSpaceFitsDataset(space, run.dataset);
   if (misfit) c.add(`blocks: ${misfit} (config.dataset)`);
-  else if (typeof arch === 'string' && c.errors.length === before) {
+  else if (c.list.length === before) {
     // What Train calls: nothing above should let through a file it refuses, and this says so if it did.
     try {
-      trainableBlockArch(blocks as unknown as BlockArchJson, arch, run.dataset);
+      trainableBlockArch(blocks, arch, run.dataset);
     } catch (err) {
       c.add(`blocks: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -465,63 +528,30 @@ function checkBlocks(c: Checker, blocks: unknown, arch: unknown, run: RunConfig 
 }
 
 /**
- * The config's shape field by field, then, when the shape is sound, the app's own rules on the
- * config Train starts (trainConfigOf): checkConfig's ranges and each method's settings check.
- * Returns that config when it passes, else null.
+ * The app's own rules on the config Train starts (trainConfigOf): checkRunConfig's shapes,
+ * ranges, method, dataset, space and the method's settings. Returns that config when it passes.
  */
-function checkConfig(c: Checker, config: unknown): RunConfig | null {
-  if (!c.obj(config, 'config')) return null;
-  const before = c.errors.length;
-  checkConfigShape(c, config, 'config');
-  if (c.errors.length > before) return null;
-  let run: RunConfig;
+function configProblems(c: Errs, config: RunConfig): RunConfig | null {
+  const before = c.list.length;
+  const run = trainConfigOf(config);
   try {
-    run = trainConfigOf(config as unknown as RunConfig);
-    const problems = [...checkRunConfig(run).map((m) => `config: ${m}`), ...checkMethodSettings(run).map((m) => `config.methodSettings: ${m}`)];
-    for (const m of problems) c.add(m);
+    for (const m of checkRunConfig(run)) c.add(`config: ${m}`);
   } catch (err) {
-    // The checks read what the shape check let through; a value they cannot read is refused, not thrown.
+    // A check that cannot read a value refuses the file; it never throws at the page.
     c.add(`config: cannot be checked (${clip(err instanceof Error ? err.message : String(err))})`);
   }
-  return c.errors.length > before ? null : run!;
-}
-
-/** What each field of a config must be: the types and names the app reads (ranges are checkConfig's). */
-function checkConfigShape(c: Checker, config: Obj, at: string): void {
-  // Read when a file is checked, not at load: a method registered later is accepted too.
-  c.oneOf(config.method, METHOD_CATALOG.map((m) => m.id), `${at}.method`, 'method');
-  c.oneOf(config.dataset, DATASET_IDS, `${at}.dataset`, 'dataset');
-  c.oneOf(config.evaluator, EVALUATOR_IDS, `${at}.evaluator`, 'evaluator');
-  c.num(config.budget, `${at}.budget`, { int: true, min: 1 });
-  c.num(config.seed, `${at}.seed`, { int: true });
-  c.oneOf(config.speed, SPEEDS, `${at}.speed`, 'speed');
-  if ('space' in config && c.obj(config.space, `${at}.space`) && 'ops' in config.space) {
-    const ops = config.space.ops;
-    if (!Array.isArray(ops)) c.add(`${at}.space.ops must be an array of ops, not ${describe(ops)}`);
-    else ops.forEach((op, i) => c.oneOf(op, NB201_OPS, `${at}.space.ops[${i}]`, 'op'));
-  }
-  const training = { epochs: { int: true, min: 1 }, batchSize: { int: true, min: 1 }, lr: {}, momentum: {}, weightDecay: {} };
-  c.optionalObj(config, 'supernet', at, { steps: { int: true, min: 0 }, batchSize: { int: true, min: 1 }, lr: {}, momentum: {}, weightDecay: {}, evalBatch: { int: true, min: 1 } });
-  c.optionalObj(config, 'standalone', at, training);
-  c.optionalObj(config, 'final', at, { ...training, enabled: { bool: true } });
-  c.optionalObj(config, 'table', at, { source: { str: true }, searchColumn: { str: true }, reportColumn: { str: true } });
-  if ('methodSettings' in config) c.obj(config.methodSettings, `${at}.methodSettings`);
+  return c.list.length > before ? null : run;
 }
 
 /**
- * Checks what a replay reads from each event; a log that passes can be fed to the store.
- * Numbers may be null: JSON writes NaN (a diverged loss, a missing table cell) as null. Every
- * architecture a candidate or final event names parses in the file's space (for a block chain,
- * the skeleton of the file's structure), as the replay's views parse them.
+ * Every architecture a candidate or final event names is of the file's space and parses in it
+ * (for a block chain, the skeleton of the file's structure), as the replay's views parse them.
  */
-function checkLog(c: Checker, log: unknown, fileSpace: 'nb201' | 'blocks' | null, blockSpace: BlockSpace | null): void {
-  if (!Array.isArray(log)) return c.add(`log must be an array of run events, not ${describe(log)}`);
-  const n = (v: unknown, p: string, int = false) => c.num(v, p, { nullable: !int, int });
+function checkLogArchs(c: Errs, log: readonly RunEvent[], fileSpace: 'nb201' | 'blocks', blockSpace: BlockSpace | null): void {
   // A run names the same few architectures many times over: each distinct string is parsed once.
   const parsedArchs = new Map<string, string | null>();
   const archProblem = (text: string): string | null => {
-    const key = text;
-    if (parsedArchs.has(key)) return parsedArchs.get(key)!;
+    if (parsedArchs.has(text)) return parsedArchs.get(text)!;
     let why: string | null = null;
     if (fileSpace === 'nb201') {
       const r = parseCell(text);
@@ -530,53 +560,16 @@ function checkLog(c: Checker, log: unknown, fileSpace: 'nb201' | 'blocks' | null
       const r = parseBlockArch(text, blockSpace);
       why = r.ok ? null : r.reason;
     }
-    if (parsedArchs.size < 100_000) parsedArchs.set(key, why);
+    if (parsedArchs.size < 100_000) parsedArchs.set(text, why);
     return why;
   };
   log.forEach((e, i) => {
+    if (e.type !== 'candidate' && e.type !== 'final') return;
     const p = `log[${i}]`;
-    if (!c.obj(e, p)) return;
-    if (typeof e.type !== 'string' || !EVENT_TYPES.includes(e.type)) return c.add(`${p}.type: unknown event type ${describe(e.type)}`);
-    n(e.t, `${p}.t`);
-    switch (e.type) {
-      case 'run-start':
-        if (c.obj(e.config, `${p}.config`)) checkConfigShape(c, e.config, `${p}.config`);
-        c.str(e.backend, `${p}.backend`);
-        break;
-      case 'train':
-      case 'val':
-        n(e.step, `${p}.step`, true);
-        n(e.loss, `${p}.loss`);
-        n(e.acc, `${p}.acc`);
-        c.str(e.phase, `${p}.phase`);
-        break;
-      case 'candidate':
-      case 'final':
-        if (c.obj(e.arch, `${p}.arch`) && c.str(e.arch.arch, `${p}.arch.arch`)) {
-          if (fileSpace && e.arch.space !== fileSpace) c.add(`${p}.arch.space must be "${fileSpace}" as the file's, not ${describe(e.arch.space)}`);
-          else {
-            const why = archProblem(e.arch.arch);
-            if (why) c.add(`${p}.arch.arch: ${why}`);
-          }
-        }
-        n(e.score, `${p}.score`);
-        if (c.obj(e.cost, `${p}.cost`)) {
-          n(e.cost.params, `${p}.cost.params`);
-          n(e.cost.flops, `${p}.cost.flops`);
-        }
-        c.obj(e.metrics, `${p}.metrics`);
-        n(e.type === 'candidate' ? e.index : e.candidateIndex, `${p}.${e.type === 'candidate' ? 'index' : 'candidateIndex'}`, true);
-        break;
-      case 'progress':
-        n(e.done, `${p}.done`, true);
-        n(e.total, `${p}.total`, true);
-        break;
-      case 'phase':
-        c.str(e.phase, `${p}.phase`);
-        break;
-      case 'run-end':
-        c.oneOf(e.status, ['completed', 'stopped', 'error'], `${p}.status`, 'status');
-        break;
+    if (e.arch.space !== fileSpace) c.add(`${p}.arch.space must be "${fileSpace}" as the file's, not ${describe(e.arch.space)}`);
+    else {
+      const why = archProblem(e.arch.arch);
+      if (why) c.add(`${p}.arch.arch: ${why}`);
     }
   });
 }

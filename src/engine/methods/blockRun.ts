@@ -1,3 +1,5 @@
+import type { BlockStructure } from '../core/formats';
+import { configProblemsAboveCore } from './configCheck';
 import * as tf from '@tensorflow/tfjs';
 import { type RunConfig, settingsProblems } from '../core/config';
 import type { RunEvent } from '../core/events';
@@ -6,7 +8,7 @@ import type { RunContext, RunController } from '../core/runLoop';
 import { quote } from '../core/quote';
 import type { Dataset, DatasetId } from '../data/datasets';
 import { DeviceData } from '../nn/trainer';
-import { type BlockArch, blockArchFromString, type BlockArchJson, type BlockSpace, trainableBlockArch } from '../spaces/blocks';
+import { type BlockArch, blockArchFromString, type BlockSpace, trainableBlockArch } from '../spaces/blocks';
 
 export interface BlockRunSpec {
   /** For messages: "DNA", "Cream". */
@@ -28,7 +30,10 @@ export interface BlockRunSpec {
  */
 export async function runBlockMethod(config: RunConfig, controller: RunController, sink: (e: RunEvent) => void, spec: BlockRunSpec): Promise<void> {
   await runLifecycle(config, controller, sink, {
-    problems: () => settingsProblems(spec.name, spec.givenSettings, spec.defaultSettings, () => spec.problems()),
+    problems: () => {
+      const above = configProblemsAboveCore(config);
+      return above.length > 0 ? above : settingsProblems(spec.name, spec.givenSettings, spec.defaultSettings, () => spec.problems());
+    },
     body: async (ctx, owned) => {
       const dataset = spec.dataset;
       if (!dataset) throw new Error(`${spec.name} needs the dataset "${config.dataset}" loaded`);
@@ -54,7 +59,7 @@ export async function runBlockMethod(config: RunConfig, controller: RunControlle
  * dataset, the same ops as the arch string), so Train trains the network the file describes;
  * without one (the CLI's --train-arch), the arch string in the method's own space.
  */
-export function blockTrainTarget(text: string, structure: BlockArchJson | undefined, dataset: DatasetId, space: () => BlockSpace): { arch: BlockArch; space: BlockSpace } {
+export function blockTrainTarget(text: string, structure: BlockStructure | undefined, dataset: DatasetId, space: () => BlockSpace): { arch: BlockArch; space: BlockSpace } {
   try {
     if (structure) return trainableBlockArch(structure, text, dataset);
     const s = space();

@@ -4,7 +4,7 @@ import type { RunContext, RunController } from '../core/runLoop';
 import type { Dataset, DatasetId } from '../data/datasets';
 import type { Evaluator } from '../evaluate/types';
 import type { BenchmarkTable } from '../evaluate/table';
-import type { BlockArchJson } from '../spaces/blocks';
+import type { BlockStructure } from '../core/formats';
 import type { Nb201Cell } from '../spaces/nb201';
 import type { WorkStage } from './workCost';
 
@@ -103,7 +103,7 @@ export type MethodRunner<X = unknown> =
   | { kind: 'nb201-search'; run(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise<void> }
   | {
       kind: 'whole-run';
-      run(config: RunConfig, res: RunResources<X>, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockArchJson): Promise<void>;
+      run(config: RunConfig, res: RunResources<X>, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockStructure): Promise<void>;
     };
 
 export interface MethodPlugin<X = unknown> extends MethodInfo {

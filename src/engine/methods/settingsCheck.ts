@@ -24,6 +24,25 @@ export function prototypeKeyPaths(value: unknown): string[] {
 }
 
 /**
+ * Whether `value` nests objects or arrays deeper than `limit` levels, looked for without recursion:
+ * nothing the app writes is deeper than a few levels, and the checks that read settings (merging,
+ * quoting) recurse, so a 100,000-deep list would overflow the stack instead of being refused.
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
+/** How deep method settings may nest (DNA's and Cream's go three levels). */
+export const SETTINGS_DEPTH = 16;
+
+/**
  * Why `config.methodSettings` cannot run, empty when it can; loads no TensorFlow.js, so the CLI
  * asks it before any data loads. Each method's section goes through the check that method's run
  * applies (its plugin's `checkSettings`); this adds what no single method can see: keys that are not methods, and prototype keys.
@@ -33,6 +52,7 @@ export function checkMethodSettings(config: RunConfig): string[] {
   if (typeof ms !== 'object' || ms === null || Array.isArray(ms)) {
     return [`method settings must be an object keyed by method, such as {"evolution":{"populationSize":20}}, not ${ms === null ? 'null' : Array.isArray(ms) ? 'a list' : typeof ms}`];
   }
+  if (nestedDeeperThan(ms, SETTINGS_DEPTH)) return [`method settings nest deeper than ${SETTINGS_DEPTH} levels; no method's settings do`];
   const proto = prototypeKeyPaths(ms);
   if (proto.length > 0) return proto.map((p) => `the key ${quote(p)} is not allowed (${PROTOTYPE_KEYS.join(', ')} reach an object's prototype)`);
   const errs: string[] = [];

@@ -33,7 +33,8 @@ export function countEvent(c: WorkCounts, e: RunEvent): void {
   else if (e.type === 'candidate') c.candidates++;
   else if (e.type === 'progress') c.progress[e.unit] = e.done;
   else if (e.type === 'method') {
-    const rows = (e.data as { rows?: unknown } | null)?.rows;
+    // Any method's event: one unit, or one per row where its payload carries rows (training curves).
+    const rows = typeof e.data === 'object' && e.data !== null && 'rows' in e.data ? e.data.rows : undefined;
     const key = `${e.method}/${e.kind}`;
     c.method[key] = (c.method[key] ?? 0) + (Array.isArray(rows) ? rows.length : 1);
   }

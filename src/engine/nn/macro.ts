@@ -1,6 +1,6 @@
 import type { Cost } from '../core/cost';
 import type { DatasetId } from '../data/datasets';
-import { DATASETS } from '../data/datasets';
+import { datasetInfo } from '../data/datasets';
 import { NB201_EDGES, type Nb201Cell } from '../spaces/nb201';
 
 /**
@@ -16,7 +16,8 @@ export interface MacroConfig {
 }
 
 export function defaultMacro(dataset: DatasetId): MacroConfig {
-  return { inputShape: DATASETS[dataset].inputShape, channels: 8, cellsPerStage: 1, numClasses: DATASETS[dataset].classes.length };
+  const info = datasetInfo(dataset);
+  return { inputShape: info.inputShape, channels: 8, cellsPerStage: 1, numClasses: info.classes.length };
 }
 
 

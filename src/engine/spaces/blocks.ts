@@ -1,7 +1,8 @@
+import type { BlockStructure } from '../core/formats';
 import { quote } from '../core/quote';
 import type { Rng } from '../core/rng';
 import type { DatasetId } from '../data/datasets';
-import { DATASETS } from '../data/datasets';
+import { DATASETS, datasetInfo, isDatasetId } from '../data/datasets';
 import type { Cost } from '../core/cost';
 
 /**
@@ -144,7 +145,7 @@ export function blockSkeletonProblems(s: { inputShape?: unknown; stemChannels: u
 }
 
 export function defaultBlockSpace(dataset: DatasetId, ops: readonly BlockOp[] = DEFAULT_BLOCK_OPS): BlockSpace {
-  const info = DATASETS[dataset];
+  const info = datasetInfo(dataset);
   return {
     inputShape: info.inputShape,
     stemChannels: DEFAULT_STEM_CHANNELS,
@@ -276,7 +277,7 @@ export function blockArchToJson(arch: BlockArch, space: BlockSpace): BlockArchJs
  * Reads the JSON form back (with the space it implies), validating it: sizes within BLOCK_LIMITS,
  * known ops, skip only where the shape is kept. What Train builds from an imported file.
  */
-export function blockArchFromJson(json: BlockArchJson, ops: readonly BlockOp[] = BLOCK_OPS): { arch: BlockArch; space: BlockSpace } {
+export function blockArchFromJson(json: BlockStructure, ops: readonly BlockOp[] = BLOCK_OPS): { arch: BlockArch; space: BlockSpace } {
   if (!json || json.space !== 'blocks' || !Array.isArray(json.blocks)) throw new Error('not a block-space architecture (space must be "blocks")');
   if (json.blocks.some((b) => !b || typeof b !== 'object' || !Array.isArray(b.ops))) throw new Error('every block needs a list of ops');
   const sizes = blockSkeletonProblems({ ...json, stages: json.blocks.map((b) => ({ channels: b.channels, stride: b.stride, layers: b.ops.length })) });
@@ -288,7 +289,10 @@ export function blockArchFromJson(json: BlockArchJson, ops: readonly BlockOp[] =
     ops: [...ops],
     numClasses: json.numClasses,
   };
-  const arch: BlockArch = { blocks: json.blocks.map((b) => [...b.ops]) };
+  const blocks = json.blocks.map((b) => b.ops.filter(isBlockOp));
+  const unknown = json.blocks.flatMap((b) => b.ops).find((o) => !isBlockOp(o));
+  if (unknown !== undefined) throw new Error(`unknown op ${JSON.stringify(String(unknown).slice(0, 40))} (ops: ${BLOCK_OPS.join(', ')})`);
+  const arch: BlockArch = { blocks };
   const why = validateBlockArch(arch, space);
   if (why) throw new Error(why);
   return { arch, space };
@@ -416,7 +420,7 @@ export function describeBlockSpace(space: BlockSpace): string {
 
 /** Null when a network of `space` takes `dataset`'s images and predicts its classes, else why not. */
 export function blockSpaceFitsDataset(space: Pick<BlockSpace, 'inputShape' | 'numClasses'>, dataset: DatasetId): string | null {
-  const info = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
+  const info = isDatasetId(dataset) ? DATASETS[dataset] : undefined;
   if (!info) return `unknown dataset ${JSON.stringify(String(dataset).slice(0, 40))}`;
   const shape = (s: readonly number[]) => s.join('×');
   if (!Array.isArray(space.inputShape) || shape(space.inputShape) !== shape(info.inputShape)) {
@@ -432,7 +436,7 @@ export function blockSpaceFitsDataset(space: Pick<BlockSpace, 'inputShape' | 'nu
  * run's dataset and read the same ops as the file's arch string. Throws why not, before anything
  * trains; the import's validator refuses the same files, so an accepted file always builds.
  */
-export function trainableBlockArch(structure: BlockArchJson, text: string, dataset: DatasetId): { arch: BlockArch; space: BlockSpace } {
+export function trainableBlockArch(structure: BlockStructure, text: string, dataset: DatasetId): { arch: BlockArch; space: BlockSpace } {
   const built = blockArchFromJson(structure);
   const misfit = blockSpaceFitsDataset(built.space, dataset);
   if (misfit) throw new Error(misfit);

@@ -21,6 +21,26 @@ export const NB201_EDGES: ReadonlyArray<readonly [number, number]> = [
 export const NB201_NODES = 4;
 export const NB201_SPACE_SIZE = NB201_OPS.length ** NB201_EDGES.length; // 15,625
 
+/**
+ * The ops a run's NB-201 space allows: the config's `space.ops` (a subset, e.g. a table's
+ * exhaustive {skip, conv3×3}), or all five when it lists none. Unknown names are left out here;
+ * `nb201SpaceProblems` is what refuses them before a run starts.
+ */
+export function spaceOps(space: { ops: readonly string[] }): Nb201Op[] {
+  return space.ops.length === 0 ? [...NB201_OPS] : space.ops.filter(isNb201Op);
+}
+
+/** Why a run's `space.ops` cannot be searched in NB-201, empty when it can. */
+export function nb201SpaceProblems(space: { ops: readonly string[] }): string[] {
+  const bad = space.ops.filter((o) => !isNb201Op(o));
+  if (bad.length > 0) return [`unknown op(s) in the space: ${bad.map((o) => JSON.stringify(o.slice(0, 40))).join(', ')} (ops: ${NB201_OPS.join(', ')})`];
+  const twice = space.ops.find((o, i) => space.ops.indexOf(o) !== i);
+  // A repeated op would be drawn twice as often: a different search than the list says.
+  if (twice) return [`the space lists ${twice} twice`];
+  if (space.ops.length === 1) return ['the space needs at least two ops'];
+  return [];
+}
+
 /** A cell: one op per edge, in NB201_EDGES order. */
 export interface Nb201Cell {
   readonly ops: readonly Nb201Op[];

@@ -1,14 +1,8 @@
 import type { RunEvent } from '../../../engine/core/events';
+import { isTableEvent, type TableInfoData } from '../../../engine/evaluate/table';
 
 /** The table evaluator's 'table-info' event (TableEvaluator.prepare). */
-export interface TableInfo {
-  name: string;
-  rows: number;
-  searchColumn: string;
-  reportColumn: string;
-  optimum: { arch: string; value: number };
-  searchOptimum: { arch: string; value: number };
-}
+export type TableInfo = TableInfoData;
 
 export interface RegretPoint {
   /** Queries spent (1-based). */
@@ -35,7 +29,7 @@ export interface RegretCandidate {
 }
 
 export function tableInfoOf(events: readonly RunEvent[]): TableInfo | null {
-  for (const e of events) if (e.type === 'method' && e.method === 'table' && e.kind === 'table-info') return e.data as TableInfo;
+  for (const e of events) if (isTableEvent(e)) return e.data;
   return null;
 }
 

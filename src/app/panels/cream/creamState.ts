@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../../engine/core/events';
-import type { BoardData, BoardEntryView, CreamSetupData, FinalPickData, MetaRow, StepRow, StepsData } from '../../../engine/methods/cream/events';
-import { CREAM_METHOD } from '../../../engine/methods/cream/events';
+import type { BoardData, BoardEntryView, CreamSetupData, FinalPickData, MetaRow, StepRow } from '../../../engine/methods/cream/events';
+import { isCreamEvent } from '../../../engine/methods/cream/events';
 import type { BlockOp } from '../../../engine/spaces/blocks';
 
 /**
@@ -26,21 +26,21 @@ export interface CreamModel {
 export function foldCream(events: readonly RunEvent[]): CreamModel {
   const m: CreamModel = { setup: null, rows: [], metas: [], boards: [], board: [], entered: new Set(), left: [], byId: new Map(), final: null, lr: null };
   for (const e of events) {
-    if (e.type !== 'method' || e.method !== CREAM_METHOD) continue;
-    if (e.kind === 'setup') m.setup = e.data as CreamSetupData;
+    if (!isCreamEvent(e)) continue;
+    if (e.kind === 'setup') m.setup = e.data;
     else if (e.kind === 'steps') {
-      const d = e.data as StepsData;
+      const d = e.data;
       for (const r of d.rows) m.rows.push(r);
       for (const r of d.metas) m.metas.push(r);
       m.lr = d.lr;
     } else if (e.kind === 'board') {
-      const d = e.data as BoardData;
+      const d = e.data;
       m.left = d.left.map((id) => m.byId.get(id)).filter((x): x is BoardEntryView => !!x);
       for (const en of d.entries) m.byId.set(en.id, en);
       m.boards.push(d);
       m.board = d.entries;
       m.entered = new Set(d.entered);
-    } else if (e.kind === 'final-pick') m.final = e.data as FinalPickData;
+    } else if (e.kind === 'final-pick') m.final = e.data;
   }
   return m;
 }

@@ -2,7 +2,7 @@ import type { RunEvent } from '../../../engine/core/events';
 import {
   type BlockLossPoint,
   type BlockScoresData,
-  DNA_METHOD,
+  isDnaEvent,
   type DnaSetupData,
   type FeatureMapData,
   type FinalCheckData,
@@ -33,38 +33,38 @@ export function emptyDnaModel(): DnaModel {
 export function foldDna(events: readonly RunEvent[]): DnaModel {
   const m = emptyDnaModel();
   for (const e of events) {
-    if (e.type !== 'method' || e.method !== DNA_METHOD) continue;
+    if (!isDnaEvent(e)) continue;
     switch (e.kind) {
       case 'setup':
-        m.setup = e.data as DnaSetupData;
+        m.setup = e.data;
         break;
       case 'teacher-curve':
-        m.teacherRows.push(...(e.data as { rows: DnaModel['teacherRows'] }).rows);
+        m.teacherRows.push(...e.data.rows);
         break;
       case 'teacher-epoch':
-        m.teacherEpochs.push(e.data as TeacherEpochData);
+        m.teacherEpochs.push(e.data);
         break;
       case 'teacher-ready':
-        m.teacher = e.data as TeacherReadyData;
+        m.teacher = e.data;
         break;
       case 'block-loss':
-        for (const p of (e.data as { points: BlockLossPoint[] }).points) (m.losses[p.block] ??= []).push(p);
+        for (const p of e.data.points) (m.losses[p.block] ??= []).push(p);
         break;
       case 'feature-map': {
-        const d = e.data as FeatureMapData;
+        const d = e.data;
         m.maps[d.block] = { ...m.maps[d.block], [d.stage]: d };
         break;
       }
       case 'block-scores': {
-        const d = e.data as BlockScoresData;
+        const d = e.data;
         m.scores[d.block] = d;
         break;
       }
       case 'search':
-        m.search = e.data as SearchSummary;
+        m.search = e.data;
         break;
       case 'final-check':
-        m.final = e.data as FinalCheckData;
+        m.final = e.data;
         break;
     }
   }

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../../engine/core/events';
-import type { EvolutionConfigData, EvolutionMutationData, EvolutionPopulationData } from '../../../engine/methods/evolution';
+import type { EvolutionConfigData, EvolutionMutationData } from '../../../engine/methods/evolution';
+import { isEvolutionEvent } from '../../../engine/methods/evolution/events';
 
 /**
  * The evolution view's model, folded from the run's `method` events alone (live or replayed):
@@ -37,14 +38,14 @@ export interface EvolutionModel {
 export function foldEvolution(events: readonly RunEvent[]): EvolutionModel {
   const m: EvolutionModel = { config: null, members: [], byIndex: new Map(), mutations: [], childOfCycle: [], population: [], pending: null, queries: 0, best: null };
   for (const e of events) {
-    if (e.type !== 'method' || e.method !== 'evolution') continue;
-    if (e.kind === 'config') m.config = e.data as EvolutionConfigData;
+    if (!isEvolutionEvent(e)) continue;
+    if (e.kind === 'config') m.config = e.data;
     else if (e.kind === 'mutation') {
-      const d = e.data as EvolutionMutationData;
+      const d = e.data;
       m.mutations.push(d);
       m.pending = d;
     } else if (e.kind === 'population') {
-      const d = e.data as EvolutionPopulationData;
+      const d = e.data;
       const member: Member = { index: d.added, arch: d.addedArch, score: d.addedScore, parentIndex: d.parentIndex, edge: d.edge, retiredAt: null };
       m.members.push(member);
       m.byIndex.set(member.index, member);

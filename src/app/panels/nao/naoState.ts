@@ -8,6 +8,7 @@ import type {
   NaoPoolData,
   NaoSummaryData,
 } from '../../../engine/methods/nao/events';
+import { isNaoEvent } from '../../../engine/methods/nao/events';
 import type { EpochLoss } from '../../../engine/methods/nao/train';
 
 /** One NAO round as the page sees it; parts arrive one after another while the round runs. */
@@ -42,37 +43,32 @@ export function foldNao(events: readonly RunEvent[]): NaoModel {
     return r;
   };
   for (const e of events) {
-    if (e.type !== 'method' || e.method !== 'nao') continue;
-    const d = e.data as never;
+    if (!isNaoEvent(e)) continue;
     switch (e.kind) {
       case 'plan':
-        m.plan = d as NaoPlanData;
+        m.plan = e.data;
         break;
-      case 'loss': {
-        const l = d as { iteration: number; rows: EpochLoss[] };
-        round(l.iteration).losses.push(...l.rows);
+      case 'loss':
+        round(e.data.iteration).losses.push(...e.data.rows);
         break;
-      }
       case 'embedding':
-        round((d as NaoEmbeddingData).iteration).embedding = d;
+        round(e.data.iteration).embedding = e.data;
         break;
       case 'generation':
-        round((d as NaoGenerationData).iteration).generation = d;
+        round(e.data.iteration).generation = e.data;
         break;
       case 'landscape':
-        round((d as NaoLandscapeData).iteration).landscape = d;
+        round(e.data.iteration).landscape = e.data;
         break;
       case 'holdout':
-        round((d as NaoHoldoutData).iteration).holdout = d;
+        round(e.data.iteration).holdout = e.data;
         break;
-      case 'pool': {
-        const p = d as NaoPoolData;
-        m.pools.push(p);
-        if (p.iteration > 0) round(p.iteration).pool = p;
+      case 'pool':
+        m.pools.push(e.data);
+        if (e.data.iteration > 0) round(e.data.iteration).pool = e.data;
         break;
-      }
       case 'summary':
-        m.summary = d as NaoSummaryData;
+        m.summary = e.data;
         break;
     }
   }

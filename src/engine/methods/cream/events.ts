@@ -1,3 +1,4 @@
+import { methodEventGuard } from '../../core/events';
 import type { Cost } from '../../core/cost';
 import type { BlockOp, BlockStage } from '../../spaces/blocks';
 import type { Admission } from './board';
@@ -137,3 +138,6 @@ export type CreamEvent =
 export type CreamEventKind = CreamEvent['kind'];
 
 export type { Cost };
+
+/** This method's events in a run's log, typed by kind (core/events.ts methodEventGuard). */
+export const isCreamEvent = methodEventGuard<typeof CREAM_METHOD, CreamEvent>(CREAM_METHOD, { setup: true, steps: true, board: true, 'final-pick': true });

@@ -1,11 +1,12 @@
+import type { BlockStructure } from '../../core/formats';
 import type { RunConfig } from '../../core/config';
 import { blockTrainTarget, runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { RunContext, RunController } from '../../core/runLoop';
-import { DATASETS, type Dataset } from '../../data/datasets';
+import { datasetInfo, type Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../nn/trainer';
-import { type BlockArchJson, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch } from '../../spaces/blocks';
-import { CREAM_METHOD, type CreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
+import { type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch } from '../../spaces/blocks';
+import { CREAM_METHOD, type CreamEvent, isCreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';
 import { checkCreamSettings, type CreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
 import { CreamSupernet } from './supernet';
@@ -19,7 +20,7 @@ const method = (e: CreamEvent): Untimed<RunEvent> => ({ type: 'method', method: 
 
 /** The block space a Cream run searches: the settings' skeleton and ops on the dataset's images. */
 export function creamSpace(config: Pick<RunConfig, 'dataset'>, s: CreamSettings): BlockSpace {
-  const info = DATASETS[config.dataset];
+  const info = datasetInfo(config.dataset);
   return { inputShape: [...info.inputShape], stemChannels: s.stemChannels, stages: s.stages.map((st) => ({ ...st })), ops: [...s.ops], numClasses: info.classes.length };
 }
 
@@ -31,7 +32,7 @@ export function creamSpace(config: Pick<RunConfig, 'dataset'>, s: CreamSettings)
  * block-space architecture from scratch instead (an imported file's "train it"), built from
  * `trainStructure` when the file carries one (blockTrainTarget).
  */
-export async function runCream(config: RunConfig, res: CreamResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockArchJson): Promise<void> {
+export async function runCream(config: RunConfig, res: CreamResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockStructure): Promise<void> {
   const settings = creamSettingsOf(config);
   await runBlockMethod(config, controller, sink, {
     name: 'Cream',
@@ -96,8 +97,8 @@ async function search(ctx: RunContext, settings: CreamSettings, data: DeviceData
     emit: (e: Untimed<RunEvent>) => {
       ctx.emit(e);
       // Every path that enters the board is a candidate of the search.
-      if (e.type === 'method' && e.kind === 'steps') {
-        for (const r of (e.data as { rows: { step: number; arch: string; acc: number; admitted: string | null }[] }).rows) {
+      if (isCreamEvent(e) && e.kind === 'steps') {
+        for (const r of e.data.rows) {
           if (!r.admitted || r.admitted === 'refresh') continue;
           const arch = supernet.archOf(r.arch);
           candidateIndex.set(r.arch, candidates);
@@ -175,7 +176,7 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
   finalEvent({ testAcc: c.testAcc!, valAcc: c.valAcc!, randomTestAcc: r.testAcc!, randomValAcc: r.valAcc!, randomFlops: r.flops }, recipeText(config.final));
 }
 
-async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceData, text: string, structure: BlockArchJson | undefined): Promise<void> {
+async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceData, text: string, structure: BlockStructure | undefined): Promise<void> {
   const { space, arch } = blockTrainTarget(text, structure, ctx.config.dataset, () => creamSpace(ctx.config, settings));
   const name = formatBlockArch(arch);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${name} from scratch for ${ctx.config.final.epochs} epochs` });

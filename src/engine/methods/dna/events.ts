@@ -1,3 +1,4 @@
+import { methodEventGuard } from '../../core/events';
 import type { Cost } from '../../core/cost';
 import type { BlockOp, BlockStage } from '../../spaces/blocks';
 
@@ -144,3 +145,6 @@ export type DnaEvent =
   | { kind: 'final-check'; data: FinalCheckData };
 
 export type DnaEventKind = DnaEvent['kind'];
+
+/** This method's events in a run's log, typed by kind (core/events.ts methodEventGuard). */
+export const isDnaEvent = methodEventGuard<typeof DNA_METHOD, DnaEvent>(DNA_METHOD, { setup: true, 'teacher-curve': true, 'teacher-epoch': true, 'teacher-ready': true, 'block-loss': true, 'feature-map': true, 'block-scores': true, search: true, 'final-check': true });

@@ -1,3 +1,4 @@
+import type { BlockStructure } from '../../core/formats';
 import type { RunConfig } from '../../core/config';
 import { blockTrainTarget, runBlockMethod } from '../blockRun';
 import type { RunEvent, Untimed } from '../../core/events';
@@ -5,7 +6,7 @@ import type { RunContext, RunController } from '../../core/runLoop';
 import type { Dataset } from '../../data/datasets';
 import { DeviceData, recipeText } from '../../nn/trainer';
 import { teacherArchOf, teacherCost, type TeacherNetwork } from '../../nn/blocks/teacher';
-import { type BlockArch, type BlockArchJson, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, pathKey } from '../../spaces/blocks';
+import { type BlockArch, type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockPaths, blockSpaceSize, defaultBlockSpace, describeBlockSpace, fixedCost, formatBlockArch, pathKey } from '../../spaces/blocks';
 import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, type FinalEntry, type SearchSummary } from './events';
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
@@ -31,7 +32,7 @@ const method = (e: DnaEvent): Untimed<RunEvent> => ({ type: 'method', method: DN
  * With `trainArch`, trains that one block-space architecture from scratch instead (an imported
  * file's "train it"), built from `trainStructure` when the file carries one (blockTrainTarget).
  */
-export async function runDna(config: RunConfig, res: DnaResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockArchJson): Promise<void> {
+export async function runDna(config: RunConfig, res: DnaResources, controller: RunController, sink: (e: RunEvent) => void, trainArch?: string, trainStructure?: BlockStructure): Promise<void> {
   const settings = dnaSettingsOf(config);
   await runBlockMethod(config, controller, sink, {
     name: 'DNA',
@@ -219,7 +220,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
   });
 }
 
-async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResources, data: DeviceData, text: string, structure: BlockArchJson | undefined): Promise<void> {
+async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResources, data: DeviceData, text: string, structure: BlockStructure | undefined): Promise<void> {
   const { space, arch: target } = blockTrainTarget(text, structure, ctx.config.dataset, () => runSpace(ctx.config, settings, res));
   const arch = formatBlockArch(target);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${arch} from scratch for ${ctx.config.final.epochs} epochs` });

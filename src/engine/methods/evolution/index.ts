@@ -1,6 +1,6 @@
 import type { RunContext } from '../../core/runLoop';
 import type { Evaluator } from '../../evaluate/types';
-import { formatCell, mutateCell, NB201_EDGES, sampleCell, type Nb201Cell, type Nb201Op } from '../../spaces/nb201';
+import { formatCell, mutateCell, NB201_EDGES, sampleCell, spaceOps, type Nb201Cell } from '../../spaces/nb201';
 import { type Candidate, CandidateLog, reportFinal } from '../common';
 import type { SearchMethod } from '../types';
 import { evolutionSettings } from './settings';
@@ -15,52 +15,12 @@ import { evolutionSettings } from './settings';
 export { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, type EvolutionSettings, evolutionSettings } from './settings';
 
 /** Payloads of the `{ type: 'method', method: 'evolution' }` events the live view draws. */
-export interface EvolutionConfigData {
-  populationSize: number;
-  sampleSize: number;
-  ops: Nb201Op[];
-  budget: number;
-}
-
-/** A tournament's outcome, sent before the child is evaluated (a standalone evaluation can take a while). */
-export interface EvolutionMutationData {
-  cycle: number;
-  /** Candidate indices drawn for the tournament (with replacement, so repeats are possible). */
-  sample: number[];
-  parentIndex: number;
-  parentArch: string;
-  /** Edge index in NB201_EDGES order, and its endpoints. */
-  edge: number;
-  from: number;
-  to: number;
-  fromOp: Nb201Op;
-  toOp: Nb201Op;
-  childArch: string;
-}
-
-/** The population after a member was added (and, once full, the oldest removed). Oldest first. */
-export interface EvolutionPopulationData {
-  /** 0 while the initial population fills, then the cycle number. */
-  cycle: number;
-  /** The new member: candidate index, arch string and search score (a view needs no other events). */
-  added: number;
-  addedArch: string;
-  addedScore: number;
-  /** Candidate index of the removed oldest member, or null while the population fills. */
-  removed: number | null;
-  /** Present for children: the parent's candidate index and the mutated edge. */
-  parentIndex: number | null;
-  edge: number | null;
-  population: number[];
-}
-
-export type EvolutionEvent =
-  | { kind: 'config'; data: EvolutionConfigData }
-  | { kind: 'mutation'; data: EvolutionMutationData }
-  | { kind: 'population'; data: EvolutionPopulationData };
+export type { EvolutionConfigData, EvolutionEvent, EvolutionMutationData, EvolutionPopulationData } from './events';
+import type { EvolutionEvent } from './events';
+import { methodEvent } from '../../core/events';
 
 function emitEvolution(ctx: RunContext, e: EvolutionEvent): void {
-  ctx.emit({ type: 'method', method: 'evolution', kind: e.kind, data: e.data });
+  ctx.emit(methodEvent('evolution', e));
 }
 
 /** Index of the edge where two cells differ (the mutation changes exactly one). */
@@ -71,7 +31,7 @@ function changedEdge(a: Nb201Cell, b: Nb201Cell): number {
 export const regularizedEvolution: SearchMethod = {
   async run(ctx: RunContext, evaluator: Evaluator<Nb201Cell>) {
     const s = evolutionSettings(ctx.config);
-    const ops = ctx.config.space.ops;
+    const ops = spaceOps(ctx.config.space);
     const budget = ctx.config.budget;
     const log = new CandidateLog(ctx, evaluator, budget);
     const initRng = ctx.rng.fork('evolution/init');

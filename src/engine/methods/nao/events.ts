@@ -1,3 +1,4 @@
+import { methodEventGuard } from '../../core/events';
 import type { NaoSettings } from './settings';
 import type { EpochLoss } from './train';
 
@@ -170,3 +171,6 @@ export type NaoEventData =
   | { kind: 'holdout'; data: NaoHoldoutData }
   | { kind: 'pool'; data: NaoPoolData }
   | { kind: 'summary'; data: NaoSummaryData };
+
+/** This method's events in a run's log, typed by kind (core/events.ts methodEventGuard). */
+export const isNaoEvent = methodEventGuard<'nao', NaoEventData>('nao', { plan: true, loss: true, embedding: true, generation: true, landscape: true, holdout: true, pool: true, summary: true });

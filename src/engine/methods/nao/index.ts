@@ -2,7 +2,7 @@ import type { RunContext } from '../../core/runLoop';
 import { kendallTau, pairwiseAccuracy } from '../../core/metrics';
 import { SupernetEvaluator } from '../../evaluate/supernet';
 import type { Evaluator } from '../../evaluate/types';
-import { formatCell, sampleCell, type Nb201Cell } from '../../spaces/nb201';
+import { formatCell, sampleCell, spaceOps, type Nb201Cell } from '../../spaces/nb201';
 import { type Candidate, CandidateLog, reportFinal } from '../common';
 import type { SearchMethod } from '../types';
 import { equivalentTwin, SEQ_LEN, TokenCodec } from './encoding';
@@ -37,7 +37,7 @@ export const nao: SearchMethod = {
 
 async function runNao(ctx: RunContext, evaluator: Evaluator<Nb201Cell>): Promise<void> {
   const s = parseNaoSettings(ctx.config.methodSettings.nao);
-  const codec = new TokenCodec(ctx.config.space.ops);
+  const codec = new TokenCodec(spaceOps(ctx.config.space));
   const supernet = evaluator instanceof SupernetEvaluator ? evaluator : null;
   const mode: NaoMode = supernet ? 'ws' : evaluator.id === 'table' ? 'table' : 'fixed';
   const rescore = mode === 'ws' && s.wsRescorePool;

@@ -1,6 +1,6 @@
 import type { RunContext } from '../../core/runLoop';
 import type { Evaluator } from '../../evaluate/types';
-import { sampleCell, type Nb201Cell } from '../../spaces/nb201';
+import { sampleCell, spaceOps, type Nb201Cell } from '../../spaces/nb201';
 import { CandidateLog, reportFinal } from '../common';
 import type { SearchMethod } from '../types';
 
@@ -10,7 +10,7 @@ export const randomSearch: SearchMethod = {
     const log = new CandidateLog(ctx, evaluator, ctx.config.budget);
     const rng = ctx.rng.fork('random/sample');
     ctx.emit({ type: 'phase', phase: 'search', detail: `sampling ${ctx.config.budget} cells uniformly`, total: ctx.config.budget });
-    while (!log.exhausted) await log.evaluate(sampleCell(rng, ctx.config.space.ops), 'uniform sample');
+    while (!log.exhausted) await log.evaluate(sampleCell(rng, spaceOps(ctx.config.space)), 'uniform sample');
     await reportFinal(ctx, evaluator, log.best!);
   },
 };
