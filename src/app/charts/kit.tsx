@@ -118,7 +118,7 @@ export interface LegendItem {
   label: string;
   color: string;
   mark: 'line' | 'dash' | 'dot' | 'ring' | 'diamond' | 'swatch' | 'rule';
-  /** A line's dash pattern, where the mark carries identity by more than hue. */
+  /** A line's dash pattern, where the mark carries identity by more than hue ('none': solid). */
   dash?: string;
 }
 
@@ -142,7 +142,7 @@ function KeyMark({ item: { mark, color, dash } }: { item: LegendItem }) {
   switch (mark) {
     case 'line':
     case 'dash':
-      return <line x1={1} x2={21} y1={6} y2={6} stroke={color} strokeWidth={2.5} strokeDasharray={dash ?? (mark === 'dash' ? '4 3' : undefined)} />;
+      return <line x1={1} x2={21} y1={6} y2={6} stroke={color} strokeWidth={2.5} strokeDasharray={dash === 'none' ? undefined : (dash ?? (mark === 'dash' ? '4 3' : undefined))} />;
     case 'rule':
       return <line x1={11} x2={11} y1={1} y2={11} stroke={color} strokeWidth={2.5} />;
     case 'dot':
