@@ -4,7 +4,7 @@ import { openQuick, runStatus } from './util';
 
 /**
  * Accessibility (issue #14): axe-core finds no serious or critical violation on the empty page,
- * during a live run, on every method's recorded run and in projector mode; a run can be driven
+ * during a live run, on every method's recorded run, in dark mode and in projector mode; a run can be driven
  * from the keyboard alone (Space, →, the timeline's arrows); a live region announces the run.
  */
 async function serious(page: Page, what: string): Promise<string[]> {
@@ -31,6 +31,23 @@ test('axe: no serious or critical violation on the empty page, every method view
   expect(await page.evaluate(() => document.documentElement.classList.contains('projector'))).toBe(true);
   expect(await page.getByTestId('score-chart').evaluate((svg) => parseFloat(getComputedStyle(svg).fontSize))).toBeGreaterThanOrEqual(16);
   found.push(...(await serious(page, 'projector mode')));
+  expect(found).toEqual([]);
+});
+
+test('axe: no serious or critical violation in dark mode, on every method view, and dark with projector mode', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const found: string[] = [];
+  for (const run of ['random-nb201', 'evolution-nb201', 'nao-nb201', 'dna-digits', 'cream-digits']) {
+    await page.goto(`/?run=${run}&backend=cpu&theme=dark`);
+    await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+    await expect(page.getByTestId('method-panel')).toHaveAttribute('aria-busy', 'false');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    found.push(...(await serious(page, `${run} (dark)`)));
+  }
+  await page.goto('/?run=nao-nb201&backend=cpu&theme=dark&projector=1');
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+  found.push(...(await serious(page, 'dark + projector mode')));
   expect(found).toEqual([]);
 });
 

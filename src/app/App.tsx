@@ -11,6 +11,7 @@ import { ErrorBanner, LinkNotices } from './panels/Messages';
 import { PanelTabs } from './panels/PanelTabs';
 import { Announcer } from './panels/Announcer';
 import { ProjectorToggle } from './panels/ProjectorToggle';
+import { ThemeToggle } from './panels/ThemeToggle';
 import { Repeats } from './panels/Repeats';
 import { RestoreBanner } from './panels/RestoreBanner';
 import { ConfirmStop } from './panels/RunGuard';
@@ -47,7 +48,10 @@ export function App() {
         <div className="brand">
           <h1>NAS Playground</h1>
           <p className="tagline">A real neural architecture search, trained in your browser.</p>
-          <ProjectorToggle />
+          <span className="mode-toggles">
+            <ProjectorToggle />
+            <ThemeToggle />
+          </span>
         </div>
         <RunBar />
       </header>

@@ -7,6 +7,8 @@ import type { Nb201Op } from '../engine/spaces/nb201';
 import type { BackendChoice } from '../worker/protocol';
 import { methodInfo, PRESET_IDS, type PresetId } from '../engine/methods/catalog';
 import { isAvailableMethod, METHOD_OPTIONS } from './methods';
+import { quote } from '../engine/core/quote';
+import { isTheme } from './theme';
 
 /**
  * The controls' state, and its round trip through the URL query string (as TensorFlow Playground
@@ -158,8 +160,8 @@ const RULES: Rule[] = (Object.keys(linkSchema) as (keyof typeof linkSchema)[]).m
 /** Always written; the rest only when they differ from the default, to keep links short. */
 const CORE_KEYS = new Set<keyof Settings>(['method', 'preset', 'dataset', 'evaluator', 'seed', 'speed', 'backend']);
 
-/** Link keys that are not settings but belong to another part of the page: the gallery's `run`, the lesson player's `lesson`, the display's `projector`. */
-const OTHER_QUERY_KEYS = ['run', 'lesson', 'projector'];
+/** Link keys that are not settings but belong to another part of the page: the gallery's `run`, the lesson player's `lesson`, the display's `projector` and `theme`. */
+const OTHER_QUERY_KEYS = ['run', 'lesson', 'projector', 'theme'];
 
 export function settingsFromQuery(search: string): { settings: Settings; notices: string[] } {
   const q = new URLSearchParams(search);
@@ -177,6 +179,8 @@ export function settingsFromQuery(search: string): { settings: Settings; notices
   }
   const known = new Set([...RULES.map((r) => r.key as string), ...OTHER_QUERY_KEYS]);
   for (const key of q.keys()) if (!known.has(key)) notices.push(`Link setting "${key}" is not a setting of this page; ignored.`);
+  const theme = q.get('theme');
+  if (theme !== null && !isTheme(theme)) notices.push(`Link setting "theme" must be "dark" or "light", not ${quote(theme)}; ignored.`);
   return { settings, notices };
 }
 

@@ -5,6 +5,7 @@ import { methodInfo } from '../../engine/methods/catalog';
 import type { SeriesPoint } from '../runState';
 import { useRunStart, useRunStore } from '../store';
 import { thin, useRafDraw } from './rafDraw';
+import { C, Legend } from './kit';
 import { buildReveal, type Reveal } from './reveal';
 
 /**
@@ -13,11 +14,11 @@ import { buildReveal, type Reveal } from './reveal';
  * d3 owns the whole <svg> (created here, inside a React-owned <div>); React never touches it.
  */
 export const PHASE_COLORS: Record<Phase, string> = {
-  setup: '#8c8c8c',
-  supernet: '#4c78a8',
-  search: '#f58518',
-  final: '#54a24b',
-  done: '#8c8c8c',
+  setup: C.faint,
+  supernet: 'var(--oi-blue)',
+  search: 'var(--oi-orange)',
+  final: 'var(--oi-green)',
+  done: C.faint,
 };
 const PHASE_NAMES: Record<Phase, string> = { setup: 'setup', supernet: 'supernet training', search: 'search', final: 'final retrain', done: 'done' };
 
@@ -90,7 +91,7 @@ export function LossChart() {
     const { runStart } = run;
     const shownTrain = run.train.length;
     const shownVal = run.val.length;
-    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', shownTrain);
+    svg.attr('width', W).attr('data-count', shownTrain);
 
     const dataMax = Math.max(train.length ? train[train.length - 1].x : 0, val.length ? val[val.length - 1].x : 0, 10);
     const x = d3
@@ -201,7 +202,6 @@ export function LossChart() {
           .select('text')
           .attr('x', (s) => x(s.x0) + 4)
           .attr('y', M.top - 8)
-          .attr('fill', (s) => PHASE_COLORS[s.phase])
           .text((s) => (x(s.x1) - x(s.x0) > 60 || spans.length === 1 ? PHASE_NAMES[s.phase] : '')),
       );
 
@@ -242,10 +242,17 @@ export function LossChart() {
   return (
     <>
       <div ref={host} className="chart-host" />
-      <p className="chart-legend">
-        <span className="key key-loss" /> loss, smoothed <span className="key key-raw" /> loss per batch <span className="key key-val" /> validation accuracy (coloured by phase){' '}
-        <span className="key key-acc" /> training-batch accuracy
-      </p>
+      <Legend
+        items={[
+          { label: 'loss, smoothed', color: C.ink, mark: 'line' },
+          { label: 'loss per batch', color: C.faint, mark: 'line' },
+          { label: 'validation accuracy (dots coloured by phase)', color: C.ink, mark: 'dash', dash: '3 3' },
+          { label: 'training-batch accuracy', color: C.faint, mark: 'dash', dash: '1 2' },
+          { label: 'supernet', color: PHASE_COLORS.supernet, mark: 'swatch' },
+          { label: 'search', color: PHASE_COLORS.search, mark: 'swatch' },
+          { label: 'final retrain', color: PHASE_COLORS.final, mark: 'swatch' },
+        ]}
+      />
       <TrainingNote />
     </>
   );
@@ -278,10 +285,10 @@ function build(host: HTMLDivElement) {
   svg.append('g').attr('class', 'axis x-axis');
   svg.append('g').attr('class', 'axis y-loss');
   svg.append('g').attr('class', 'axis y-acc');
-  clipped.append('path').attr('class', 'train-loss-raw').attr('fill', 'none').attr('stroke', '#334').attr('stroke-opacity', 0.25).attr('stroke-width', 1);
-  clipped.append('path').attr('class', 'train-loss').attr('fill', 'none').attr('stroke', '#223').attr('stroke-width', 2);
-  clipped.append('path').attr('class', 'train-acc').attr('fill', 'none').attr('stroke', '#667').attr('stroke-opacity', 0.3).attr('stroke-width', 1);
-  clipped.append('path').attr('class', 'val-acc').attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('stroke-dasharray', '3 3');
+  clipped.append('path').attr('class', 'train-loss-raw').attr('fill', 'none').attr('stroke', C.ink).attr('stroke-opacity', 0.25).attr('stroke-width', 1);
+  clipped.append('path').attr('class', 'train-loss').attr('fill', 'none').attr('stroke', C.ink).attr('stroke-width', 2);
+  clipped.append('path').attr('class', 'train-acc').attr('fill', 'none').attr('stroke', C.muted).attr('stroke-opacity', 0.5).attr('stroke-width', 1).attr('stroke-dasharray', '1 2');
+  clipped.append('path').attr('class', 'val-acc').attr('fill', 'none').attr('stroke', C.ink).attr('stroke-width', 1.5).attr('stroke-dasharray', '3 3');
   clipped.append('g').attr('class', 'val-dots');
   const accTop = M.top + LOSS_H + M.gap;
   // Panel titles run up the y axes, so they never sit on top of a curve.

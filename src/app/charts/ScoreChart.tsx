@@ -6,6 +6,7 @@ import { formatScore } from '../format';
 import type { CandidateRow } from '../runState';
 import { useRunStore } from '../store';
 import { useRafDraw } from './rafDraw';
+import { C } from './kit';
 import { buildReveal, type Reveal } from './reveal';
 
 /**
@@ -52,7 +53,7 @@ export function ScoreChart() {
     // A method without a candidate budget (DNA, Cream) leaves config.budget at its unused default: the axis is its candidates only.
     const rs = whole.runStart;
     const budget = rs && methodInfo(rs.config.method).budget !== null ? rs.config.budget : 0;
-    svg.attr('viewBox', `0 0 ${W} ${HEIGHT}`).attr('width', W).attr('data-count', shown.length);
+    svg.attr('width', W).attr('data-count', shown.length);
 
     const x = d3
       .scaleLinear()
@@ -153,12 +154,12 @@ function build(host: HTMLDivElement, xRef: React.RefObject<d3.ScaleLinear<number
   // The marks, the rings and the hover go over the chart (see reveal.ts); pointer events reach the chart below.
   const reveal = buildReveal(host, 'score-marks');
   const marks = reveal.marks;
-  marks.append('path').attr('class', 'best').attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 2);
-  marks.append('path').attr('class', 'dots').attr('fill', 'none').attr('stroke', '#4c78a8').attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
-  marks.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', '#54a24b').attr('stroke-width', 3).attr('display', 'none');
-  marks.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', '#111').attr('stroke-width', 1.5).attr('display', 'none');
+  marks.append('path').attr('class', 'best').attr('fill', 'none').attr('stroke', C.best).attr('stroke-width', 2.5);
+  marks.append('path').attr('class', 'dots').attr('fill', 'none').attr('stroke', C.primary).attr('stroke-opacity', 0.75).attr('stroke-width', 7).attr('stroke-linecap', 'round');
+  marks.append('circle').attr('class', 'final-ring').attr('r', 8).attr('fill', 'none').attr('stroke', C.good).attr('stroke-width', 3).attr('display', 'none');
+  marks.append('circle').attr('class', 'selected-ring').attr('r', 10).attr('fill', 'none').attr('stroke', C.ink).attr('stroke-width', 1.5).attr('display', 'none');
   const hover = marks.append('g').attr('class', 'hover').attr('display', 'none').attr('pointer-events', 'none');
-  hover.append('circle').attr('r', 5).attr('fill', '#111');
+  hover.append('circle').attr('r', 5).attr('fill', C.ink);
   const label = hover.append('text').attr('class', 'hover-label').attr('y', -12);
   svg.append('text').attr('class', 'axis-title y-title').attr('x', M.left + 6).attr('y', M.top - 10);
   svg.append('text').attr('class', 'axis-title x-title').attr('text-anchor', 'end');

@@ -27,8 +27,8 @@ export function figuresIn(root: ParentNode = document): FigureSource[] {
   return [...root.querySelectorAll<SVGSVGElement>('svg[role="img"]')]
     .filter((svg) => svg.getBoundingClientRect().width > 40 && svg.closest('[hidden]') === null)
     .map((svg) => {
-      const section = svg.closest('section, figure');
-      const heading = section?.querySelector('h2, h3')?.textContent?.trim();
+      // A chart's own figure (charts/kit.tsx) holds no heading: the panel's section does.
+      const heading = (svg.closest('figure')?.querySelector('h2, h3') ?? svg.closest('section')?.querySelector('h2, h3'))?.textContent?.trim();
       const label = svg.getAttribute('aria-label') ?? '';
       const legend = svg.parentElement?.parentElement?.querySelector('.chart-legend') ?? svg.closest('figure')?.querySelector('figcaption');
       return {
@@ -104,14 +104,17 @@ export function figureSvg(f: FigureSource): string {
   const bg = document.createElementNS(SVG_NS, 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', '#ffffff');
+  // The theme's own surface and ink (computed, so the file holds colours, not var()s): a dark-mode
+  // figure keeps its light marks on their dark ground.
+  const page = getComputedStyle(document.documentElement);
+  bg.setAttribute('fill', page.getPropertyValue('--panel').trim() || '#ffffff');
   const text = (s: string, y: number, size: number, weight = 'normal') => {
     const t = document.createElementNS(SVG_NS, 'text');
     t.setAttribute('x', '8');
     t.setAttribute('y', String(y));
     t.setAttribute('font-size', String(size));
     t.setAttribute('font-weight', weight);
-    t.setAttribute('fill', '#1d2330');
+    t.setAttribute('fill', page.getPropertyValue('--ink').trim() || '#1d2330');
     t.textContent = s;
     return t;
   };

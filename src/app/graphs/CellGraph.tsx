@@ -1,20 +1,19 @@
 import * as d3 from 'd3';
 import { useId, useMemo } from 'react';
 import { cellEdges, isConnected, NB201_NODES, NB201_OPS, parseCell, type CellEdge } from '../../engine/spaces/nb201';
-import { OP_LABELS, OP_SHORT, opColor } from './ops';
+import { Legend, useChartWidth } from '../charts/kit';
+import { OP_DASH, OP_LABELS, OP_SHORT, opColor } from './ops';
 
 /**
  * A NAS-Bench-201 cell drawn as its DAG: nodes 0→3 left to right, one labelled edge per op.
  * React owns every node of this SVG; d3 only computes the geometry (d3.path) and colours, since
  * the graph is small and changes only when the arch does.
  */
-const W = 520;
 const GRAPH_H = 230;
-const LEGEND_H = 34;
 const Y = 112;
 const R = 17;
 const MARGIN = 48;
-const nodeX = (i: number) => MARGIN + (i * (W - 2 * MARGIN)) / (NB201_NODES - 1);
+const nodeX = (i: number, W: number) => MARGIN + (i * (W - 2 * MARGIN)) / (NB201_NODES - 1);
 
 interface EdgeShape {
   edge: CellEdge;
@@ -23,10 +22,10 @@ interface EdgeShape {
 }
 
 /** Adjacent nodes get a straight edge; longer spans bow out (span 2 above, span 3 below) so labels never collide. */
-function shapeEdge(edge: CellEdge): EdgeShape {
+function shapeEdge(edge: CellEdge, W: number): EdgeShape {
   const span = edge.to - edge.from;
-  const x0 = nodeX(edge.from);
-  const x1 = nodeX(edge.to);
+  const x0 = nodeX(edge.from, W);
+  const x1 = nodeX(edge.to, W);
   const p = d3.path();
   if (span === 1) {
     p.moveTo(x0 + R, Y);
@@ -56,6 +55,7 @@ export interface CellGraphProps {
 export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps) {
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const parsed = useMemo(() => parseCell(arch), [arch]);
+  const [box, W] = useChartWidth(520);
   if (!parsed.ok) {
     return (
       <p className="graph-error" role="alert">
@@ -63,12 +63,12 @@ export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps
       </p>
     );
   }
-  const edges = cellEdges(parsed.cell).map(shapeEdge);
+  const edges = cellEdges(parsed.cell).map((e) => shapeEdge(e, W));
   const connected = isConnected(parsed.cell);
-  const legendStep = W / NB201_OPS.length;
   return (
     <figure className="cell-graph">
-      <svg data-testid={testId} data-arch={arch} viewBox={`0 0 ${W} ${GRAPH_H + LEGEND_H}`} role="img" aria-label={title ?? `cell ${arch}`}>
+      <div ref={box} className="chart-box">
+      <svg data-testid={testId} data-arch={arch} width={W} height={GRAPH_H} role="img" aria-label={title ?? `cell ${arch}`}>
         <defs>
           {NB201_OPS.map((op) => (
             <marker key={op} id={`${uid}-arrow-${op}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
@@ -84,7 +84,7 @@ export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps
             fill="none"
             stroke={opColor(edge.op)}
             strokeWidth={edge.op === 'none' ? 1.5 : 3}
-            strokeDasharray={edge.op === 'none' ? '5 5' : undefined}
+            strokeDasharray={OP_DASH[edge.op]}
             opacity={edge.op === 'none' ? 0.55 : 1}
             markerEnd={`url(#${uid}-arrow-${edge.op})`}
           >
@@ -92,12 +92,12 @@ export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps
           </path>
         ))}
         {edges.map(({ edge, label }) => (
-          <text key={`l${edge.from}-${edge.to}`} className="edge-label" x={label.x} y={label.y} textAnchor="middle" fill={opColor(edge.op)} opacity={edge.op === 'none' ? 0.75 : 1}>
+          <text key={`l${edge.from}-${edge.to}`} className="edge-label" x={label.x} y={label.y} textAnchor="middle">
             {OP_SHORT[edge.op]}
           </text>
         ))}
         {d3.range(NB201_NODES).map((i) => (
-          <g key={i} transform={`translate(${nodeX(i)},${Y})`} className="node">
+          <g key={i} transform={`translate(${nodeX(i, W)},${Y})`} className="node">
             <circle r={R} />
             <text textAnchor="middle" dy="0.35em">
               {i}
@@ -109,18 +109,10 @@ export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps
             )}
           </g>
         ))}
-        <g className="legend" transform={`translate(0,${GRAPH_H + 8})`}>
-          {NB201_OPS.map((op, k) => (
-            <g key={op} transform={`translate(${k * legendStep + 6},0)`}>
-              <line x1={0} x2={22} y1={8} y2={8} stroke={opColor(op)} strokeWidth={op === 'none' ? 1.5 : 3} strokeDasharray={op === 'none' ? '4 4' : undefined} />
-              <text x={27} y={12}>
-                {OP_SHORT[op]}
-              </text>
-            </g>
-          ))}
-        </g>
       </svg>
-      {!connected && <figcaption className="graph-note">No path of real ops joins input to output: this cell passes no signal (NAS-Bench-201 lists such cells at chance accuracy).</figcaption>}
+      </div>
+      <Legend items={NB201_OPS.map((op) => ({ label: OP_SHORT[op], color: opColor(op), mark: 'dash' as const, dash: OP_DASH[op] ?? 'none' }))} />
+      {!connected && <p className="graph-note">No path of real ops joins input to output: this cell passes no signal (NAS-Bench-201 lists such cells at chance accuracy).</p>}
     </figure>
   );
 }

@@ -1,14 +1,31 @@
-import * as d3 from 'd3';
-import { NB201_OPS, type Nb201Op } from '../../engine/spaces/nb201';
+import type { BlockOp } from '../../engine/spaces/blocks';
+import type { Nb201Op } from '../../engine/spaces/nb201';
 
-/** One colour per op (ColorBrewer Dark2, distinct when projected); 'none' is grey because it carries nothing. */
-export const opColor = d3
-  .scaleOrdinal<Nb201Op, string>()
-  .domain(NB201_OPS)
-  .range(['#9aa0a6', '#1b9e77', '#7570b3', '#d95f02', '#e7298a']);
+/**
+ * The palette for ops, block ops and methods: CSS custom properties defined once in styles.css
+ * (Okabe–Ito, distinguishable under the common colour-vision deficiencies, with dark-theme
+ * variants). SVG presentation attributes and React style props take var() as they take a hex.
+ */
+export const opColor = (op: Nb201Op): string => `var(--op-${op})`;
 
-/** An op's colour darkened for text on white: the line colours are too light for 4.5:1 contrast. */
-export const opTextColor = (op: Nb201Op): string => d3.color(opColor(op))!.darker(0.9).formatHex();
+/**
+ * An op's identity beyond its hue, for a reader who cannot tell two colours apart: each op's
+ * edges have their own dash pattern (and the cell graph labels every edge).
+ */
+export const OP_DASH: Record<Nb201Op, string | undefined> = {
+  none: '2 5',
+  skip_connect: '10 4',
+  nor_conv_1x1: '6 2 2 2',
+  nor_conv_3x3: undefined,
+  avg_pool_3x3: '3 3',
+};
+
+/** A block op's colour: hue by kernel (3×3 blues, 5×5 oranges), lightness by expansion; skip grey. */
+export const blockOpColor = (op: BlockOp): string => `var(--block-${op})`;
+
+const SERIES = 6;
+/** The k-th series of a chart (a method, a block), in the palette's order; repeats after six. */
+export const seriesColor = (k: number): string => `var(--series-${(((k % SERIES) + SERIES) % SERIES) + 1})`;
 
 export const OP_LABELS: Record<Nb201Op, string> = {
   none: 'none (no connection)',

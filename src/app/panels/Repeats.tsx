@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/repeats';
 import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
@@ -8,6 +8,8 @@ import { NB201_OPS } from '../../engine/spaces/nb201';
 import { useRepeats } from '../repeats';
 import { useSettings } from '../settings';
 import { useRunStore } from '../store';
+import { C, useChartWidth } from '../charts/kit';
+import { seriesColor } from '../graphs/ops';
 import { startRepeat, stopRepeat } from '../workerClient';
 
 /** Seeds a repeat may run: enough for a spread, few enough to stay seconds on a table. */
@@ -16,7 +18,7 @@ const BASELINE = 'random';
 /** The chart's width follows its column (CSS pixels, so its text stays the page's size); this until measured. */
 const DEFAULT_W = 222;
 const H = 180;
-const M = { top: 8, right: 8, bottom: 30, left: 40 };
+const M = { top: 8, right: 8, bottom: 34, left: 46 };
 
 /** The NB-201 methods of the registry: the ones that search through a table. */
 const nb201Methods = () => methodPlugins().filter((m) => m.space === 'nb201');
@@ -71,7 +73,7 @@ export function Repeats() {
 
   const summary = useMemo(() => summarizeRepeats(runs, BASELINE), [runs]);
   const total = spec ? spec.methods.length * spec.seeds.length : 0;
-  const color = (id: string) => d3.schemeTableau10[Math.max(0, methods.findIndex((m) => m.id === id)) % 10];
+  const color = (id: string) => seriesColor(Math.max(0, methods.findIndex((m) => m.id === id)));
   const title = (id: string) => methods.find((m) => m.id === id)?.title ?? id;
 
   return (
@@ -163,25 +165,8 @@ function pairedText(d: PairedDifference): string {
   return d.n < 2 ? `${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} (1 seed, no SE)` : formatPaired(d);
 }
 
-/** The width of an element's content box in CSS pixels, following it as the layout changes. */
-function useWidth(fallback: number) {
-  const ref = useRef<HTMLElement>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(([e]) => {
-      const w = Math.floor(e.contentRect.width);
-      if (w > 0) setWidth(w);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width] as const;
-}
-
 function BandChart({ summary, budget, reportColumn, color, title }: { summary: RepeatMethodSummary[]; budget: number; reportColumn: string; color: (id: string) => string; title: (id: string) => string }) {
-  const [ref, W] = useWidth(DEFAULT_W);
+  const [ref, W] = useChartWidth(DEFAULT_W);
   const lo = d3.min(summary, (s) => d3.min(s.band, (b) => b.q1)) ?? 0;
   const hi = d3.max(summary, (s) => d3.max(s.band, (b) => b.q3)) ?? 1;
   const x = d3.scaleLinear().domain([1, Math.max(2, budget)]).range([M.left, W - M.right]);
@@ -202,25 +187,26 @@ function BandChart({ summary, budget, reportColumn, color, title }: { summary: R
     .y((b) => y(b.median))
     .curve(d3.curveStepAfter);
   return (
-    <figure className="repeats-chart" ref={ref} style={{ margin: '0.5rem 0 0' }}>
-      <svg width={W} height={H} role="img" aria-label={`Median best-so-far ${reportColumn} with quartile band, per method, over queries`} data-testid="repeats-chart">
+    <figure className="repeats-chart" style={{ margin: '0.5rem 0 0' }}>
+      <div ref={ref} className="chart-box">
+      <svg className="chart" width={W} height={H} role="img" aria-label={`Median best-so-far ${reportColumn} with quartile band, per method, over queries`} data-testid="repeats-chart">
         {y.ticks(4).map((t) => (
           <g key={t} transform={`translate(0,${y(t)})`}>
-            <line x1={M.left} x2={W - M.right} stroke="currentColor" strokeOpacity={0.12} />
-            <text x={M.left - 4} dy="0.32em" textAnchor="end" fontSize={10} fill="currentColor">
+            <line x1={M.left} x2={W - M.right} stroke={C.grid} />
+            <text className="tick" x={M.left - 4} dy="0.32em" textAnchor="end">
               {t}
             </text>
           </g>
         ))}
         {x.ticks(4).map((t) => (
-          <text key={t} x={x(t)} y={H - M.bottom + 12} textAnchor="middle" fontSize={10} fill="currentColor">
+          <text className="tick" key={t} x={x(t)} y={H - M.bottom + 14} textAnchor="middle">
             {t}
           </text>
         ))}
-        <text x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle" fontSize={10} fill="currentColor">
+        <text className="axis-title" x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle">
           queries
         </text>
-        <text transform={`translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" fontSize={10} fill="currentColor">
+        <text className="axis-title" transform={`translate(12,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
           best-so-far {reportColumn}
         </text>
         {summary.map((s) => (
@@ -230,6 +216,7 @@ function BandChart({ summary, budget, reportColumn, color, title }: { summary: R
           </g>
         ))}
       </svg>
+      </div>
       <figcaption className="repeats-legend">
         {summary.map((s) => (
           <div key={s.method}>

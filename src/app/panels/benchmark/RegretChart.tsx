@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { useMemo } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { useCandidates, useMethodEvents, useRunStore } from '../../store';
-import { Axis } from './Axis';
+import { Axis, C, useChartWidth } from '../../charts/kit';
 import { type RegretCandidate, type RegretPoint, regretSeries, type TableInfo, tableInfoOf } from './regret';
 
 /**
@@ -27,7 +27,6 @@ export interface RegretChartProps {
   shown?: number;
 }
 
-const W = 640;
 const TOP_H = 200;
 const GAP = 26;
 const BOT_H = 90;
@@ -41,7 +40,8 @@ export function RegretChart({ info, candidates, version, budget, shown }: Regret
     // The store grows `candidates` in place; `version` and its length say when it did.
     [info, candidates, candidates.length, version],
   );
-  const g = useMemo(() => (info ? geometry(series, info, budget) : null), [series, info, budget]);
+  const [box, W] = useChartWidth(640);
+  const g = useMemo(() => (info ? geometry(series, info, W, budget) : null), [series, info, budget, W]);
   if (!info || !g) return null;
   const { x, y, yr, dots, best, regretArea, regretLine } = g;
   const count = shown === undefined ? series.length : Math.min(shown, series.length);
@@ -49,34 +49,34 @@ export function RegretChart({ info, candidates, version, budget, shown }: Regret
   const clipW = count >= series.length ? W : Math.max(0, x(count + 0.5));
   return (
     <figure className="regret-chart" data-testid="regret-chart" data-regret={last ? last.regret : ''} data-queries={count}>
-      <div className="regret-plot">
-        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`} style={{ width: '100%', height: 'auto', fontSize: 11 }}>
+      <div className="regret-plot chart-box" ref={box}>
+        <svg className="chart" width={W} height={H} role="img" aria-label={`Regret against the table optimum of ${info.reportColumn}`}>
           <Axis scale={y} orient="left" at={M.left} ticks={5} />
           <Axis scale={yr} orient="left" at={M.left} ticks={3} />
           <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
-          <text x={M.left + 6} y={M.top - 2} fill="currentColor" opacity={0.7}>
+          <text className="axis-title" x={M.left + 6} y={M.top - 2}>
             {info.reportColumn} (reported)
           </text>
-          <text x={M.left + 6} y={TOP_H + GAP - 4} fill="currentColor" opacity={0.7}>
+          <text className="axis-title" x={M.left + 6} y={TOP_H + GAP - 4}>
             regret = optimum − pick
           </text>
-          <text x={W - M.right} y={H - 2} textAnchor="end" fill="currentColor" opacity={0.7}>
+          <text className="axis-title" x={W - M.right} y={H - 2} textAnchor="end">
             queries
           </text>
-          <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke="#54a24b" strokeWidth={1.5} strokeDasharray="6 4">
+          <line x1={M.left} x2={W - M.right} y1={y(info.optimum.value)} y2={y(info.optimum.value)} stroke={C.good} strokeWidth={1.5} strokeDasharray="6 4">
             <title>{`table optimum: ${f2(info.optimum.value)} (${info.optimum.arch})`}</title>
           </line>
-          <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end" fill="#2e7d32">
+          <text x={W - M.right - 4} y={y(info.optimum.value) - 5} textAnchor="end">
             optimum {f2(info.optimum.value)}
           </text>
         </svg>
         {/* The marks over the chart, clipped at the moment by their box's width (see charts/reveal.ts). */}
-        <div className="chart-reveal" style={{ width: `${(clipW / W) * 100}%` }}>
-          <svg viewBox={`0 0 ${W} ${H}`} aria-hidden="true">
-            <path d={dots} stroke="#4c78a8" strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
-            <path d={best} stroke="#d62728" strokeWidth={2} fill="none" />
-            <path d={regretArea} fill="#d62728" fillOpacity={0.15} stroke="none" />
-            <path d={regretLine} stroke="#d62728" strokeWidth={1.5} fill="none" />
+        <div className="chart-reveal" style={{ width: `${clipW}px` }}>
+          <svg width={W} height={H} aria-hidden="true">
+            <path d={dots} stroke={C.primary} strokeOpacity={0.45} strokeWidth={5} strokeLinecap="round" fill="none" />
+            <path d={best} stroke={C.best} strokeWidth={2} fill="none" />
+            <path d={regretArea} fill={C.best} fillOpacity={0.15} stroke="none" />
+            <path d={regretLine} stroke={C.best} strokeWidth={1.5} fill="none" />
           </svg>
         </div>
       </div>
@@ -95,7 +95,7 @@ export function RegretChart({ info, candidates, version, budget, shown }: Regret
 }
 
 /** Scales and path text of the whole series, made once per series (not per scrub move). */
-function geometry(series: RegretPoint[], info: TableInfo, budget?: number) {
+function geometry(series: RegretPoint[], info: TableInfo, W: number, budget?: number) {
   const n = Math.max(budget ?? 0, series.length, 2);
   const x = d3.scaleLinear().domain([0.5, n + 0.5]).range([M.left, W - M.right]);
   const values = series.flatMap((p) => [p.reported, p.bestReported]).filter(Number.isFinite);

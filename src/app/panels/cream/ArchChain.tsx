@@ -1,10 +1,9 @@
 import * as d3 from 'd3';
+import { C } from '../../charts/kit';
+import { blockOpColor } from '../../graphs/ops';
 import { useMemo } from 'react';
-import { BLOCK_OP_LABEL, BLOCK_OP_SPEC, BLOCK_OPS, type BlockOp } from '../../../engine/spaces/blocks';
+import { BLOCK_OP_LABEL, BLOCK_OP_SPEC, type BlockOp } from '../../../engine/spaces/blocks';
 import { archBlocks } from './creamState';
-
-/** Hue by kernel (3×3 blue, 5×5 orange), depth by expansion (e3 light, e6 dark); skip grey. */
-export const blockOpColor = d3.scaleOrdinal<BlockOp, string>().domain(BLOCK_OPS).range(['#9ecae1', '#fdae6b', '#3182bd', '#e6550d', '#bdbdbd']);
 
 export const BLOCK_OP_SHORT: Record<BlockOp, string> = { mb3_k3: 'e3 3×3', mb3_k5: 'e3 5×5', mb6_k3: 'e6 3×3', mb6_k5: 'e6 5×5', skip: 'skip' };
 
@@ -13,7 +12,7 @@ export const BLOCK_OP_SHORT: Record<BlockOp, string> = { mb3_k3: 'e3 3×3', mb3_
  * whose width grows with the depthwise kernel and whose colour darkens with the expansion; a skip
  * is a thin grey bar. React owns the SVG; d3 supplies the band positions and the colours.
  */
-export function ArchChain({ arch, width = 220, height = 44, title, testId }: { arch: string; width?: number; height?: number; title?: string; testId?: string }) {
+export function ArchChain({ arch, width = 220, height = 50, title, testId }: { arch: string; width?: number; height?: number; title?: string; testId?: string }) {
   const blocks = useMemo(() => archBlocks(arch), [arch]);
   const layout = useMemo(() => {
     const slots = ['stem', ...blocks.flatMap((ops, b) => ops.map((_, l) => `${b}.${l}`)), 'head'];
@@ -22,22 +21,22 @@ export function ArchChain({ arch, width = 220, height = 44, title, testId }: { a
   }, [blocks, width]);
   const { x } = layout;
   const bw = x.bandwidth();
-  const mid = height / 2 + 4;
-  const boxH = height - 18;
+  const mid = height / 2 + 7;
+  const boxH = height - 24;
   const blockSpans = blocks.map((ops, b) => [x(`${b}.0`)!, x(`${b}.${ops.length - 1}`)! + bw] as const);
   return (
-    <svg className="cream-chain" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title ?? `architecture ${arch}`} data-testid={testId}>
+    <svg className="cream-chain" width={width} height={height} role="img" aria-label={title ?? `architecture ${arch}`} data-testid={testId}>
       <title>{title ?? arch}</title>
-      <line x1={x('stem')! + bw / 2} x2={x('head')! + bw / 2} y1={mid} y2={mid} stroke="#9aa0a6" strokeWidth={1} />
+      <line x1={x('stem')! + bw / 2} x2={x('head')! + bw / 2} y1={mid} y2={mid} stroke={C.faint} strokeWidth={1} />
       {blockSpans.map(([x0, x1], b) => (
         <g key={b}>
-          <rect x={x0 - 2} y={2} width={x1 - x0 + 4} height={height - 4} rx={4} fill="none" stroke="#d0d4dc" strokeDasharray="3 2" />
-          <text x={(x0 + x1) / 2} y={11} textAnchor="middle" fontSize={8} fill="#5f6778">
-            block {b + 1}
+          <rect x={x0 - 2} y={2} width={x1 - x0 + 4} height={height - 4} rx={4} fill="none" stroke={C.grid} strokeDasharray="3 2" />
+          <text x={(x0 + x1) / 2} y={14} textAnchor="middle">
+            B{b + 1}
           </text>
         </g>
       ))}
-      <rect x={x('stem')} y={mid - boxH / 4} width={bw} height={boxH / 2} fill="#5f6778" rx={2}>
+      <rect x={x('stem')} y={mid - boxH / 4} width={bw} height={boxH / 2} fill={C.muted} rx={2}>
         <title>stem: 3×3 conv → BN → ReLU</title>
       </rect>
       {blocks.flatMap((ops, b) =>
@@ -55,13 +54,13 @@ export function ArchChain({ arch, width = 220, height = 44, title, testId }: { a
           const w = bw * (spec.kernel >= 5 ? 1 : 0.6);
           const h = boxH * (spec.expansion >= 6 ? 1 : 0.7);
           return (
-            <rect key={`${b}.${l}`} x={x0 + (bw - w) / 2} y={mid - h / 2} width={w} height={h} rx={2} fill={blockOpColor(op)} stroke="#1d2330" strokeWidth={0.5} data-op={op}>
+            <rect key={`${b}.${l}`} x={x0 + (bw - w) / 2} y={mid - h / 2} width={w} height={h} rx={2} fill={blockOpColor(op)} stroke={C.ink} strokeWidth={0.5} data-op={op}>
               <title>{`block ${b + 1}, layer ${l + 1}: ${BLOCK_OP_LABEL[op]}`}</title>
             </rect>
           );
         }),
       )}
-      <rect x={x('head')} y={mid - boxH / 4} width={bw} height={boxH / 2} fill="#1d2330" rx={2}>
+      <rect x={x('head')} y={mid - boxH / 4} width={bw} height={boxH / 2} fill={C.ink} rx={2}>
         <title>head: global average pool → linear</title>
       </rect>
     </svg>

@@ -1,8 +1,9 @@
 import * as d3 from 'd3';
 import { useMemo } from 'react';
-import { Axis } from '../benchmark/Axis';
+import { Axis, C, ChartFrame, useChartWidth, type LegendItem } from '../../charts/kit';
 import { formatCount } from '../../format';
-import { blockOpColor, BLOCK_OP_SHORT } from './ArchChain';
+import { blockOpColor } from '../../graphs/ops';
+import { BLOCK_OP_SHORT } from './ArchChain';
 import { boardOpFrequency, type CreamModel, ema, entryRegion, lastMatched } from './creamState';
 import type { BlockOp } from '../../../engine/spaces/blocks';
 
@@ -11,14 +12,14 @@ import type { BlockOp } from '../../../engine/spaces/blocks';
  * Thousands of points are drawn as a few <path> elements (one per category), so a long run stays light.
  */
 
-const W = 560;
-const M = { left: 46, right: 12, top: 14, bottom: 34 };
+const M = { left: 50, right: 14, top: 18, bottom: 36 };
 
 const dotPath = (pts: [number, number][]) => pts.map(([x, y]) => `M${x.toFixed(1)},${y.toFixed(1)}h0`).join('');
 
 /** Every sampled path at (FLOPs, accuracy), with the region that would enter the board shaded. */
 export function PathScatter({ model }: { model: CreamModel }) {
   const H = 280;
+  const [box, W] = useChartWidth(560);
   const s = model.setup!;
   const geo = useMemo(() => {
     const x = d3.scaleLinear().domain([s.minFlops, s.maxFlops]).range([M.left, W - M.right]).nice();
@@ -35,7 +36,7 @@ export function PathScatter({ model }: { model: CreamModel }) {
       g.push([x(r.flops), y(r.acc)]);
     }
     return { x, y, warmup: dotPath(groups.warmup), refused: dotPath(groups.refused), admitted: dotPath(groups.admitted) };
-  }, [model.rows, s.minFlops, s.maxFlops]);
+  }, [model.rows, s.minFlops, s.maxFlops, W]);
   const { x, y } = geo;
   const region = entryRegion(model);
   const [x0, x1] = x.range();
@@ -43,7 +44,7 @@ export function PathScatter({ model }: { model: CreamModel }) {
   const clampY = (v: number) => Math.max(yTop, Math.min(yBottom, y(v)));
   const worst = region?.kind === 'rule' ? region : null;
   return (
-    <svg className="cream-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Sampled paths: accuracy against FLOPs, with the region that would enter the board" data-testid="cream-scatter" data-count={model.rows.length}>
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" legend={SCATTER_LEGEND} role="img" aria-label="Sampled paths: accuracy against FLOPs, with the region that would enter the board" data-testid="cream-scatter" data-count={model.rows.length}>
       {region?.kind === 'all' && (
         <rect className="cream-region" x={x0} y={yTop} width={x1 - x0} height={yBottom - yTop}>
           <title>The board is not full: any path enters.</title>
@@ -78,33 +79,15 @@ export function PathScatter({ model }: { model: CreamModel }) {
           <title>{`on the board: ${e.arch} — ${e.acc.toFixed(1)}%, ${formatCount(e.flops)} FLOPs`}</title>
         </circle>
       ))}
-      <g transform={`translate(${x1 - 150},${yTop + 6})`} className="cream-legend-svg">
-        <LegendDot y={0} className="cream-dot-warmup" label="warm-up path" />
-        <LegendDot y={13} className="cream-dot-refused" label="turned away" />
-        <LegendDot y={26} className="cream-dot-admitted" label="entered the board" />
-        <circle cx={4} cy={39} r={4.5} className="cream-dot-board" />
-        <text x={14} y={42}>
-          on the board now
-        </text>
-      </g>
-    </svg>
+    </ChartFrame>
   );
 }
 
-function LegendDot({ y, className, label }: { y: number; className: string; label: string }) {
-  return (
-    <g transform={`translate(0,${y})`}>
-      <path d="M4,0h0" className={`cream-dot ${className}`} />
-      <text x={14} y={3}>
-        {label}
-      </text>
-    </g>
-  );
-}
 
 /** The latest matching: each board entry's score for the current path, the chosen teacher highlighted. */
 export function MatchingChart({ model }: { model: CreamModel }) {
   const H = 170;
+  const [box, W] = useChartWidth(560);
   const row = lastMatched(model);
   const scores = row?.scores ?? [];
   const ids = scores.map((sc) => String(sc.id));
@@ -114,7 +97,7 @@ export function MatchingChart({ model }: { model: CreamModel }) {
   const y = d3.scaleLinear().domain([ext[0] - pad, ext[1] + pad]).range([H - M.bottom, M.top]).nice();
   const rank = new Map(model.board.map((e, i) => [e.id, i + 1]));
   return (
-    <svg className="cream-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Matching scores of the board entries for the latest path" data-testid="cream-matching" data-teacher={row?.teacherId ?? ''}>
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" role="img" aria-label="Matching scores of the board entries for the latest path" data-testid="cream-matching" data-teacher={row?.teacherId ?? ''}>
       {!row ? (
         <text x={W / 2} y={H / 2} textAnchor="middle" className="muted-svg">
           {model.setup?.distill ? 'Matching starts when the board holds its first path.' : 'Distillation is off: no teacher is matched.'}
@@ -122,7 +105,7 @@ export function MatchingChart({ model }: { model: CreamModel }) {
       ) : (
         <>
           <Axis scale={y} orient="left" at={M.left} ticks={4} />
-          <line x1={M.left} x2={W - M.right} y1={y(0)} y2={y(0)} stroke="#9aa0a6" />
+          <line x1={M.left} x2={W - M.right} y1={y(0)} y2={y(0)} stroke={C.faint} />
           {scores.map((sc) => {
             const chosen = sc.id === row.teacherId;
             return (
@@ -130,7 +113,7 @@ export function MatchingChart({ model }: { model: CreamModel }) {
                 <rect x={x(String(sc.id))} width={x.bandwidth()} y={Math.min(y(0), y(sc.score))} height={Math.abs(y(sc.score) - y(0))} className={chosen ? 'cream-bar-chosen' : 'cream-bar'}>
                   <title>{`entry ${sc.id}: score ${sc.score.toFixed(4)}${chosen ? ` — chosen, ρ = ${row.rho!.toFixed(3)}` : ''}`}</title>
                 </rect>
-                <text x={x(String(sc.id))! + x.bandwidth() / 2} y={H - M.bottom + 13} textAnchor="middle" fontSize={10}>
+                <text x={x(String(sc.id))! + x.bandwidth() / 2} y={H - M.bottom + 15} textAnchor="middle">
                   {rank.has(sc.id) ? `#${rank.get(sc.id)}` : `id ${sc.id}`}
                   {chosen ? ' ★' : ''}
                 </text>
@@ -138,17 +121,18 @@ export function MatchingChart({ model }: { model: CreamModel }) {
             );
           })}
           <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
-            {`step ${row.step}: M(softmax(student(xₖ)) − pₖ) per entry · ★ teaches with ρ = sigmoid(score) = ${row.rho!.toFixed(3)}`}
+            {`step ${row.step}: matching score per board entry · ★ teaches, ρ = ${row.rho!.toFixed(3)}`}
           </text>
         </>
       )}
-    </svg>
+    </ChartFrame>
   );
 }
 
 /** ρ of every distilled step, and the meta network's updates (ρ before → after). */
 export function RhoChart({ model }: { model: CreamModel }) {
   const H = 170;
+  const [box, W] = useChartWidth(560);
   const s = model.setup!;
   const pts = model.rows.filter((r) => r.rho !== null);
   const x = d3.scaleLinear().domain([0, Math.max(s.steps, 1)]).range([M.left, W - M.right]);
@@ -159,7 +143,7 @@ export function RhoChart({ model }: { model: CreamModel }) {
   const dots = dotPath(pts.map((r) => [x(r.step), y(r.rho!)]));
   const trend = d3.line()(ema(pts.map((r) => ({ x: x(r.step), y: y(r.rho!) })), 0.1)) ?? '';
   return (
-    <svg className="cream-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="ρ over training steps" data-testid="cream-rho" data-count={pts.length}>
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" legend={RHO_LEGEND} role="img" aria-label="ρ over training steps" data-testid="cream-rho" data-count={pts.length}>
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('d')} />
       <Axis scale={y} orient="left" at={M.left} ticks={4} />
       <rect x={M.left} y={M.top} width={Math.max(0, x(s.warmup) - M.left)} height={H - M.bottom - M.top} className="cream-warmup-band">
@@ -173,56 +157,42 @@ export function RhoChart({ model }: { model: CreamModel }) {
         </line>
       ))}
       <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
-        step · dots: ρ of each distilled step, line: its trend · ticks: meta updates (green ρ up, red down)
+        training step
       </text>
       {pts.length === 0 && (
         <text x={W / 2} y={H / 2} textAnchor="middle" className="muted-svg">
           {s.distill ? 'ρ appears once the board starts teaching.' : 'Distillation is off.'}
         </text>
       )}
-    </svg>
+    </ChartFrame>
   );
 }
 
 /** CE, KD and the total loss per step, smoothed. */
 export function LossCurves({ model }: { model: CreamModel }) {
   const H = 190;
+  const [box, W] = useChartWidth(560);
   const s = model.setup!;
   const x = d3.scaleLinear().domain([0, Math.max(s.steps, 1)]).range([M.left, W - M.right]);
   const all = model.rows.flatMap((r) => [r.ce, r.loss, ...(r.kd === null ? [] : [r.kd])]).filter(Number.isFinite);
   const y = d3
     .scaleLinear()
-    // Headroom above the curves for the legend.
-    .domain([0, 1.35 * (all.length ? Math.min(d3.max(all)!, 4) : 2.5)])
+    .domain([0, 1.05 * (all.length ? Math.min(d3.max(all)!, 4) : 2.5)])
     .range([H - M.bottom, M.top])
     .nice();
   const line = (key: 'ce' | 'kd' | 'loss') => d3.line()(ema(model.rows.map((r) => ({ x: x(r.step), y: r[key] === null ? null : y(Math.min(r[key]!, y.domain()[1])) })), 0.08)) ?? '';
   return (
-    <svg className="cream-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Cross-entropy, distillation and total loss over training steps" data-testid="cream-losses">
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" legend={LOSS_LEGEND} role="img" aria-label="Cross-entropy, distillation and total loss over training steps" data-testid="cream-losses">
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('d')} />
       <Axis scale={y} orient="left" at={M.left} ticks={4} />
       <rect x={M.left} y={M.top} width={Math.max(0, x(s.warmup) - M.left)} height={H - M.bottom - M.top} className="cream-warmup-band" />
       <path d={line('ce')} className="cream-line-ce" />
       <path d={line('kd')} className="cream-line-kd" />
       <path d={line('loss')} className="cream-line-total" />
-      <g transform={`translate(${W - M.right - 200},${M.top + 4})`} className="cream-legend-svg">
-        <line x1={0} x2={16} y1={0} y2={0} className="cream-line-ce" />
-        <text x={20} y={3}>
-          CE (labels)
-        </text>
-        <line x1={0} x2={16} y1={13} y2={13} className="cream-line-kd" />
-        <text x={20} y={16}>
-          KD (teacher path, T = 1)
-        </text>
-        <line x1={0} x2={16} y1={26} y2={26} className="cream-line-total" />
-        <text x={20} y={29}>
-          (ρ·KD + (2−ρ)·CE) / 2
-        </text>
-      </g>
       <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
         step (smoothed; grey band: warm-up, cross-entropy only)
       </text>
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -231,35 +201,36 @@ export function OpFrequency({ model }: { model: CreamModel }) {
   const s = model.setup!;
   const rows = boardOpFrequency(model);
   const n = Math.max(model.board.length, 1);
-  const cellW = 64;
-  const labelW = 110;
-  const rowH = 18;
-  const H = rows.length * rowH + 24;
+  const cellW = 78;
+  const labelW = 120;
+  const rowH = 22;
+  const H = rows.length * rowH + 28;
   const Wf = labelW + s.ops.length * cellW + 8;
-  const shade = d3.scaleLinear<string>().domain([0, 1]).range(['#f4f5f8', '#1d2330']);
+  // Share as the cell's opacity over the ink colour: light and dark themes alike.
+  const shade = (f: number) => 0.08 + 0.82 * f;
   return (
-    <svg className="cream-chart cream-opfreq" viewBox={`0 0 ${Wf} ${H}`} role="img" aria-label="Op frequency per layer among the board's paths" data-testid="cream-opfreq">
+    <svg className="cream-opfreq" width={Wf} height={H} role="img" aria-label="Op frequency per layer among the board's paths" data-testid="cream-opfreq">
       {s.ops.map((op, j) => (
         <g key={op}>
           <rect x={labelW + j * cellW + 4} y={4} width={10} height={10} fill={blockOpColor(op as BlockOp)} />
-          <text x={labelW + j * cellW + 18} y={13} fontSize={10}>
+          <text x={labelW + j * cellW + 18} y={14}>
             {BLOCK_OP_SHORT[op as BlockOp]}
           </text>
         </g>
       ))}
       {rows.map((r, i) => (
-        <g key={r.label} transform={`translate(0,${20 + i * rowH})`}>
-          <text x={labelW - 6} y={12} textAnchor="end" fontSize={10}>
+        <g key={r.label} transform={`translate(0,${24 + i * rowH})`}>
+          <text x={labelW - 6} y={15} textAnchor="end">
             {r.label}
           </text>
           {s.ops.map((op, j) => {
             const f = (r.counts[op] ?? 0) / n;
             return (
               <g key={op}>
-                <rect x={labelW + j * cellW + 2} y={1} width={cellW - 4} height={rowH - 3} fill={shade(f)} rx={2}>
+                <rect x={labelW + j * cellW + 2} y={1} width={cellW - 4} height={rowH - 3} fill={C.ink} fillOpacity={shade(f)} rx={2}>
                   <title>{`${r.label}: ${op} in ${r.counts[op] ?? 0} of ${model.board.length} board paths`}</title>
                 </rect>
-                <text x={labelW + j * cellW + cellW / 2} y={12} textAnchor="middle" fontSize={9} fill={f > 0.5 ? 'white' : '#1d2330'}>
+                <text x={labelW + j * cellW + cellW / 2} y={15} textAnchor="middle" className={f > 0.5 ? 'on-ink' : undefined}>
                   {model.board.length ? `${r.counts[op] ?? 0}/${model.board.length}` : ''}
                 </text>
               </g>
@@ -270,3 +241,23 @@ export function OpFrequency({ model }: { model: CreamModel }) {
     </svg>
   );
 }
+
+const SCATTER_LEGEND: LegendItem[] = [
+  { label: 'warm-up path', color: C.faint, mark: 'dot' },
+  { label: 'turned away', color: C.primary, mark: 'dot' },
+  { label: 'entered the board', color: C.good, mark: 'dot' },
+  { label: 'on the board now', color: C.highlight, mark: 'ring' },
+  { label: "the final pick's FLOPs budget", color: C.muted, mark: 'dash' },
+];
+const RHO_LEGEND: LegendItem[] = [
+  { label: 'ρ of each distilled step', color: C.primary, mark: 'dot' },
+  { label: 'its trend', color: C.ink, mark: 'line' },
+  { label: 'meta update: ρ up', color: C.good, mark: 'rule' },
+  { label: 'ρ down', color: C.bad, mark: 'rule' },
+  { label: 'warm-up (cross-entropy only)', color: C.faint, mark: 'swatch' },
+];
+const LOSS_LEGEND: LegendItem[] = [
+  { label: 'CE (labels)', color: C.primary, mark: 'line' },
+  { label: 'KD (teacher path, T = 1)', color: C.highlight, mark: 'line' },
+  { label: '(ρ·KD + (2−ρ)·CE) / 2', color: C.ink, mark: 'dash', dash: '5 3' },
+];

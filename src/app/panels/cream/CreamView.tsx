@@ -119,7 +119,7 @@ function FinalPick({ model }: { model: CreamModel }) {
             <tr key={e.role} data-role={e.role}>
               <th scope="row">{e.role === 'chosen' ? 'Cream’s pick' : 'random, similar FLOPs'}</th>
               <td>
-                <ArchChain arch={e.arch} width={200} height={40} />
+                <ArchChain arch={e.arch} width={200} height={48} />
                 <code className="arch-string">{e.arch}</code>
               </td>
               <td>{formatCount(e.flops)}</td>

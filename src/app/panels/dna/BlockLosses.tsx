@@ -1,11 +1,10 @@
 import * as d3 from 'd3';
 import { useMemo } from 'react';
-import { Axis } from '../benchmark/Axis';
+import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
 import { blockColor, type DnaModel, movingAverage } from './dnaState';
 
-const W = 640;
 const H = 250;
-const M = { left: 48, right: 150, top: 14, bottom: 34 };
+const M = { left: 52, right: 16, top: 22, bottom: 36 };
 
 /**
  * Per-block teacher losses while the student supernets train: every step's loss (the sampled
@@ -14,6 +13,7 @@ const M = { left: 48, right: 150, top: 14, bottom: 34 };
  */
 export function BlockLosses({ model }: { model: DnaModel }) {
   const steps = model.setup?.stepsPerBlock ?? 1;
+  const [box, W] = useChartWidth(640);
   const geo = useMemo(() => {
     const all = model.losses.flatMap((l) => l ?? []);
     const x = d3.scaleLinear().domain([0, Math.max(steps, 2)]).range([M.left, W - M.right]);
@@ -37,11 +37,20 @@ export function BlockLosses({ model }: { model: DnaModel }) {
       return { b, dots, line, last: pts[pts.length - 1], lastAvg: avg[avg.length - 1] };
     });
     return { x, y, blocks, count: all.length };
-  }, [model.losses, steps]);
+  }, [model.losses, steps, W]);
   const { x, y } = geo;
   return (
-    <figure className="dna-figure">
-      <svg className="dna-chart chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Each student block's loss against its teacher block, per training step" data-testid="dna-block-losses" data-count={geo.count}>
+    <div className="dna-figure">
+      <ChartFrame
+        boxRef={box}
+        width={W}
+        height={H}
+        svgClass="dna-chart"
+        legend={(model.setup?.stages ?? []).map((_, b) => {
+          const g = geo.blocks[b];
+          return { label: `block ${b + 1}${g ? `: ${g.lastAvg.toFixed(3)}, now ${g.last.path}` : ''}`, color: blockColor(b), mark: 'line' as const };
+        })}
+        role="img" aria-label="Each student block's loss against its teacher block, per training step" data-testid="dna-block-losses" data-count={geo.count}>
         <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
         <LogAxis scale={y} at={M.left} />
         <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
@@ -56,36 +65,17 @@ export function BlockLosses({ model }: { model: DnaModel }) {
               <g key={g.b}>
                 <path d={g.dots} stroke={blockColor(g.b)} strokeOpacity={0.28} strokeWidth={3} strokeLinecap="round" fill="none" />
                 <path d={g.line} stroke={blockColor(g.b)} strokeWidth={2} fill="none" />
-                <circle cx={x(g.last.step)} cy={y(g.last.loss)} r={5} fill="white" stroke={blockColor(g.b)} strokeWidth={2}>
+                <circle cx={x(g.last.step)} cy={y(g.last.loss)} r={5} fill={C.surface} stroke={blockColor(g.b)} strokeWidth={2}>
                   <title>{`block ${g.b + 1}, step ${g.last.step}: path ${g.last.path}, loss ${g.last.loss.toFixed(4)}`}</title>
                 </circle>
               </g>
             ),
         )}
-        <g transform={`translate(${W - M.right + 12},${M.top + 6})`} className="dna-legend">
-          {(model.setup?.stages ?? []).map((_, b) => {
-            const g = geo.blocks[b];
-            return (
-              <g key={b} transform={`translate(0,${b * 44})`}>
-                <line x1={0} x2={16} y1={0} y2={0} stroke={blockColor(b)} strokeWidth={2} />
-                <text x={22} y={4}>
-                  block {b + 1}
-                  {g ? `: ${g.lastAvg.toFixed(3)}` : ''}
-                </text>
-                {g && (
-                  <text x={22} y={18} className="dna-path-label">
-                    now {g.last.path}
-                  </text>
-                )}
-              </g>
-            );
-          })}
-        </g>
-      </svg>
-      <figcaption className="hint">
+      </ChartFrame>
+      <p className="hint">
         Dots: one training step each — the loss of the path sampled at that step. Lines: a 20-step moving average per block. The ringed dot is the current path.
-      </figcaption>
-    </figure>
+      </p>
+    </div>
   );
 }
 
@@ -97,18 +87,7 @@ function LogAxis({ scale, at }: { scale: d3.ScaleLogarithmic<number, number>; at
     const v = m * 10 ** e;
     if (v >= d0 && v <= d1) ticks.push(v);
   }
-  const [r0, r1] = scale.range();
   return (
-    <g className="axis" transform={`translate(${at},0)`} fontSize={10} textAnchor="end">
-      <line y1={r0} y2={r1} stroke="currentColor" />
-      {ticks.map((v) => (
-        <g key={v} transform={`translate(0,${scale(v)})`}>
-          <line x2={-5} stroke="currentColor" />
-          <text x={-8} dy="0.32em" fill="currentColor">
-            {d3.format('~g')(v)}
-          </text>
-        </g>
-      ))}
-    </g>
+    <Axis scale={scale} values={ticks} orient="left" at={at} format={d3.format('~g')} />
   );
 }

@@ -2,14 +2,21 @@ import * as d3 from 'd3';
 import { useEffect, useMemo, useState } from 'react';
 import type { BudgetMetric } from '../../../engine/methods/dna/events';
 import { allCombinations, maximumCost, minimumCost, paretoFrontier, type SearchProblem, solveBoth, type TraversalResult } from '../../../engine/methods/dna/search';
-import { Axis } from '../benchmark/Axis';
+import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
 import type { DnaModel } from './dnaState';
 
-const W = 640;
 const H = 280;
 const M = { left: 52, right: 16, top: 14, bottom: 36 };
 const UNIT: Record<BudgetMetric, string> = { params: 'parameters', flops: 'FLOPs' };
 const fmtInt = d3.format(',');
+const BUDGET_LEGEND = [
+  { label: 'within the budget', color: C.primary, mark: 'dot' as const },
+  { label: 'over it', color: C.faint, mark: 'dot' as const },
+  { label: 'cost–score frontier', color: C.ink, mark: 'line' as const },
+  { label: 'budget', color: C.bad, mark: 'dash' as const },
+  { label: 'exact answer', color: C.best, mark: 'dot' as const },
+  { label: 'traversal’s answer', color: C.highlight, mark: 'ring' as const },
+];
 
 /** The knapsack on the emitted scores, for a metric and a limit (the page re-solves it itself). */
 function problemOf(model: DnaModel, metric: BudgetMetric, limit: number): SearchProblem {
@@ -46,6 +53,7 @@ export function BudgetSearch({ model, onChoice }: { model: DnaModel; onChoice?: 
   const key = chosenArch?.join('|') ?? '';
   useEffect(() => onChoice?.(key ? key.split('|') : null), [key, onChoice]);
 
+  const [box, W] = useChartWidth(640);
   const geo = useMemo(() => {
     const lo = range.min - 0.05 * (range.max - range.min);
     const x = d3.scaleLinear().domain([lo, range.max]).range([M.left, W - M.right]).nice();
@@ -53,7 +61,7 @@ export function BudgetSearch({ model, onChoice }: { model: DnaModel; onChoice?: 
     const [s0, s1] = d3.extent(scores) as [number, number];
     const y = d3.scaleLinear().domain([s0 - 0.02 * (s1 - s0), s1 + 0.02 * (s1 - s0)]).range([H - M.bottom, M.top]).nice();
     return { x, y };
-  }, [range, all, front]);
+  }, [range, all, front, W]);
   const { x, y } = geo;
   const dots = useMemo(() => {
     let inside = '';
@@ -90,7 +98,7 @@ export function BudgetSearch({ model, onChoice }: { model: DnaModel; onChoice?: 
           ))}
         </div>
       </div>
-      <svg className="dna-chart chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Every architecture: cost against summed block score, with the budget and the chosen one">
+      <ChartFrame boxRef={box} width={W} height={H} svgClass="dna-chart" legend={BUDGET_LEGEND} role="img" aria-label="Every architecture: cost against summed block score, with the budget and the chosen one">
         <rect x={x(limit)} y={M.top} width={Math.max(0, W - M.right - x(limit))} height={H - M.bottom - M.top} className="dna-over-budget" />
         <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('~s')} />
         <Axis scale={y} orient="left" at={M.left} ticks={5} />
@@ -100,13 +108,13 @@ export function BudgetSearch({ model, onChoice }: { model: DnaModel; onChoice?: 
         <text className="axis-title" x={M.left + 4} y={M.top + 2}>
           summed block score (lower is better)
         </text>
-        <path d={dots.outside} stroke="#b8bdc7" strokeWidth={3} strokeLinecap="round" fill="none" />
-        <path d={dots.inside} stroke="#6b7385" strokeWidth={3} strokeLinecap="round" fill="none" />
-        <path d={frontPath} stroke="#1d2330" strokeWidth={1.2} fill="none" />
-        <line x1={x(limit)} x2={x(limit)} y1={M.top} y2={H - M.bottom} stroke="#b3261e" strokeDasharray="5 3" strokeWidth={1.5} />
-        {trav && <circle cx={x(trav.cost)} cy={y(trav.score)} r={9} fill="none" stroke="#d95f02" strokeWidth={2.5} />}
-        {exact && <circle cx={x(exact.cost)} cy={y(exact.score)} r={5} fill="#b3261e" stroke="white" strokeWidth={1.5} />}
-      </svg>
+        <path d={dots.outside} stroke={C.faint} strokeWidth={3} strokeLinecap="round" fill="none" />
+        <path d={dots.inside} stroke={C.primary} strokeWidth={3} strokeLinecap="round" fill="none" />
+        <path d={frontPath} stroke={C.ink} strokeWidth={1.2} fill="none" />
+        <line x1={x(limit)} x2={x(limit)} y1={M.top} y2={H - M.bottom} stroke={C.bad} strokeDasharray="5 3" strokeWidth={2} />
+        {trav && <circle cx={x(trav.cost)} cy={y(trav.score)} r={9} fill="none" stroke={C.highlight} strokeWidth={2.5} />}
+        {exact && <circle cx={x(exact.cost)} cy={y(exact.score)} r={5} fill={C.best} stroke={C.surface} strokeWidth={1.5} />}
+      </ChartFrame>
       <div className="dna-budget-answers" aria-live="polite">
         {!exact && <p className="dna-infeasible" role="alert">{solved.exact.ok ? '' : solved.exact.message}</p>}
         {exact && (
@@ -125,7 +133,7 @@ export function BudgetSearch({ model, onChoice }: { model: DnaModel; onChoice?: 
   );
 }
 
-const STATUS_FILL: Record<string, string> = { expanded: '#dbe6fb', 'pruned-cost': '#f4c7c3', unreached: '#f4f5f7' };
+const STATUS_FILL: Record<string, string> = { expanded: 'var(--accent-tint)', 'pruned-cost': 'var(--err-bg)', unreached: 'var(--panel-2)' };
 
 /**
  * The traversal's first two levels: row = block 1's candidate by rank, column = block 2's. A cell
@@ -151,7 +159,7 @@ function TraversalGrid({ t }: { t: TraversalResult }) {
   const top = 16;
   return (
     <figure className="dna-figure">
-      <svg viewBox={`0 0 ${left + n1 * cell + 170} ${top + n0 * cell + 6}`} className="dna-grid" role="img" aria-label="Traversal: visited and pruned branches" data-testid="dna-traversal">
+      <svg width={left + n1 * cell + 230} height={Math.max(top + n0 * cell + 6, top + 80)} className="dna-grid" role="img" aria-label="Traversal: visited and pruned branches" data-testid="dna-traversal">
         <text x={left} y={10} className="dna-small">
           block 2 candidates by rank →
         </text>
@@ -165,7 +173,7 @@ function TraversalGrid({ t }: { t: TraversalResult }) {
             const l = leaves.get(k) ?? 0;
             const fill = s === 'pruned-cost' ? STATUS_FILL['pruned-cost'] : s === 'unreached' ? STATUS_FILL.unreached : deep ? d3.interpolateBlues(0.15 + 0.7 * (l / maxLeaves)) : STATUS_FILL.expanded;
             return (
-              <rect key={k} x={left + j * cell} y={top + i * cell} width={cell - 1} height={cell - 1} fill={fill} stroke={k === best ? '#b3261e' : 'none'} strokeWidth={2}>
+              <rect key={k} x={left + j * cell} y={top + i * cell} width={cell - 1} height={cell - 1} fill={fill} stroke={k === best ? C.best : 'none'} strokeWidth={2}>
                 <title>{`block 1 #${i + 1}, block 2 #${j + 1}: ${s === 'unreached' ? 'not reached (order rule)' : s === 'pruned-cost' ? 'cut: over the budget' : `entered${deep ? `, ${l} leaf/leaves evaluated` : ''}`}`}</title>
               </rect>
             );
@@ -176,16 +184,16 @@ function TraversalGrid({ t }: { t: TraversalResult }) {
           <text x={14} y={9}>
             entered (darker: more leaves)
           </text>
-          <rect y={16} width={10} height={10} fill={STATUS_FILL['pruned-cost']} />
-          <text x={14} y={25}>
+          <rect y={20} width={10} height={10} fill={STATUS_FILL['pruned-cost']} />
+          <text x={14} y={29}>
             cut by cost
           </text>
-          <rect y={32} width={10} height={10} fill={STATUS_FILL.unreached} stroke="#d9dde5" />
-          <text x={14} y={41}>
+          <rect y={40} width={10} height={10} fill={STATUS_FILL.unreached} stroke={C.grid} />
+          <text x={14} y={49}>
             never reached
           </text>
-          <rect y={48} width={10} height={10} fill="none" stroke="#b3261e" strokeWidth={2} />
-          <text x={14} y={57}>
+          <rect y={60} width={10} height={10} fill="none" stroke={C.best} strokeWidth={2} />
+          <text x={14} y={69}>
             traversal’s answer
           </text>
         </g>

@@ -1,11 +1,10 @@
 import { formatInt } from '../../format';
 import * as d3 from 'd3';
 import type { BlockScoresData } from '../../../engine/methods/dna/events';
-import { Axis } from '../benchmark/Axis';
+import { Axis, C, useChartWidth } from '../../charts/kit';
 import { blockColor, type DnaModel } from './dnaState';
 
-const W = 260;
-const M = { left: 92, right: 10, top: 16, bottom: 22 };
+const M = { left: 130, right: 14, top: 20, bottom: 28 };
 
 /** "mb6_k5" → "e6·5×5"; a path's ops joined by "/" — short enough to sit under a bar. */
 export const opShort = (op: string) => (op === 'skip' ? 'skip' : op.replace(/^mb(\d)_k(\d)$/, 'e$1·$2×$2'));
@@ -29,7 +28,8 @@ export function CandidateScores({ model, chosen }: { model: DnaModel; chosen: st
 
 function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | null }) {
   const sorted = [...data.candidates].sort((a, b) => a.score - b.score);
-  const row = 13;
+  const [box, W] = useChartWidth(260);
+  const row = 17;
   const H = M.top + sorted.length * row + M.bottom;
   const y = d3
     .scaleBand<string>()
@@ -41,8 +41,9 @@ function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | n
   const color = blockColor(data.block);
   return (
     <figure className="dna-figure dna-block-bars">
-      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Block ${data.block + 1}: every path's score, sorted`}>
-        <text x={M.left} y={10} className="dna-small" fill={color}>
+      <div ref={box} className="chart-box">
+      <svg width={W} height={H} className="chart" role="img" aria-label={`Block ${data.block + 1}: every path's score, sorted`}>
+        <text x={M.left} y={14} className="chart-title">
           block {data.block + 1}
         </text>
         <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={4} />
@@ -54,13 +55,14 @@ function BlockBars({ data, chosen }: { data: BlockScoresData; chosen: string | n
               <text x={M.left - 4} y={top + y.bandwidth() - 1} textAnchor="end" className="dna-tick">
                 {c.ops.map(opShort).join(' / ')}
               </text>
-              <rect x={x(0)} y={top} width={x(c.score) - x(0)} height={y.bandwidth()} fill={isChosen ? color : 'white'} stroke={color} strokeWidth={isChosen ? 2 : 1} data-chosen={isChosen || undefined}>
+              <rect x={x(0)} y={top} width={x(c.score) - x(0)} height={y.bandwidth()} fill={isChosen ? color : C.surface} stroke={color} strokeWidth={isChosen ? 2 : 1} data-chosen={isChosen || undefined}>
                 <title>{`#${rank + 1} ${c.key}\nscore ${c.score.toFixed(4)} (mean |ŷ−y| / std y)\nMSE ${c.mse.toFixed(4)}, MSE/var ${c.mseOverVar.toFixed(4)}\n${formatInt(c.cost.params)} params, ${formatInt(c.cost.flops)} FLOPs`}</title>
               </rect>
             </g>
           );
         })}
       </svg>
+      </div>
       <figcaption className="hint">
         {data.candidates.length} paths, scored on {data.heldOut} held-out images
       </figcaption>

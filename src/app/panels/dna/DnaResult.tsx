@@ -2,6 +2,7 @@ import * as d3 from 'd3';
 import type { ReactElement } from 'react';
 import type { FinalEntry } from '../../../engine/methods/dna/events';
 import { opShort } from './CandidateScores';
+import { C } from '../../charts/kit';
 import { blockColor, type DnaModel } from './dnaState';
 
 const fmtInt = d3.format(',');
@@ -17,7 +18,11 @@ export function DnaResult({ model }: { model: DnaModel }) {
   const randoms = final?.entries.filter((e) => e.role === 'random') ?? [];
   return (
     <div className="dna-result" data-testid="dna-result" data-arch={arch ?? ''} data-final={final ? 'yes' : 'no'}>
-      {arch && <BlockGraph model={model} arch={arch} />}
+      {arch && (
+        <div className="dna-result-graph">
+          <BlockGraph model={model} arch={arch} />
+        </div>
+      )}
       {!final && <p className="muted">Retraining the chosen architecture from scratch, beside random architectures of the same budget…</p>}
       {final && chosen && teacher && (
         <>
@@ -80,8 +85,8 @@ function verdict(chosen: FinalEntry, teacher: FinalEntry, randoms: FinalEntry[])
 function BlockGraph({ model, arch }: { model: DnaModel; arch: string }) {
   const setup = model.setup!;
   const blocks = arch.split('|').map((b) => b.split(/[-,]/));
-  const boxW = 70;
-  const boxH = 24;
+  const boxW = 96;
+  const boxH = 26;
   const gap = 14;
   const blockPad = 8;
   let x = 8;
@@ -89,12 +94,12 @@ function BlockGraph({ model, arch }: { model: DnaModel; arch: string }) {
   const box = (label: string, sub: string, color: string, key: string) => {
     items.push(
       <g key={key} transform={`translate(${x},28)`}>
-        <rect width={boxW} height={boxH} rx={4} fill="white" stroke={color} strokeWidth={1.5} />
-        <text x={boxW / 2} y={16} textAnchor="middle" className="dna-small">
+        <rect width={boxW} height={boxH} rx={4} fill={C.surface} stroke={color} strokeWidth={1.5} />
+        <text x={boxW / 2} y={17} textAnchor="middle">
           {label}
         </text>
         {sub && (
-          <text x={boxW / 2} y={boxH + 12} textAnchor="middle" className="dna-tiny">
+          <text x={boxW / 2} y={boxH + 14} textAnchor="middle" className="dna-small">
             {sub}
           </text>
         )}
@@ -102,25 +107,25 @@ function BlockGraph({ model, arch }: { model: DnaModel; arch: string }) {
     );
     x += boxW + gap;
   };
-  box('stem 3×3', `${setup.stemChannels} ch`, '#5f6778', 'stem');
+  box('stem 3×3', `${setup.stemChannels} ch`, C.muted, 'stem');
   blocks.forEach((ops, b) => {
     const x0 = x - blockPad / 2;
     ops.forEach((op, l) => box(opShort(op), l === 0 ? `${setup.stages[b].channels} ch${setup.stages[b].stride > 1 ? `, /${setup.stages[b].stride}` : ''}` : '', blockColor(b), `b${b}l${l}`));
     items.push(
       <g key={`frame${b}`}>
         <rect x={x0} y={18} width={x - gap - x0 + blockPad / 2} height={boxH + 30} rx={6} fill="none" stroke={blockColor(b)} strokeDasharray="4 3" />
-        <text x={x0 + 4} y={14} className="dna-small" fill={blockColor(b)}>
+        <text x={x0 + 4} y={13} className="dna-small">
           block {b + 1}
         </text>
       </g>,
     );
     x += 4;
   });
-  box('pool + linear', `${setup.stages.length ? setup.stages[setup.stages.length - 1].channels : 0}→10`, '#5f6778', 'head');
+  box('pool + linear', `${setup.stages.length ? setup.stages[setup.stages.length - 1].channels : 0}→10`, C.muted, 'head');
   const width = x;
   return (
-    <svg className="dna-graph" viewBox={`0 0 ${width} 80`} role="img" aria-label={`The chosen architecture ${arch}`}>
-      <line x1={8} x2={width - gap - 8} y1={40} y2={40} stroke="#9aa0a6" />
+    <svg className="dna-graph" width={width} height={84} role="img" aria-label={`The chosen architecture ${arch}`}>
+      <line x1={8} x2={width - gap - 8} y1={41} y2={41} stroke={C.faint} />
       {items}
     </svg>
   );

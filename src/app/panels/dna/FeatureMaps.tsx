@@ -37,11 +37,11 @@ export function FeatureMaps({ model }: { model: DnaModel }) {
 function MapGrid({ map }: { map: FeatureMapData }) {
   const n = map.channels.length;
   const gap = 10;
-  const labelW = 62;
+  const labelW = 70;
   const w = labelW + n * (CELL + gap);
-  const h = 2 * (CELL + gap) + 14;
+  const h = 2 * (CELL + gap) + 18;
   return (
-    <svg className="dna-mapgrid" viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Teacher and student feature maps">
+    <svg className="dna-mapgrid" width={w} height={h} role="img" aria-label="Teacher and student feature maps">
       {map.channels.map((ch, i) => {
         const values = [...map.teacher[i], ...map.student[i]];
         const [lo, hi] = d3.extent(values) as [number, number];
@@ -49,18 +49,18 @@ function MapGrid({ map }: { map: FeatureMapData }) {
         const x0 = labelW + i * (CELL + gap);
         return (
           <g key={ch}>
-            <text x={x0 + CELL / 2} y={10} textAnchor="middle" className="dna-small">
+            <text x={x0 + CELL / 2} y={12} textAnchor="middle" className="dna-small">
               ch {ch + 1}
             </text>
-            <Heat x={x0} y={14} values={map.teacher[i]} h={map.height} w={map.width} color={color} />
-            <Heat x={x0} y={14 + CELL + gap} values={map.student[i]} h={map.height} w={map.width} color={color} />
+            <Heat x={x0} y={18} values={map.teacher[i]} h={map.height} w={map.width} color={color} />
+            <Heat x={x0} y={18 + CELL + gap} values={map.student[i]} h={map.height} w={map.width} color={color} />
           </g>
         );
       })}
-      <text x={0} y={14 + CELL / 2} className="dna-small">
+      <text x={0} y={18 + CELL / 2} className="dna-small">
         teacher
       </text>
-      <text x={0} y={14 + CELL + gap + CELL / 2} className="dna-small">
+      <text x={0} y={18 + CELL + gap + CELL / 2} className="dna-small">
         student
       </text>
     </svg>

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../../engine/core/events';
+import { seriesColor } from '../../graphs/ops';
 import {
   type BlockLossPoint,
   type BlockScoresData,
@@ -88,5 +89,4 @@ export function movingAverage(values: readonly number[], window: number): number
   return out;
 }
 
-export const BLOCK_COLORS = ['#2f5fd0', '#d95f02', '#1b9e77', '#7570b3', '#e7298a', '#66a61e'];
-export const blockColor = (b: number) => BLOCK_COLORS[b % BLOCK_COLORS.length];
+export const blockColor = (b: number) => seriesColor(b);

@@ -3,8 +3,8 @@ import { useMemo, useState } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { NB201_EDGES } from '../../../engine/spaces/nb201';
 import { CellGraph } from '../../graphs/CellGraph';
-import { Axis } from '../benchmark/Axis';
-import { OP_SHORT, opTextColor } from '../../graphs/ops';
+import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
+import { OP_SHORT, opColor } from '../../graphs/ops';
 import { foldEvolution, type EvolutionModel, type Member, mutationView } from './evolutionState';
 import './evolution.css';
 
@@ -19,7 +19,6 @@ export interface EvolutionViewProps {
   events: readonly RunEvent[];
 }
 
-const W = 640;
 const H = 270;
 const M = { left: 48, right: 14, top: 16, bottom: 34 };
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
@@ -64,6 +63,7 @@ export function EvolutionView({ events }: EvolutionViewProps) {
 function Lifelines({ model, cycle }: { model: EvolutionModel; cycle: number }) {
   const budget = Math.max(model.config!.budget, model.queries, 2);
   const shown = mutationView(model, cycle);
+  const [box, W] = useChartWidth(640);
   const geometry = useMemo(() => {
     const x = d3.scaleLinear().domain([0, budget]).range([M.left, W - M.right]);
     const finite = model.members.filter((m) => Number.isFinite(m.score));
@@ -96,58 +96,50 @@ function Lifelines({ model, cycle }: { model: EvolutionModel; cycle: number }) {
     }
     const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(model.queries)}` : '';
     return { x, y, end, retired, up, down, dots, bestPath };
-  }, [model, budget]);
+  }, [model, budget, W]);
   const { x, y, end } = geometry;
   const alive = model.population.map((i) => model.byIndex.get(i)).filter((m): m is Member => !!m && Number.isFinite(m.score));
   const at = shown?.child ? shown.child.index : model.queries;
   return (
-    <svg className="evo-lifelines chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Population over time: each member's score from birth to retirement" data-testid="evolution-lifelines">
+    <ChartFrame boxRef={box} width={W} height={H} legend={LEGEND} className="evo-lifelines" role="img" aria-label="Population over time: each member's score from birth to retirement" data-testid="evolution-lifelines">
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
       <Axis scale={y} orient="left" at={M.left} ticks={5} />
       <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
         query # (birth) · a line lives until the member is the oldest of P and retires
       </text>
-      <path d={geometry.retired} stroke="#9aa0a6" strokeOpacity={0.55} strokeWidth={1.2} fill="none" />
-      <path d={geometry.bestPath} stroke="#d62728" strokeWidth={1.5} strokeDasharray="4 3" fill="none" />
+      <path d={geometry.retired} stroke={C.faint} strokeOpacity={0.8} strokeWidth={1.2} fill="none" />
+      <path d={geometry.bestPath} stroke={C.best} strokeWidth={2} strokeDasharray="4 3" fill="none" />
       {alive.map((m) => (
-        <line key={m.index} x1={x(m.index)} x2={end(m)} y1={y(m.score)} y2={y(m.score)} stroke="#2f5fd0" strokeWidth={2.5}>
+        <line key={m.index} x1={x(m.index)} x2={end(m)} y1={y(m.score)} y2={y(m.score)} stroke={C.primary} strokeWidth={2.5}>
           <title>{`#${m.index}: ${fmt(m.score)} (alive)`}</title>
         </line>
       ))}
-      <path d={geometry.up} stroke="#2e7d32" strokeWidth={1.5} fill="none" />
-      <path d={geometry.down} stroke="#b3261e" strokeWidth={1.5} strokeOpacity={0.7} fill="none" />
-      <path d={geometry.dots} stroke="#1d2330" strokeWidth={4.5} strokeLinecap="round" fill="none" />
+      <path d={geometry.up} stroke={C.good} strokeWidth={1.5} fill="none" />
+      <path d={geometry.down} stroke={C.bad} strokeWidth={1.5} fill="none" />
+      <path d={geometry.dots} stroke={C.ink} strokeWidth={4.5} strokeLinecap="round" fill="none" />
       {shown &&
         shown.sampleMembers.map(
           (m, k) =>
             m && (
-              <circle key={`s${k}`} cx={x(at)} cy={y(m.score)} r={m.index === shown.mutation.parentIndex ? 7 : 5} fill="none" stroke={m.index === shown.mutation.parentIndex ? '#d95f02' : '#5f6778'} strokeWidth={m.index === shown.mutation.parentIndex ? 2.5 : 1.2}>
+              <circle key={`s${k}`} cx={x(at)} cy={y(m.score)} r={m.index === shown.mutation.parentIndex ? 7 : 5} fill="none" stroke={m.index === shown.mutation.parentIndex ? C.highlight : C.muted} strokeWidth={m.index === shown.mutation.parentIndex ? 2.5 : 1.2}>
                 <title>{`in the tournament: #${m.index} (${fmt(m.score)})${m.index === shown.mutation.parentIndex ? ' — the winner, mutated' : ''}`}</title>
               </circle>
             ),
         )}
-      {shown?.child && <circle cx={x(shown.child.index)} cy={y(shown.child.score)} r={6} fill="#d95f02" stroke="white" strokeWidth={1.5} />}
-      <g className="evo-legend" transform={`translate(${M.left + 8},${M.top + 4})`}>
-        <LegendItem y={0} color="#2f5fd0" label="alive" />
-        <LegendItem y={14} color="#9aa0a6" label="retired" />
-        <LegendItem y={28} color="#2e7d32" label="child ≥ parent" vertical />
-        <LegendItem y={42} color="#b3261e" label="child < parent" vertical />
-        <LegendItem y={56} color="#d62728" label="best so far" dashed />
-      </g>
-    </svg>
+      {shown?.child && <circle cx={x(shown.child.index)} cy={y(shown.child.score)} r={6} fill={C.highlight} stroke={C.surface} strokeWidth={1.5} />}
+    </ChartFrame>
   );
 }
 
-function LegendItem({ y, color, label, vertical, dashed }: { y: number; color: string; label: string; vertical?: boolean; dashed?: boolean }) {
-  return (
-    <g transform={`translate(0,${y})`}>
-      {vertical ? <line x1={8} x2={8} y1={-4} y2={6} stroke={color} strokeWidth={2} /> : <line x1={0} x2={16} y1={1} y2={1} stroke={color} strokeWidth={2} strokeDasharray={dashed ? '4 3' : undefined} />}
-      <text x={22} y={5}>
-        {label}
-      </text>
-    </g>
-  );
-}
+/** Beside the plot, not over it: the lines run the chart's whole height. */
+const LEGEND = [
+  { label: 'alive', color: C.primary, mark: 'line' as const },
+  { label: 'retired', color: C.faint, mark: 'line' as const },
+  { label: 'child ≥ parent', color: C.good, mark: 'rule' as const },
+  { label: 'child < parent', color: C.bad, mark: 'rule' as const },
+  { label: 'best so far', color: C.best, mark: 'dash' as const },
+  { label: 'tournament winner and its child', color: C.highlight, mark: 'ring' as const },
+];
 
 function MutationPanel({ model, cycle }: { model: EvolutionModel; cycle: number }) {
   const v = mutationView(model, cycle);
@@ -165,7 +157,7 @@ function MutationPanel({ model, cycle }: { model: EvolutionModel; cycle: number 
           </span>
         ))}
         . The fittest, <strong>#{m.parentIndex}</strong>, is copied and one edge mutated: edge {m.from}→{m.to}{' '}
-        <span style={{ color: opTextColor(m.fromOp) }}>{OP_SHORT[m.fromOp]}</span> → <span style={{ color: opTextColor(m.toOp) }}>{OP_SHORT[m.toOp]}</span>.{' '}
+        <span className="op-name" style={{ borderBottomColor: opColor(m.fromOp) }}>{OP_SHORT[m.fromOp]}</span> → <span className="op-name" style={{ borderBottomColor: opColor(m.toOp) }}>{OP_SHORT[m.toOp]}</span>.{' '}
         {child ? (
           <>
             Child <strong>#{child.index}</strong> scores {fmt(child.score)} ({gain! >= 0 ? '+' : ''}

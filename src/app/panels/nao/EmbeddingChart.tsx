@@ -2,7 +2,8 @@ import * as d3 from 'd3';
 import { useMemo } from 'react';
 import type { NaoPoolPoint, NaoTrajectory, NaoTrajectoryStep } from '../../../engine/methods/nao/events';
 import type { NaoRound } from './naoState';
-import { Axis, ColorBar, fmt, scoreColor } from './parts';
+import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
+import { ColorBar, fmt, scoreColor } from './parts';
 
 /** What the inspector beside the chart shows for a hovered point or trajectory step. */
 export interface Inspect {
@@ -11,9 +12,8 @@ export interface Inspect {
   lines: string[];
 }
 
-const W = 600;
-const H = 440;
-const M = { left: 44, right: 14, top: 14, bottom: 58 };
+const H = 380;
+const M = { left: 48, right: 14, top: 14, bottom: 44 };
 
 /**
  * The continuous space NAO searches, in 2-D: a PCA of the pool's embeddings e_x (refit each
@@ -25,6 +25,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
   const emb = round.embedding!;
   const gen = round.generation;
   const land = round.landscape;
+  const [box, W] = useChartWidth(600);
   const geo = useMemo(() => {
     const xs = emb.points.map((p) => p.x);
     const ys = emb.points.map((p) => p.y);
@@ -50,7 +51,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
     const line = d3.line<[number, number]>();
     const paths = (gen?.trajectories ?? []).map((t) => line([[x(t.x), y(t.y)], ...t.steps.map((s): [number, number] => [x(s.x), y(s.y)])]) ?? '');
     return { x, y, color, cells, paths };
-  }, [emb, gen, land]);
+  }, [emb, gen, land, W]);
   const { x, y, color } = geo;
 
   const inspectPoint = (p: NaoPoolPoint) =>
@@ -71,7 +72,8 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
     });
 
   return (
-    <svg className="nao-embedding chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Embedding space of round ${round.iteration}`} data-testid="nao-embedding" data-round={round.iteration} data-points={emb.points.length}>
+    <div>
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="nao-embedding" legend={EMBEDDING_LEGEND} role="img" aria-label={`Embedding space of round ${round.iteration}`} data-testid="nao-embedding" data-round={round.iteration} data-points={emb.points.length}>
       <g className="nao-landscape" opacity={0.5} data-testid="nao-landscape">
         {geo.cells.map((c, k) => (
           <rect key={k} x={c.x} y={c.y} width={c.w} height={c.h} fill={c.fill} />
@@ -79,12 +81,12 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
       </g>
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('.2f')} />
       <Axis scale={y} orient="left" at={M.left} ticks={6} format={d3.format('.2f')} />
-      <text className="axis-title" x={W - M.right} y={H - M.bottom + 28} textAnchor="end">
+      <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
         PC1 ({fmt(100 * emb.explained[0], 0)}% of variance) · PC2 ({fmt(100 * emb.explained[1], 0)}%)
       </text>
       <g className="nao-trajectories">
         {(gen?.trajectories ?? []).map((t, k) => (
-          <path key={t.seedArch} d={geo.paths[k]} className="nao-trajectory" data-testid="nao-trajectory" data-seed={t.seedArch} data-steps={t.steps.length} fill="none" stroke="#1d2330" strokeWidth={1.3} strokeOpacity={0.75} />
+          <path key={t.seedArch} d={geo.paths[k]} className="nao-trajectory" data-testid="nao-trajectory" data-seed={t.seedArch} data-steps={t.steps.length} fill="none" stroke={C.ink} strokeWidth={1.3} strokeOpacity={0.75} />
         ))}
         {(gen?.trajectories ?? []).flatMap((t) =>
           t.steps
@@ -96,8 +98,8 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
                 cy={y(s.y)}
                 r={s.status === 'accepted' ? 5 : 3.2}
                 className={s.status === 'accepted' ? 'nao-step-accepted' : 'nao-step-changed'}
-                fill={s.status === 'accepted' ? '#d95f02' : 'white'}
-                stroke={s.status === 'accepted' ? 'white' : '#d95f02'}
+                fill={s.status === 'accepted' ? C.highlight : C.surface}
+                stroke={s.status === 'accepted' ? C.surface : C.highlight}
                 strokeWidth={1.4}
                 onMouseEnter={() => inspectStep(t, s)}
                 onMouseLeave={() => onInspect(null)}
@@ -110,7 +112,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
       <g className="nao-points">
         {emb.points.map((p) =>
           p.iterationAdded === 0 ? (
-            <circle key={p.arch} cx={x(p.x)} cy={y(p.y)} r={5} fill={color(p.score)} stroke={p.seed ? '#1d2330' : 'white'} strokeWidth={p.seed ? 2 : 1} onMouseEnter={() => inspectPoint(p)} onMouseLeave={() => onInspect(null)} data-arch={p.arch}>
+            <circle key={p.arch} cx={x(p.x)} cy={y(p.y)} r={5} fill={color(p.score)} stroke={p.seed ? C.ink : C.surface} strokeWidth={p.seed ? 2 : 1} onMouseEnter={() => inspectPoint(p)} onMouseLeave={() => onInspect(null)} data-arch={p.arch}>
               <title>{`#${p.candidateIndex} ${p.arch}: ${fmt(p.score)}`}</title>
             </circle>
           ) : (
@@ -119,7 +121,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
               d={d3.symbol(d3.symbolDiamond, 70)() ?? ''}
               transform={`translate(${x(p.x)},${y(p.y)})`}
               fill={color(p.score)}
-              stroke={p.seed ? '#1d2330' : 'white'}
+              stroke={p.seed ? C.ink : C.surface}
               strokeWidth={p.seed ? 2 : 1}
               onMouseEnter={() => inspectPoint(p)}
               onMouseLeave={() => onInspect(null)}
@@ -130,32 +132,22 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
           ),
         )}
       </g>
-      <ColorBar color={color} x={M.left} y={H - 22} width={150} label="score" />
-      <g className="nao-legend" transform={`translate(${M.left + 168},${H - 18})`} fontSize={10}>
-        <circle cx={4} cy={0} r={4} fill="#999" />
-        <text x={11} y={3}>
-          initial pool
-        </text>
-        <path d={d3.symbol(d3.symbolDiamond, 50)() ?? ''} transform="translate(80,0)" fill="#999" />
-        <text x={88} y={3}>
-          found by NAO
-        </text>
-        <circle cx={168} cy={0} r={4} fill="none" stroke="#1d2330" strokeWidth={2} />
-        <text x={175} y={3}>
-          seed
-        </text>
-        <circle cx={212} cy={0} r={3} fill="white" stroke="#d95f02" strokeWidth={1.4} />
-        <text x={219} y={3}>
-          decode changes
-        </text>
-        <circle cx={312} cy={0} r={4.5} fill="#d95f02" />
-        <text x={320} y={3}>
-          accepted
-        </text>
-      </g>
+    </ChartFrame>
+    <svg className="nao-colorbar-box" width={190} height={30} aria-hidden="true">
+      <ColorBar color={color} x={6} y={2} width={176} label="score" />
     </svg>
+    </div>
   );
 }
+
+/** Beside the plot: the landscape fills it edge to edge. */
+const EMBEDDING_LEGEND = [
+  { label: 'initial pool', color: C.faint, mark: 'dot' as const },
+  { label: 'found by NAO', color: C.faint, mark: 'diamond' as const },
+  { label: 'seed', color: C.ink, mark: 'ring' as const },
+  { label: 'decode changes', color: C.highlight, mark: 'ring' as const },
+  { label: 'accepted', color: C.highlight, mark: 'dot' as const },
+];
 
 const STATUS_TEXT: Record<NaoTrajectoryStep['status'], string> = {
   accepted: 'new: accepted for evaluation',

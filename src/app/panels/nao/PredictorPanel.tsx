@@ -1,11 +1,11 @@
 import * as d3 from 'd3';
 import { useMemo } from 'react';
 import type { NaoModel, NaoRound } from './naoState';
-import { Axis, fmt } from './parts';
+import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
+import { fmt } from './parts';
 
-const W = 340;
-const H = 300;
-const M = { left: 46, right: 10, top: 12, bottom: 40 };
+const H = 280;
+const M = { left: 50, right: 12, top: 14, bottom: 40 };
 
 /**
  * How good the predictor is, per round: on the cells it trained on (fit) and on the cells it
@@ -60,6 +60,7 @@ export function PredictorPanel({ model, round }: { model: NaoModel; round: NaoRo
 function FitScatter({ round }: { round: NaoRound }) {
   const emb = round.embedding!;
   const hold = round.holdout?.points ?? [];
+  const [box, W] = useChartWidth(340);
   const geo = useMemo(() => {
     const all = [...emb.points.flatMap((p) => [p.predicted, p.score]), ...hold.flatMap((p) => [p.predicted, p.measured])].filter(Number.isFinite);
     const sorted = [...all].sort((a, b) => a - b);
@@ -70,14 +71,14 @@ function FitScatter({ round }: { round: NaoRound }) {
     const x = d3.scaleLinear().domain([lo - pad, hi + pad]).range([M.left, W - M.right]).clamp(true);
     const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([H - M.bottom, M.top]).clamp(true);
     return { x, y };
-  }, [emb, hold]);
+  }, [emb, hold, W]);
   const { x, y } = geo;
   const [d0, d1] = x.domain();
   return (
-    <svg className="chart nao-scatter" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Predicted vs measured score" data-testid="nao-scatter">
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="nao-scatter" legend={SCATTER_LEGEND} role="img" aria-label="Predicted vs measured score" data-testid="nao-scatter">
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={5} />
       <Axis scale={y} orient="left" at={M.left} ticks={5} />
-      <line x1={x(d0)} y1={y(d0)} x2={x(d1)} y2={y(d1)} stroke="#9aa0a6" strokeDasharray="4 3" />
+      <line x1={x(d0)} y1={y(d0)} x2={x(d1)} y2={y(d1)} stroke={C.faint} strokeDasharray="4 3" />
       <text className="axis-title" x={W - M.right} y={H - 6} textAnchor="end">
         predicted → (round {round.iteration})
       </text>
@@ -85,30 +86,21 @@ function FitScatter({ round }: { round: NaoRound }) {
         ↑ measured
       </text>
       {emb.points.map((p) => (
-        <circle key={p.arch} cx={x(p.predicted)} cy={y(p.score)} r={2.8} fill="#9aa0a6">
+        <circle key={p.arch} cx={x(p.predicted)} cy={y(p.score)} r={2.8} fill={C.faint}>
           <title>{`trained on: #${p.candidateIndex} predicted ${fmt(p.predicted)}, measured ${fmt(p.score)}`}</title>
         </circle>
       ))}
       {hold.map((p) => (
-        <circle key={p.arch} cx={x(p.predicted)} cy={y(p.measured)} r={4.5} fill="#d95f02" stroke="white">
+        <circle key={p.arch} cx={x(p.predicted)} cy={y(p.measured)} r={4.5} fill={C.highlight} stroke={C.surface}>
           <title>{`new #${p.candidateIndex}: predicted ${fmt(p.predicted)}, measured ${fmt(p.measured)}`}</title>
         </circle>
       ))}
-      <g fontSize={10} transform={`translate(${W - M.right - 120},${H - M.bottom - 24})`}>
-        <circle r={3} fill="#9aa0a6" />
-        <text x={7} y={3}>
-          trained on (fit)
-        </text>
-        <circle cy={13} r={4} fill="#d95f02" />
-        <text x={7} y={16}>
-          new cells (hold-out)
-        </text>
-      </g>
-    </svg>
+    </ChartFrame>
   );
 }
 
 function LossChart({ model }: { model: NaoModel }) {
+  const [box, W] = useChartWidth(340);
   const geo = useMemo(() => {
     const rows: { t: number; loss: number; mse: number; nll: number; round: number }[] = [];
     const bounds: number[] = [];
@@ -134,37 +126,28 @@ function LossChart({ model }: { model: NaoModel }) {
     const [d0, d1] = y.domain();
     const decades = d3.range(Math.ceil(Math.log10(d0)), Math.floor(Math.log10(d1)) + 1).map((k) => 10 ** k);
     return { x, y, mse: path('mse'), nll: path('nll'), bounds, decades };
-  }, [model]);
-  const yAxis = d3.scaleLinear().domain(geo.y.domain()).range(geo.y.range());
+  }, [model, W]);
   return (
-    <svg className="chart nao-loss" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Encoder–predictor–decoder losses" data-testid="nao-loss">
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="nao-loss" legend={LOSS_LEGEND} role="img" aria-label="Encoder–predictor–decoder losses" data-testid="nao-loss">
       <Axis scale={geo.x} orient="bottom" at={H - M.bottom} ticks={5} format={d3.format('d')} />
-      <g className="axis" fontSize={10} textAnchor="end">
-        {geo.decades.map((v) => (
-          <text key={v} x={M.left - 6} y={geo.y(v)} dy="0.32em" fill="currentColor">
-            {d3.format('.0e')(v)}
-          </text>
-        ))}
-        <line x1={M.left} x2={M.left} y1={yAxis.range()[0]} y2={yAxis.range()[1]} stroke="currentColor" />
-      </g>
+      <Axis scale={geo.y} orient="left" at={M.left} values={geo.decades} format={d3.format('.0e')} />
       {geo.bounds.map((b) => (
-        <line key={b} x1={geo.x(b)} x2={geo.x(b)} y1={M.top} y2={H - M.bottom} stroke="#d9dde5" />
+        <line key={b} x1={geo.x(b)} x2={geo.x(b)} y1={M.top} y2={H - M.bottom} stroke={C.grid} />
       ))}
-      <path d={geo.nll} fill="none" stroke="#2f5fd0" strokeWidth={1.5} />
-      <path d={geo.mse} fill="none" stroke="#d95f02" strokeWidth={1.5} />
+      <path d={geo.nll} fill="none" stroke={C.primary} strokeWidth={1.5} />
+      <path d={geo.mse} fill="none" stroke={C.highlight} strokeWidth={1.5} strokeDasharray="6 3" />
       <text className="axis-title" x={W - M.right} y={H - 6} textAnchor="end">
         epoch · a grey line starts a round
       </text>
-      <g fontSize={10} transform={`translate(${W - M.right - 150},${M.top + 6})`}>
-        <line x2={14} stroke="#2f5fd0" strokeWidth={2} />
-        <text x={18} y={3}>
-          reconstruction NLL
-        </text>
-        <line y1={13} y2={13} x2={14} stroke="#d95f02" strokeWidth={2} />
-        <text x={18} y={16}>
-          prediction MSE (log scale)
-        </text>
-      </g>
-    </svg>
+    </ChartFrame>
   );
 }
+
+const SCATTER_LEGEND = [
+  { label: 'trained on (fit)', color: C.faint, mark: 'dot' as const },
+  { label: 'new cells (hold-out)', color: C.highlight, mark: 'dot' as const },
+];
+const LOSS_LEGEND = [
+  { label: 'reconstruction NLL', color: C.primary, mark: 'line' as const },
+  { label: 'prediction MSE (log scale)', color: C.highlight, mark: 'dash' as const, dash: '6 3' },
+];

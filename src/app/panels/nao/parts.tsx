@@ -3,40 +3,6 @@ import * as d3 from 'd3';
 /** Small pieces the NAO charts share. React owns every SVG node; d3 supplies numbers only. */
 export const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
-export function Axis({ scale, orient, at, ticks = 5, format }: { scale: d3.ScaleLinear<number, number>; orient: 'bottom' | 'left'; at: number; ticks?: number; format?: (v: number) => string }) {
-  const f = format ?? scale.tickFormat(ticks);
-  const [r0, r1] = scale.range();
-  const values = scale.ticks(ticks);
-  if (orient === 'bottom') {
-    return (
-      <g className="axis" transform={`translate(0,${at})`} fontSize={10} textAnchor="middle">
-        <line x1={r0} x2={r1} stroke="currentColor" />
-        {values.map((v) => (
-          <g key={v} transform={`translate(${scale(v)},0)`}>
-            <line y2={4} stroke="currentColor" />
-            <text y={15} fill="currentColor">
-              {f(v)}
-            </text>
-          </g>
-        ))}
-      </g>
-    );
-  }
-  return (
-    <g className="axis" transform={`translate(${at},0)`} fontSize={10} textAnchor="end">
-      <line y1={r0} y2={r1} stroke="currentColor" />
-      {values.map((v) => (
-        <g key={v} transform={`translate(0,${scale(v)})`}>
-          <line x2={-4} stroke="currentColor" />
-          <text x={-7} dy="0.32em" fill="currentColor">
-            {f(v)}
-          </text>
-        </g>
-      ))}
-    </g>
-  );
-}
-
 /**
  * The score colour scale shared by the points and the landscape. Its floor is the pool's 10th
  * percentile: a few broken cells (10% accuracy) would otherwise squeeze every good cell into one
@@ -66,13 +32,13 @@ export function ColorBar({ color, x, y, width, label }: { color: d3.ScaleSequent
         </linearGradient>
       </defs>
       <rect width={width} height={8} fill={`url(#${id})`} />
-      <text y={20} fontSize={10}>
+      <text y={22}>
         ≤{fmt(lo, 1)}
       </text>
-      <text x={width} y={20} fontSize={10} textAnchor="end">
+      <text x={width} y={22} textAnchor="end">
         {fmt(hi, 1)}
       </text>
-      <text x={width / 2} y={20} fontSize={10} textAnchor="middle">
+      <text x={width / 2} y={22} textAnchor="middle">
         {label}
       </text>
     </g>
