@@ -12,8 +12,13 @@ import { OP_DASH, OP_LABELS, OP_SHORT, opColor } from './ops';
 const GRAPH_H = 230;
 const Y = 112;
 const R = 17;
-const MARGIN = 48;
-const nodeX = (i: number, W: number) => MARGIN + (i * (W - 2 * MARGIN)) / (NB201_NODES - 1);
+/**
+ * Below this width the op names on the edges would run into each other and the nodes: the graph
+ * then leaves them out (each op keeps its colour and dash, named in the legend) and its margins shrink.
+ */
+const COMPACT_W = 320;
+const margin = (W: number) => (W < COMPACT_W ? 24 : 48);
+const nodeX = (i: number, W: number) => margin(W) + (i * (W - 2 * margin(W))) / (NB201_NODES - 1);
 
 interface EdgeShape {
   edge: CellEdge;
@@ -91,7 +96,7 @@ export function CellGraph({ arch, testId = 'cell-graph', title }: CellGraphProps
             <title>{`${edge.from} → ${edge.to}: ${OP_LABELS[edge.op]}`}</title>
           </path>
         ))}
-        {edges.map(({ edge, label }) => (
+        {W >= COMPACT_W && edges.map(({ edge, label }) => (
           <text key={`l${edge.from}-${edge.to}`} className="edge-label" x={label.x} y={label.y} textAnchor="middle">
             {OP_SHORT[edge.op]}
           </text>

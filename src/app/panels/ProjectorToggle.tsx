@@ -9,8 +9,8 @@ export function ProjectorToggle() {
     replaceQuery((q) => (on ? q.set('projector', '1') : q.delete('projector')));
   }, [on]);
   return (
-    <button type="button" className="link projector-toggle" aria-pressed={on} data-testid="projector-toggle" onClick={() => setOn(!on)}>
-      {on ? 'Projector mode: on' : 'Projector mode'}
+    <button type="button" className="link projector-toggle" aria-pressed={on} data-testid="projector-toggle" title="Projector mode: larger text and lines, secondary panels folded" onClick={() => setOn(!on)}>
+      Projector
     </button>
   );
 }

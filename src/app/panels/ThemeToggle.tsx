@@ -18,6 +18,7 @@ export function ThemeToggle() {
       className="link theme-toggle"
       aria-pressed={dark}
       data-testid="theme-toggle"
+      title="Dark mode (follows the system until you choose)"
       onClick={() => {
         const next: Theme = dark ? 'light' : 'dark';
         storeTheme(next);
@@ -25,7 +26,7 @@ export function ThemeToggle() {
         setTheme(next);
       }}
     >
-      {dark ? 'Dark mode: on' : 'Dark mode'}
+      Dark
     </button>
   );
 }

@@ -42,7 +42,7 @@ function Card({ entry, rank, state, teacher }: { entry: BoardEntryView; rank: nu
         <span className="cream-card-acc">{entry.acc.toFixed(1)}%</span>
         {teacher && <span className="cream-teacher-tag">teaching</span>}
       </header>
-      <ArchChain arch={entry.arch} width={190} height={48} />
+      <ArchChain arch={entry.arch} width={156} height={48} />
       <footer>
         {formatCount(entry.flops)} FLOPs · {formatCount(entry.params)} params · {state === 'entered' ? 'new' : 'since'} step {entry.step}
       </footer>

@@ -19,7 +19,8 @@ export function DnaResult({ model }: { model: DnaModel }) {
   return (
     <div className="dna-result" data-testid="dna-result" data-arch={arch ?? ''} data-final={final ? 'yes' : 'no'}>
       {arch && (
-        <div className="dna-result-graph">
+        // It scrolls sideways where the chain is wider than the panel: focusable, so the keyboard can scroll it too.
+        <div className="dna-result-graph" tabIndex={0} role="region" aria-label="the chosen block chain">
           <BlockGraph model={model} arch={arch} />
         </div>
       )}

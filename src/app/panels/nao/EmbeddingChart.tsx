@@ -12,7 +12,8 @@ export interface Inspect {
   lines: string[];
 }
 
-const H = 380;
+/** The plot keeps the 600 × 380 shape it was drawn for, within bounds, so a narrow panel gets a short chart rather than a tall sliver (text stays at the type scale). */
+const heightFor = (w: number) => Math.round(Math.min(380, Math.max(200, w * 0.66)));
 const M = { left: 48, right: 14, top: 14, bottom: 44 };
 
 /**
@@ -26,6 +27,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
   const gen = round.generation;
   const land = round.landscape;
   const [box, W] = useChartWidth(600);
+  const H = heightFor(W);
   const geo = useMemo(() => {
     const xs = emb.points.map((p) => p.x);
     const ys = emb.points.map((p) => p.y);
@@ -51,7 +53,7 @@ export function EmbeddingChart({ round, onInspect }: { round: NaoRound; onInspec
     const line = d3.line<[number, number]>();
     const paths = (gen?.trajectories ?? []).map((t) => line([[x(t.x), y(t.y)], ...t.steps.map((s): [number, number] => [x(s.x), y(s.y)])]) ?? '');
     return { x, y, color, cells, paths };
-  }, [emb, gen, land, W]);
+  }, [emb, gen, land, W, H]);
   const { x, y, color } = geo;
 
   const inspectPoint = (p: NaoPoolPoint) =>
