@@ -5,6 +5,7 @@ import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/re
 import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
 import { methodPlugins } from '../../engine/methods/registry';
 import { NB201_OPS } from '../../engine/spaces/nb201';
+import { methodColor } from '../palette';
 import { useRepeats } from '../repeats';
 import { useSettings } from '../settings';
 import { useRunStore } from '../store';
@@ -71,7 +72,6 @@ export function Repeats() {
 
   const summary = useMemo(() => summarizeRepeats(runs, BASELINE), [runs]);
   const total = spec ? spec.methods.length * spec.seeds.length : 0;
-  const color = (id: string) => d3.schemeTableau10[Math.max(0, methods.findIndex((m) => m.id === id)) % 10];
   const title = (id: string) => methods.find((m) => m.id === id)?.title ?? id;
 
   return (
@@ -130,7 +130,7 @@ export function Repeats() {
       )}
       {summary.length > 0 && spec && (
         <>
-          <BandChart summary={summary} budget={spec.budget} reportColumn={spec.reportColumn} color={color} title={title} />
+          <BandChart summary={summary} budget={spec.budget} reportColumn={spec.reportColumn} color={methodColor} title={title} />
           <table className="repeats-table" data-testid="repeats-table">
             <thead>
               <tr>
