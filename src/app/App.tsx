@@ -1,4 +1,7 @@
 import { useEffect } from 'react';
+import { Compare } from './compare/Compare';
+import { useCompare } from './compare/compareStore';
+import { CompareToggle } from './compare/CompareToggle';
 import { methodPanel } from './methodViews';
 import { useShownMethod } from './onScreen';
 import { Controls, RunBar } from './panels/Controls';
@@ -32,6 +35,7 @@ export function App() {
   const method = useShownMethod();
   // A method with no view of its own (random search) is best shown by its candidates chart.
   const ownView = Boolean(methodPanel(method.id).View);
+  const comparing = useCompare((s) => s.open);
 
   useEffect(() => syncUrl(), []);
   useEffect(() => installShortcuts(), []);
@@ -47,7 +51,10 @@ export function App() {
         <div className="brand">
           <h1>NAS Playground</h1>
           <p className="tagline">A real neural architecture search, trained in your browser.</p>
-          <ProjectorToggle />
+          <div className="brand-links">
+            <ProjectorToggle />
+            <CompareToggle />
+          </div>
         </div>
         <RunBar />
       </header>
@@ -68,10 +75,12 @@ export function App() {
         <RestoreBanner />
         <ErrorBanner />
         <ImportResult />
-        <div className="stage">
+        {/* Hidden, not removed, while the comparison is open: the run's charts keep following it. */}
+        <div className="stage" hidden={comparing}>
           <MethodPanel />
           <PanelTabs withCandidates={ownView} />
         </div>
+        {comparing && <Compare />}
       </main>
       <ConfirmStop />
       <Announcer />

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/repeats';
 import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
@@ -7,6 +7,7 @@ import { methodPlugins } from '../../engine/methods/registry';
 import { NB201_OPS } from '../../engine/spaces/nb201';
 import { methodColor } from '../palette';
 import { useRepeats } from '../repeats';
+import { useWidth } from '../useWidth';
 import { useSettings } from '../settings';
 import { useRunStore } from '../store';
 import { startRepeat, stopRepeat } from '../workerClient';
@@ -161,23 +162,6 @@ function pairedText(d: PairedDifference): string {
   if (d.n === 0) return '—';
   // One pair has no spread to estimate: print the difference without a standard error that would read as 0.
   return d.n < 2 ? `${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} (1 seed, no SE)` : formatPaired(d);
-}
-
-/** The width of an element's content box in CSS pixels, following it as the layout changes. */
-function useWidth(fallback: number) {
-  const ref = useRef<HTMLElement>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(([e]) => {
-      const w = Math.floor(e.contentRect.width);
-      if (w > 0) setWidth(w);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width] as const;
 }
 
 function BandChart({ summary, budget, reportColumn, color, title }: { summary: RepeatMethodSummary[]; budget: number; reportColumn: string; color: (id: string) => string; title: (id: string) => string }) {
