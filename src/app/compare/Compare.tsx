@@ -17,8 +17,11 @@ import { methodOption } from '../methods';
 import { useGallery } from '../panels/Gallery';
 import './compare.css';
 
-/** Live runs on a table: seconds on a CPU, so a budget a lecture can wait for. */
-const LIVE_BUDGET = { min: 1, max: 500, default: 30 } as const;
+/**
+ * Live runs on a table. The default keeps all three in seconds on a CPU: from about 25 queries
+ * NAO trains its predictor for longer (about a minute per run on a laptop CPU).
+ */
+const LIVE_BUDGET = { min: 1, max: 500, default: 20 } as const;
 const LIVE_SEED = { min: 1, max: 1_000_000 } as const;
 const nb201Methods = () => methodPlugins().filter((m) => m.space === 'nb201');
 
@@ -61,99 +64,106 @@ export function Compare() {
         Up to {MAX_SLOTS} runs side by side: the run on screen, recorded runs, exported files with their log, or searches run here on a shipped table. Curves share axes only when the runs’ scores mean the same thing
         (the same table column, the same evaluator on the same data, or the same method’s own score); equal budgets make the comparison fair.
       </p>
-      <AddRuns />
-      {refusal && (
-        <p className="error" role="alert" data-testid="compare-refusal">
-          {refusal}
-        </p>
-      )}
-      {slots.length > 0 && (
-        <ul className="compare-slots" aria-label="Runs in the comparison">
-          {slots.map((s) => (
-            <li key={s.key} data-testid="compare-slot" data-slot={s.key} data-origin={s.origin}>
-              <Swatch color={s.color} /> <strong>{s.label}</strong> <span className="muted">({ORIGIN_WORDS[s.origin]})</span>{' '}
-              <button type="button" className="link" aria-label={`Remove ${s.label}`} onClick={() => useCompare.getState().remove(s.key)}>
-                remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {shown && (
-        <>
-          <div className="compare-axes">
-            <label className="field">
-              <span className="field-label">x axis</span>
-              <select data-testid="compare-x" value={xAxis} onChange={(e) => setXAxis(e.target.value as CompareX)}>
-                <option value="queries">queries (candidates evaluated)</option>
-                <option value="seconds">seconds (event time)</option>
-              </select>
-            </label>
-            {spaces.size > 1 && (
-              <label className="field">
-                <span className="field-label">score on the chart</span>
-                <select data-testid="compare-space" value={shownKey ?? ''} onChange={(e) => setSpaceKey(e.target.value)}>
-                  {[...spaces.entries()].map(([k, v]) => (
-                    <option key={k} value={k}>
-                      {v.label} ({v.slots.length} run{v.slots.length > 1 ? 's' : ''})
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-          </div>
-          {spaces.size > 1 && (
-            <p className="notice" data-testid="compare-spaces-note">
-              These runs’ scores mean different things, so they are not drawn on one axis. Shown: {shown.label}. Not on this chart: {offChart.map((s) => `${s.label} (${s.run.space.label})`).join('; ')}.
+      <div className="compare-body">
+        <div className="compare-side">
+          <AddRuns />
+          {refusal && (
+            <p className="error" role="alert" data-testid="compare-refusal">
+              {refusal}
             </p>
           )}
-          {xAxis === 'seconds' && <p className="hint">Seconds are each run’s own: a run on another machine or backend, or paced to be watched, is slower for reasons that are not the method’s.</p>}
-          <CompareChart slots={shown.slots} xAxis={xAxis} yLabel={shown.label} />
-        </>
-      )}
-      {budget && (
-        <p className={budget.unequal ? 'error' : 'notice'} data-testid="compare-budget-note" data-unequal={budget.unequal}>
-          {budget.text}
-        </p>
-      )}
-      {slots.length > 0 && (
-        <>
-          <h3>Final picks</h3>
-          <ul className="compare-picks">
-            {slots.map((s) => (
-              <Pick key={s.key} slot={s} />
-            ))}
-          </ul>
-          <h3 id="compare-settings-title">Settings</h3>
-          <div className="compare-table-wrap">
-            <table className="compare-settings" aria-labelledby="compare-settings-title" data-testid="compare-settings">
-              <thead>
-                <tr>
-                  <th scope="col">setting</th>
-                  {slots.map((s) => (
-                    <th key={s.key} scope="col">
-                      <Swatch color={s.color} /> {s.label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.label} data-differs={r.differs} data-testid={`compare-row-${r.label.replace(/ /g, '-')}`}>
-                    <th scope="row">
-                      {r.label}
-                      {r.differs && <span className="compare-differs"> (differs)</span>}
-                    </th>
-                    {r.values.map((v, i) => (
-                      <td key={slots[i].key}>{v}</td>
-                    ))}
-                  </tr>
+        </div>
+        <div className="compare-main">
+          {slots.length === 0 && <p className="muted">No run yet: add the run on screen, a recorded run or a file, or run random search, evolution and NAO side by side on a shipped table.</p>}
+          {slots.length > 0 && (
+            <ul className="compare-slots" aria-label="Runs in the comparison">
+              {slots.map((s) => (
+                <li key={s.key} data-testid="compare-slot" data-slot={s.key} data-origin={s.origin}>
+                  <Swatch color={s.color} /> <strong>{s.label}</strong> <span className="muted">({ORIGIN_WORDS[s.origin]})</span>{' '}
+                  <button type="button" className="link" aria-label={`Remove ${s.label}`} onClick={() => useCompare.getState().remove(s.key)}>
+                    remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {shown && (
+            <>
+              <div className="compare-axes">
+                <label className="field">
+                  <span className="field-label">x axis</span>
+                  <select data-testid="compare-x" value={xAxis} onChange={(e) => setXAxis(e.target.value as CompareX)}>
+                    <option value="queries">queries (candidates evaluated)</option>
+                    <option value="seconds">seconds (event time)</option>
+                  </select>
+                </label>
+                {spaces.size > 1 && (
+                  <label className="field">
+                    <span className="field-label">score on the chart</span>
+                    <select data-testid="compare-space" value={shownKey ?? ''} onChange={(e) => setSpaceKey(e.target.value)}>
+                      {[...spaces.entries()].map(([k, v]) => (
+                        <option key={k} value={k}>
+                          {v.label} ({v.slots.length} run{v.slots.length > 1 ? 's' : ''})
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                )}
+              </div>
+              {spaces.size > 1 && (
+                <p className="notice" data-testid="compare-spaces-note">
+                  These runs’ scores mean different things, so they are not drawn on one axis. Shown: {shown.label}. Not on this chart: {offChart.map((s) => `${s.label} (${s.run.space.label})`).join('; ')}.
+                </p>
+              )}
+              {xAxis === 'seconds' && <p className="hint">Seconds are each run’s own: a run on another machine or backend, or paced to be watched, is slower for reasons that are not the method’s.</p>}
+              <CompareChart slots={shown.slots} xAxis={xAxis} yLabel={shown.label} />
+            </>
+          )}
+          {budget && (
+            <p className={budget.unequal ? 'error' : 'notice'} data-testid="compare-budget-note" data-unequal={budget.unequal}>
+              {budget.text}
+            </p>
+          )}
+          {slots.length > 0 && (
+            <>
+              <h3>Final picks</h3>
+              <ul className="compare-picks">
+                {slots.map((s) => (
+                  <Pick key={s.key} slot={s} />
                 ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
+              </ul>
+              <h3 id="compare-settings-title">Settings</h3>
+              <div className="compare-table-wrap">
+                <table className="compare-settings" aria-labelledby="compare-settings-title" data-testid="compare-settings">
+                  <thead>
+                    <tr>
+                      <th scope="col">setting</th>
+                      {slots.map((s) => (
+                        <th key={s.key} scope="col">
+                          <Swatch color={s.color} /> {s.label}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((r) => (
+                      <tr key={r.label} data-differs={r.differs} data-testid={`compare-row-${r.label.replace(/ /g, '-')}`}>
+                        <th scope="row">
+                          {r.label}
+                          {r.differs && <span className="compare-differs"> (differs)</span>}
+                        </th>
+                        {r.values.map((v, i) => (
+                          <td key={slots[i].key}>{v}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </div>
+      </div>
     </section>
   );
 }
@@ -165,6 +175,9 @@ function Swatch({ color }: { color: string }) {
     </svg>
   );
 }
+
+/** The final's held-out numbers worth a card: a table's reported column, else the retrain's accuracies. */
+const HELD_OUT = ['reported', 'testAcc', 'valAcc'];
 
 /** A run's final pick: its graph (the page's own cell and chain views), its search score and its held-out numbers. */
 function Pick({ slot }: { slot: CompareSlot }) {
@@ -188,12 +201,9 @@ function Pick({ slot }: { slot: CompareSlot }) {
           {formatScore(final ? final.score : best?.score)} <span className="muted">search score</span>
         </dd>
         {final &&
-          Object.entries(final.metrics)
-            .filter(([k]) => k === 'reported' || /test/i.test(k))
-            .slice(0, 3)
-            .map(([k, v]) => (
-              <FragmentPair key={k} k={k === 'reported' ? `reported (${config.table.reportColumn})` : metricLabel(k, config.method)} v={formatScore(v, Math.abs(v ?? 0) >= 100 ? 1 : 3)} />
-            ))}
+          HELD_OUT.filter((k) => final.metrics[k] !== undefined).map((k) => (
+            <FragmentPair key={k} k={k === 'reported' ? `reported (${config.table.reportColumn})` : metricLabel(k, config.method)} v={formatScore(final.metrics[k], 3)} />
+          ))}
         <FragmentPair k="took" v={formatDuration(slot.run.duration)} />
       </dl>
     </li>
@@ -203,8 +213,8 @@ function Pick({ slot }: { slot: CompareSlot }) {
 function FragmentPair({ k, v }: { k: string; v: string }) {
   return (
     <>
-        <dt>{k}</dt>
-        <dd>{v}</dd>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
     </>
   );
 }
@@ -350,59 +360,60 @@ function LiveRuns() {
 
   return (
     <>
-    <fieldset className="compare-live" disabled={running || loading}>
-      <legend>Run live on a shipped table</legend>
-      <label className="field">
-        <span className="field-label">Table</span>
-        <select data-testid="compare-table" value={tableId} onChange={(e) => setTableId(e.target.value)}>
-          {tables?.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.title}
-            </option>
+      <fieldset className="compare-live" disabled={running || loading}>
+        <legend>Run live on a shipped table</legend>
+        <label className="field">
+          <span className="field-label">Table</span>
+          <select data-testid="compare-table" value={tableId} onChange={(e) => setTableId(e.target.value)}>
+            {tables?.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="compare-methods" role="group" aria-label="Methods to run">
+          {methods.map((m) => (
+            <label key={m.id} className="check">
+              <input
+                type="checkbox"
+                data-testid={`compare-method-${m.id}`}
+                checked={chosen.has(m.id)}
+                onChange={(e) => {
+                  const next = new Set(chosen);
+                  if (e.target.checked) next.add(m.id);
+                  else next.delete(m.id);
+                  setChosen(next);
+                }}
+              />
+              {m.title}
+              {m.id === 'nao' && <span className="hint"> (trains a predictor: from ~25 queries, about a minute)</span>}
+            </label>
           ))}
-        </select>
-      </label>
-      <div className="compare-methods" role="group" aria-label="Methods to run">
-        {methods.map((m) => (
-          <label key={m.id} className="check">
-            <input
-              type="checkbox"
-              data-testid={`compare-method-${m.id}`}
-              checked={chosen.has(m.id)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(m.id);
-                else next.delete(m.id);
-                setChosen(next);
-              }}
-            />
-            {m.title}
+        </div>
+        <div className="compare-add-row">
+          <label className="field">
+            <span className="field-label">Seed</span>
+            <input type="number" data-testid="compare-seed" min={LIVE_SEED.min} max={LIVE_SEED.max} value={seedText} onChange={(e) => setSeedText(e.target.value)} />
           </label>
-        ))}
-      </div>
-      <div className="compare-add-row">
-        <label className="field">
-          <span className="field-label">Seed</span>
-          <input type="number" data-testid="compare-seed" min={LIVE_SEED.min} max={LIVE_SEED.max} value={seedText} onChange={(e) => setSeedText(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">Budget (queries, the same for every method)</span>
-          <input type="number" data-testid="compare-budget" min={LIVE_BUDGET.min} max={LIVE_BUDGET.max} value={budgetText} onChange={(e) => setBudgetText(e.target.value)} />
-        </label>
-      </div>
-      {problems.length > 0 && !running && (
-        <ul className="config-problems" data-testid="compare-problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
-      <div className="buttons">
-        <button type="button" data-testid="compare-run" disabled={problems.length > 0} onClick={() => void run()}>
-          Run {chosen.size} side by side
-        </button>
-      </div>
-    </fieldset>
+          <label className="field">
+            <span className="field-label">Budget (queries, the same for every method)</span>
+            <input type="number" data-testid="compare-budget" min={LIVE_BUDGET.min} max={LIVE_BUDGET.max} value={budgetText} onChange={(e) => setBudgetText(e.target.value)} />
+          </label>
+        </div>
+        {problems.length > 0 && !running && (
+          <ul className="config-problems" data-testid="compare-problems">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <div className="buttons">
+          <button type="button" data-testid="compare-run" disabled={problems.length > 0} onClick={() => void run()}>
+            Run {chosen.size} side by side
+          </button>
+        </div>
+      </fieldset>
       {live.status !== 'idle' && (
         <p className={live.status === 'error' ? 'error' : 'muted'} data-testid="compare-live-status" data-status={live.status} role={live.status === 'error' ? 'alert' : undefined}>
           {live.received} / {live.expected} runs{live.status === 'running' ? '…' : live.status === 'completed' ? ' done' : ` (${live.status})`}
