@@ -117,5 +117,5 @@ test('random vs evolution vs NAO live on a shipped table, then a recorded run an
 
   await view.getByTestId('compare-close').click();
   await expect(page.locator('.stage')).toBeVisible();
-  await expect(page.getByTestId('compare-toggle')).toHaveText('Compare runs (4)');
+  await expect(page.getByTestId('compare-toggle')).toHaveText('Compare runs side by side (4)');
 });

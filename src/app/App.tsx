@@ -51,14 +51,13 @@ export function App() {
         <div className="brand">
           <h1>NAS Playground</h1>
           <p className="tagline">A real neural architecture search, trained in your browser.</p>
-          <div className="brand-links">
-            <ProjectorToggle />
-            <CompareToggle />
-          </div>
+          <ProjectorToggle />
         </div>
         <RunBar />
       </header>
       <aside className="sidebar">
+        {/* First in the sidebar, which scrolls by itself: the header has no room at 1280 px without wrapping the run bar. */}
+        <CompareToggle />
         <LessonPlayer />
         <Controls />
         <Repeats />
