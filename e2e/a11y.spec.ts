@@ -79,3 +79,22 @@ test('a run from the keyboard alone: Enter starts, Space pauses, → steps, Spac
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-count', String(n - 1));
 });
+
+test('axe: the Compare view with runs of two spaces is clean, and it opens and adds from the keyboard', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/?run=evolution-nb201&backend=cpu');
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+  await page.getByTestId('compare-toggle').focus();
+  await page.keyboard.press('Enter');
+  const view = page.getByTestId('compare-view');
+  await expect(view).toBeVisible();
+  await view.getByTestId('compare-add-screen').focus();
+  await page.keyboard.press('Enter');
+  await view.getByTestId('compare-recorded').selectOption('dna-digits');
+  await view.getByTestId('compare-add-recorded').focus();
+  await page.keyboard.press('Enter');
+  await expect(view.getByTestId('compare-slot')).toHaveCount(2);
+  await expect(view.getByTestId('compare-spaces-note')).toBeVisible();
+  await expect(view.getByTestId('compare-pick-chain')).toBeVisible();
+  expect(await serious(page, 'compare view')).toEqual([]);
+});

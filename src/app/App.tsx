@@ -1,4 +1,7 @@
 import { useEffect } from 'react';
+import { Compare } from './compare/Compare';
+import { useCompare } from './compare/compareStore';
+import { CompareToggle } from './compare/CompareToggle';
 import { methodPanel } from './methodViews';
 import { useShownMethod } from './onScreen';
 import { Controls, RunBar } from './panels/Controls';
@@ -33,6 +36,7 @@ export function App() {
   const method = useShownMethod();
   // A method with no view of its own (random search) is best shown by its candidates chart.
   const ownView = Boolean(methodPanel(method.id).View);
+  const comparing = useCompare((s) => s.open);
 
   useEffect(() => syncUrl(), []);
   useEffect(() => installShortcuts(), []);
@@ -56,6 +60,8 @@ export function App() {
         <RunBar />
       </header>
       <aside className="sidebar">
+        {/* First in the sidebar, which scrolls by itself: the header has no room at 1280 px without wrapping the run bar. */}
+        <CompareToggle />
         <LessonPlayer />
         <Controls />
         <Repeats />
@@ -72,10 +78,12 @@ export function App() {
         <RestoreBanner />
         <ErrorBanner />
         <ImportResult />
-        <div className="stage">
+        {/* Hidden, not removed, while the comparison is open: the run's charts keep following it. */}
+        <div className="stage" hidden={comparing}>
           <MethodPanel />
           <PanelTabs withCandidates={ownView} />
         </div>
+        {comparing && <Compare />}
       </main>
       <ConfirmStop />
       <Announcer />

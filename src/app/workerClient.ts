@@ -2,6 +2,7 @@ import type { RunConfig } from '../engine/core/config';
 import type { RunEvent } from '../engine/core/events';
 import type { BlockStructure } from '../engine/core/formats';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, RepeatSpec, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { useCompare } from './compare/compareStore';
 import { useRepeats } from './repeats';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
@@ -111,6 +112,12 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
       case 'repeat-end':
         useRepeats.getState().end(m.runId, m.status, m.message);
         break;
+      case 'compare-run':
+        useCompare.getState().receiveLive(m.runId, m.events);
+        break;
+      case 'compare-end':
+        useCompare.getState().endLive(m.runId, m.status, m.message);
+        break;
       case 'error':
         // A refused or failed measurement answers its caller, not only the page's error list.
         if (ready && benchWaiters.length > 0) benchWaiters.shift()!.reject(new Error(m.message));
@@ -154,6 +161,8 @@ export function disconnectWorker(): void {
   // A repeat in progress dies with its worker: say so rather than leave it "running".
   const r = useRepeats.getState();
   if (r.status === 'running') r.end(r.runId, 'stopped', 'the compute worker was restarted');
+  const c = useCompare.getState().live;
+  if (c.status === 'running') useCompare.getState().endLive(c.runId, 'stopped', 'the compute worker was restarted');
   for (const w of benchWaiters) w.reject(new Error('the worker was restarted'));
   benchWaiters = [];
   worker?.terminate();
@@ -201,3 +210,14 @@ export function startRepeat(spec: RepeatSpec, tableCsv: { name: string; text: st
 }
 
 export const stopRepeat = () => send({ type: 'repeat-stop', runId: useRepeats.getState().runId });
+
+/**
+ * Table searches for the Compare view ('compare'): each finished run comes back with its whole
+ * log and joins the comparison (`useCompare`); the run on screen is left alone.
+ */
+export function startCompare(spec: RepeatSpec, tableCsv: { name: string; text: string }): void {
+  const runId = useCompare.getState().beginLive(spec.methods.length * spec.seeds.length);
+  send({ type: 'compare', runId, spec, tableCsv });
+}
+
+export const stopCompare = () => send({ type: 'compare-stop', runId: useCompare.getState().live.runId });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type RunConfig, withDefaults } from './core/config';
 import { runLifecycle } from './core/lifecycle';
+import { foldBestSoFar } from './core/repeats';
 import type { RunEvent } from './core/events';
 import type { RunController } from './core/runLoop';
 import type { Dataset } from './data/datasets';
@@ -148,20 +149,13 @@ export interface TableSearchOutcome {
  * `sink` sees every event too (the bench keeps them); a run that does not complete throws.
  */
 export async function searchTable(spec: TableSearchSpec, controller: RunController, sink?: (e: RunEvent) => void): Promise<TableSearchOutcome> {
-  const bestSoFar: number[] = [];
-  let bestScore = -Infinity;
-  let bestReported = NaN;
+  const candidates: Extract<RunEvent, { type: 'candidate' }>[] = [];
   // Held in an object: TypeScript does not see assignments made inside the callback below.
   const seen: { final: Extract<RunEvent, { type: 'final' }> | null; end: Extract<RunEvent, { type: 'run-end' }> | null } = { final: null, end: null };
   await runSearch(tableSearchConfig(spec), { table: spec.table }, controller, (e) => {
     sink?.(e);
-    if (e.type === 'candidate') {
-      if (bestSoFar.length === 0 || e.score > bestScore) {
-        bestScore = e.score;
-        bestReported = e.metrics[spec.reportColumn];
-      }
-      bestSoFar.push(bestReported);
-    } else if (e.type === 'final') seen.final = e;
+    if (e.type === 'candidate') candidates.push(e);
+    else if (e.type === 'final') seen.final = e;
     else if (e.type === 'run-end') seen.end = e;
   });
   const ended = seen.end;
@@ -170,5 +164,5 @@ export async function searchTable(spec: TableSearchSpec, controller: RunControll
   }
   const f = seen.final;
   if (!f) throw new Error(`${spec.method} on ${spec.table.name} (seed ${spec.seed}): no final event`);
-  return { reported: f.metrics.reported, finalArch: f.arch.arch, bestSoFar };
+  return { reported: f.metrics.reported, finalArch: f.arch.arch, bestSoFar: foldBestSoFar(candidates, spec.reportColumn).map((p) => p.reported) };
 }

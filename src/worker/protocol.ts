@@ -55,6 +55,14 @@ export type WorkerCommand =
    */
   | { type: 'repeat'; runId: number; spec: RepeatSpec; tableCsv: { name: string; text: string } }
   | { type: 'repeat-stop'; runId: number }
+  /**
+   * Table searches for the Compare view: each method of `spec.methods` for each seed, as a repeat
+   * runs them, but each finished run comes back whole, as a 'compare-run' with its event log
+   * (the run on screen is left alone), then one 'compare-end'. Its own runId; a 'start', a
+   * 'repeat' or another 'compare' stops it.
+   */
+  | { type: 'compare'; runId: number; spec: RepeatSpec; tableCsv: { name: string; text: string } }
+  | { type: 'compare-stop'; runId: number }
   /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
   | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
 
@@ -109,6 +117,9 @@ export type WorkerMessage =
   | { type: 'repeat-run'; runId: number; run: RepeatRun; ms: number }
   /** The repeat is over: every run done, stopped, or a run failed (`message`). */
   | { type: 'repeat-end'; runId: number; status: 'completed' | 'stopped' | 'error'; message?: string }
+  /** One finished run of a 'compare': its whole event log, as a recorded run carries it. */
+  | { type: 'compare-run'; runId: number; method: MethodId; seed: number; events: RunEvent[]; ms: number }
+  | { type: 'compare-end'; runId: number; status: 'completed' | 'stopped' | 'error'; message?: string }
   | { type: 'state'; runId: number; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
   | { type: 'error'; message: string };
 

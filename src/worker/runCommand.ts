@@ -4,7 +4,7 @@ import type { Dataset, DatasetId } from '../engine/data/datasets';
 import { parseBenchmarkCsv } from '../engine/evaluate/table';
 import type { PublicFileReader } from '../engine/methods/contract';
 import type { RepeatRun } from '../engine/core/repeats';
-import { loadRunResources, runSearch, searchTable } from '../engine/run';
+import { loadRunResources, runSearch, searchTable, type TableSearchOutcome } from '../engine/run';
 import type { WorkerCommand } from './protocol';
 
 /**
@@ -23,18 +23,22 @@ export async function runStartCommand(
   await runSearch(cmd.config, res, controller, sink, cmd.trainArch, cmd.trainStructure);
 }
 
+/** How a batch of table searches ended; never thrown. */
+export type BatchEnd = { status: 'completed' | 'stopped' | 'error'; message?: string };
+
 /**
- * The worker's 'repeat' command: each method for each seed, a table search through the engine's
- * `searchTable` (the bench's code), one after another. `onRun` gets each finished run's curve;
- * `stopped()` is asked between runs and `controller()` gives each run its own controller, so a
- * stop ends the run in progress. Resolves with how the repeat ended; never throws.
+ * The worker's batch commands ('repeat', 'compare'): each method for each seed, a table search
+ * through the engine's `searchTable` (the bench's code), one after another. `onRun` gets each
+ * finished run's outcome and, when `keepLog`, its events; `stopped()` is asked between runs and
+ * `controller()` gives each run its own controller, so a stop ends the run in progress.
  */
-export async function runRepeatCommand(
-  cmd: Extract<WorkerCommand, { type: 'repeat' }>,
+async function runTableBatch(
+  cmd: Extract<WorkerCommand, { type: 'repeat' | 'compare' }>,
+  keepLog: boolean,
   controller: () => RunController,
   stopped: () => boolean,
-  onRun: (run: RepeatRun, ms: number) => void,
-): Promise<{ status: 'completed' | 'stopped' | 'error'; message?: string }> {
+  onRun: (method: string, seed: number, out: TableSearchOutcome, events: RunEvent[], ms: number) => void,
+): Promise<BatchEnd> {
   try {
     const table = parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name);
     const { methods, seeds, ...rest } = cmd.spec;
@@ -43,9 +47,10 @@ export async function runRepeatCommand(
         if (stopped()) return { status: 'stopped' };
         const t0 = performance.now();
         const c = controller();
+        const events: RunEvent[] = [];
         try {
-          const out = await searchTable({ ...rest, method, seed, table }, c);
-          onRun({ method, seed, bestSoFar: out.bestSoFar, reported: out.reported }, performance.now() - t0);
+          const out = await searchTable({ ...rest, method, seed, table }, c, keepLog ? (e) => events.push(e) : undefined);
+          onRun(method, seed, out, events, performance.now() - t0);
         } catch (err) {
           if (stopped()) return { status: 'stopped' };
           throw err;
@@ -56,4 +61,24 @@ export async function runRepeatCommand(
   } catch (err) {
     return { status: 'error', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The worker's 'repeat' command: each finished run as its best-so-far curve and its pick's reported value. */
+export function runRepeatCommand(
+  cmd: Extract<WorkerCommand, { type: 'repeat' }>,
+  controller: () => RunController,
+  stopped: () => boolean,
+  onRun: (run: RepeatRun, ms: number) => void,
+): Promise<BatchEnd> {
+  return runTableBatch(cmd, false, controller, stopped, (method, seed, out, _events, ms) => onRun({ method, seed, bestSoFar: out.bestSoFar, reported: out.reported }, ms));
+}
+
+/** The worker's 'compare' command: each finished run with its whole event log. */
+export function runCompareCommand(
+  cmd: Extract<WorkerCommand, { type: 'compare' }>,
+  controller: () => RunController,
+  stopped: () => boolean,
+  onRun: (method: string, seed: number, events: RunEvent[], ms: number) => void,
+): Promise<BatchEnd> {
+  return runTableBatch(cmd, true, controller, stopped, (method, seed, _out, events, ms) => onRun(method, seed, events, ms));
 }

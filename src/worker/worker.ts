@@ -4,7 +4,7 @@ import { RunController } from '../engine/core/runLoop';
 import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
-import { runRepeatCommand, runStartCommand } from './runCommand';
+import { type BatchEnd, runCompareCommand, runRepeatCommand, runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
@@ -26,38 +26,44 @@ let queue: RunEvent[] = [];
 /** A calibration in progress after 'ready' (see init's `knownRates`), stopped when a run starts. */
 let calibration: { controller: RunController; done: Promise<void> } | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
-/** A repeat over seeds in progress (its own runId and controller, apart from the run's). */
-let repeat: { runId: number; stop: boolean; controller: RunController | null; done: Promise<void> } | null = null;
+/**
+ * A batch of table searches in progress — a repeat over seeds or a comparison — with its own
+ * runId and controller, apart from the run's. One at a time: a new batch or a 'start' stops it.
+ */
+let batch: { kind: 'repeat' | 'compare'; runId: number; stop: boolean; controller: RunController | null; done: Promise<void> } | null = null;
 
-function stopRepeat(): Promise<void> | undefined {
-  if (!repeat) return undefined;
-  repeat.stop = true;
-  repeat.controller?.stop();
-  return repeat.done;
+function stopBatch(): Promise<void> | undefined {
+  if (!batch) return undefined;
+  batch.stop = true;
+  batch.controller?.stop();
+  return batch.done;
 }
 
-/** A repeat runs alone: it stops a repeat in progress and refuses to share the worker with a live run. */
-async function startRepeat(cmd: Extract<WorkerCommand, { type: 'repeat' }>): Promise<void> {
-  await stopRepeat();
+type BatchCommand = Extract<WorkerCommand, { type: 'repeat' | 'compare' }>;
+
+/** A batch runs alone: it stops a batch in progress and refuses to share the worker with a live run. */
+async function startBatch(cmd: BatchCommand): Promise<void> {
+  await stopBatch();
+  const end = (e: BatchEnd) => post(cmd.type === 'repeat' ? { type: 'repeat-end', runId: cmd.runId, ...e } : { type: 'compare-end', runId: cmd.runId, ...e });
   if (running) {
-    post({ type: 'repeat-end', runId: cmd.runId, status: 'error', message: 'a run is in progress: stop it before repeating over seeds' });
+    end({ status: 'error', message: `a run is in progress: stop it before ${cmd.type === 'repeat' ? 'repeating over seeds' : 'running a comparison'}` });
     return;
   }
   if (calibration) {
     calibration.controller.stop();
     await calibration.done;
   }
-  const r: NonNullable<typeof repeat> = { runId: cmd.runId, stop: false, controller: null, done: Promise.resolve() };
-  repeat = r;
-  r.done = (async () => {
-    const end = await runRepeatCommand(
-      cmd,
-      () => (r.controller = new RunController()),
-      () => r.stop,
-      (run, ms) => post({ type: 'repeat-run', runId: r.runId, run, ms }),
+  const b: NonNullable<typeof batch> = { kind: cmd.type, runId: cmd.runId, stop: false, controller: null, done: Promise.resolve() };
+  batch = b;
+  const controller = () => (b.controller = new RunController());
+  const stopped = () => b.stop;
+  b.done = (async () => {
+    end(
+      cmd.type === 'repeat'
+        ? await runRepeatCommand(cmd, controller, stopped, (run, ms) => post({ type: 'repeat-run', runId: b.runId, run, ms }))
+        : await runCompareCommand(cmd, controller, stopped, (method, seed, events, ms) => post({ type: 'compare-run', runId: b.runId, method, seed, events, ms })),
     );
-    post({ type: 'repeat-end', runId: r.runId, ...end });
-    if (repeat === r) repeat = null;
+    if (batch === b) batch = null;
   })();
 }
 
@@ -107,7 +113,7 @@ function calibrate(): void {
 }
 
 async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
-  await stopRepeat();
+  await stopBatch();
   if (calibration) {
     calibration.controller.stop();
     await calibration.done;
@@ -173,10 +179,12 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         if (cmd.runId === runId && controller) controller.speed = cmd.speed;
         break;
       case 'repeat':
-        await startRepeat(cmd);
+      case 'compare':
+        await startBatch(cmd);
         break;
       case 'repeat-stop':
-        if (repeat?.runId === cmd.runId) await stopRepeat();
+      case 'compare-stop':
+        if (batch && batch.kind === cmd.type.replace('-stop', '') && batch.runId === cmd.runId) await stopBatch();
         break;
       case 'bench': {
         if (calibration) await calibration.done;

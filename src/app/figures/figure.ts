@@ -1,4 +1,5 @@
 import * as d3 from 'd3';
+import { compareChartCsv } from '../compare/CompareChart';
 import { regretSeries, tableInfoOf } from '../panels/benchmark/regret';
 import { useRunStore } from '../store';
 
@@ -161,6 +162,8 @@ export function figureCsv(id: string | null): string | null {
       if (!info) return null;
       return d3.csvFormat(regretSeries(run.candidates, info).map((p) => ({ query: p.query, reported: p.reported, best_index: p.bestIndex, best_reported: p.bestReported, regret: p.regret })));
     }
+    case 'compare-chart':
+      return compareChartCsv();
     default:
       return null;
   }

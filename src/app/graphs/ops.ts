@@ -23,7 +23,7 @@ export const OP_DASH: Record<Nb201Op, string | undefined> = {
 /** A block op's colour: hue by kernel (3×3 blues, 5×5 oranges), lightness by expansion; skip grey. */
 export const blockOpColor = (op: BlockOp): string => `var(--block-${op})`;
 
-const SERIES = 6;
+export const SERIES = 6;
 /** The k-th series of a chart (a method, a block), in the palette's order; repeats after six. */
 export const seriesColor = (k: number): string => `var(--series-${(((k % SERIES) + SERIES) % SERIES) + 1})`;
 

@@ -51,6 +51,23 @@ export function download(data: string | Blob, name: string, type = 'application/
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * An architecture file chosen on the page, checked as every import is: its size before a byte is
+ * read, then the export module's validator. The import panel and the Compare view both read files here.
+ */
+export async function readArchitectureFile(f: File): Promise<{ ok: true; file: ArchitectureFile } | { ok: false; errors: string[] }> {
+  // Checked before reading: a huge file would otherwise hold the page while it is parsed.
+  const tooLarge = fileTooLarge(f.name, f.size, 'architecture');
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
+  let text: string;
+  try {
+    text = await f.text();
+  } catch (err) {
+    return { ok: false, errors: [`could not read the file: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  return parseArchitectureFile(text, f.name);
+}
+
 /** Sidebar section: export the found architecture, import one (or a whole run) from a file. */
 export function ExportImport() {
   // The whole run's result, wherever the timeline stands.
@@ -81,21 +98,7 @@ export function ExportImport() {
 
   const onImport = async (f: File | undefined) => {
     if (!f) return;
-    // Checked before reading: a huge file would otherwise hold the page while it is parsed.
-    const tooLarge = fileTooLarge(f.name, f.size, 'architecture');
-    if (tooLarge) {
-      useImport.getState().refuse(f.name, [tooLarge]);
-      if (input.current) input.current.value = '';
-      return;
-    }
-    let text: string;
-    try {
-      text = await f.text();
-    } catch (err) {
-      useImport.getState().refuse(f.name, [`could not read the file: ${err instanceof Error ? err.message : String(err)}`]);
-      return;
-    }
-    const r = parseArchitectureFile(text, f.name);
+    const r = await readArchitectureFile(f);
     if (r.ok) useImport.getState().accept(f.name, r.file);
     else useImport.getState().refuse(f.name, r.errors);
     // Clearing lets the same file be chosen again after it was fixed on disk.

@@ -8,6 +8,7 @@ import { fetchShippedIndex } from '../shippedIndex';
 import { useRunStatus, useRunStore } from '../store';
 import { replayLog } from '../workerClient';
 import type { MethodId } from '../../engine/core/config';
+import type { RunEvent } from '../../engine/core/events';
 
 /**
  * Recorded runs shipped in public/runs (npm run runs:record): real runs of every method at a
@@ -62,36 +63,36 @@ export function loadGalleryIndex(): Promise<Record<string, GalleryEntry>> {
   return fetchShippedIndex(`${base()}index.json`, 'the gallery index');
 }
 
-/** Fetches a recorded run, checks it as any import is checked, and replays it. */
-export async function openRecordedRun(name: string): Promise<void> {
-  const g = useGallery.getState();
-  if (!NAME.test(name)) {
-    g.setError(`"${name.slice(0, 60)}" is not the name of a recorded run`);
-    return;
-  }
+/**
+ * A recorded run's event log, fetched and checked as any import is checked; an error names what
+ * is wrong. The gallery replays it; the Compare view adds it beside other runs.
+ */
+export async function fetchRecordedLog(name: string): Promise<{ ok: true; log: RunEvent[] } | { ok: false; error: string }> {
+  if (!NAME.test(name)) return { ok: false, error: `"${name.slice(0, 60)}" is not the name of a recorded run` };
   // The index is the list of runs: a static server answers any path, often with the page itself.
   let index: Record<string, GalleryEntry>;
   try {
     index = await loadGalleryIndex();
   } catch (err) {
-    g.setError(err instanceof Error ? err.message : String(err));
-    return;
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
-  if (!Object.hasOwn(index, name)) {
-    g.setError(`no recorded run named "${name}" (recorded runs: ${Object.keys(index).join(', ')})`);
-    return;
-  }
+  if (!Object.hasOwn(index, name)) return { ok: false, error: `no recorded run named "${name}" (recorded runs: ${Object.keys(index).join(', ')})` };
   const res = await fetch(`${base()}${name}.json`);
-  if (!res.ok) {
-    g.setError(`the recorded run "${name}" could not be fetched (HTTP ${res.status})`);
-    return;
-  }
+  if (!res.ok) return { ok: false, error: `the recorded run "${name}" could not be fetched (HTTP ${res.status})` };
   const parsed = parseArchitectureFile(await res.text());
-  if (!parsed.ok || !parsed.file.log?.length) {
-    g.setError(`the recorded run "${name}" could not be read: ${parsed.ok ? 'it carries no event log' : parsed.errors.join('; ')}`);
+  if (!parsed.ok || !parsed.file.log?.length) return { ok: false, error: `the recorded run "${name}" could not be read: ${parsed.ok ? 'it carries no event log' : parsed.errors.join('; ')}` };
+  return { ok: true, log: parsed.file.log };
+}
+
+/** Fetches a recorded run, checks it as any import is checked, and replays it. */
+export async function openRecordedRun(name: string): Promise<void> {
+  const g = useGallery.getState();
+  const r = await fetchRecordedLog(name);
+  if (!r.ok) {
+    g.setError(r.error);
     return;
   }
-  replayLog(parsed.file.log);
+  replayLog(r.log);
   g.setOpen(name);
 }
 

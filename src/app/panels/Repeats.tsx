@@ -5,11 +5,11 @@ import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/re
 import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
 import { methodPlugins } from '../../engine/methods/registry';
 import { NB201_OPS } from '../../engine/spaces/nb201';
+import { methodColor } from '../palette';
 import { useRepeats } from '../repeats';
 import { useSettings } from '../settings';
 import { useRunStore } from '../store';
 import { C, useChartWidth } from '../charts/kit';
-import { seriesColor } from '../graphs/ops';
 import { startRepeat, stopRepeat } from '../workerClient';
 
 /** Seeds a repeat may run: enough for a spread, few enough to stay seconds on a table. */
@@ -73,7 +73,6 @@ export function Repeats() {
 
   const summary = useMemo(() => summarizeRepeats(runs, BASELINE), [runs]);
   const total = spec ? spec.methods.length * spec.seeds.length : 0;
-  const color = (id: string) => seriesColor(Math.max(0, methods.findIndex((m) => m.id === id)));
   const title = (id: string) => methods.find((m) => m.id === id)?.title ?? id;
 
   return (
@@ -132,7 +131,7 @@ export function Repeats() {
       )}
       {summary.length > 0 && spec && (
         <>
-          <BandChart summary={summary} budget={spec.budget} reportColumn={spec.reportColumn} color={color} title={title} />
+          <BandChart summary={summary} budget={spec.budget} reportColumn={spec.reportColumn} color={methodColor} title={title} />
           <table className="repeats-table" data-testid="repeats-table">
             <thead>
               <tr>

@@ -1,5 +1,53 @@
 import { type PairedDifference, type Summary, pairedDifference, quantile, summarize } from './stats';
 
+/** What the fold needs of a candidate: a `candidate` event's fields (the page's candidate rows have them too). */
+export interface ScoredCandidate {
+  index: number;
+  score: number;
+  metrics: Record<string, number>;
+  /** Event time, ms since the run started (absent on rows that do not keep it). */
+  t?: number;
+}
+
+/** The state of a search after one more candidate: what best-so-far curves are drawn from. */
+export interface BestSoFarPoint<C extends ScoredCandidate = ScoredCandidate> {
+  /** Candidates evaluated so far (1-based): the x of a curve over queries. */
+  query: number;
+  /** This candidate's event time (ms since the run started; NaN when not kept): the x of a curve over seconds. */
+  t: number;
+  /** This candidate. */
+  candidate: C;
+  /** The best candidate so far by score (the first of equal scores); null while none has a finite score. */
+  best: C | null;
+  /** Its score (the column or measure the search optimises); NaN while there is none. */
+  score: number;
+  /** Its `metrics[reportKey]` when a key is given (a table's reported column), else NaN. */
+  reported: number;
+}
+
+/**
+ * The one best-so-far fold over a run's candidates, in log order: after each candidate, the best
+ * by score so far — the search's own notion of best, as CandidateLog keeps it (the first of equal
+ * scores wins; a NaN score never does) — with that candidate's reported value. Repeats and the
+ * bench (`searchTable`), the regret chart and the Compare view all read their curves from here.
+ */
+export function foldBestSoFar<C extends ScoredCandidate>(candidates: Iterable<C>, reportKey?: string): BestSoFarPoint<C>[] {
+  const out: BestSoFarPoint<C>[] = [];
+  let best: C | null = null;
+  for (const c of candidates) {
+    if (Number.isFinite(c.score) && (best === null || c.score > best.score)) best = c;
+    out.push({
+      query: out.length + 1,
+      t: c.t ?? NaN,
+      candidate: c,
+      best,
+      score: best ? best.score : NaN,
+      reported: best && reportKey !== undefined ? (best.metrics[reportKey] ?? NaN) : NaN,
+    });
+  }
+  return out;
+}
+
 /** One finished run of a repeat over seeds: a method, a seed, its best-so-far curve and its pick's reported value. */
 export interface RepeatRun {
   method: string;

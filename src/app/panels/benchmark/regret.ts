@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../../engine/core/events';
 import { isTableEvent, type TableInfoData } from '../../../engine/evaluate/table';
+import { foldBestSoFar } from '../../../engine/core/repeats';
 
 /** The table evaluator's 'table-info' event (TableEvaluator.prepare). */
 export type TableInfo = TableInfoData;
@@ -39,23 +40,19 @@ export function tableInfoOf(events: readonly RunEvent[]): TableInfo | null {
  * candidate's REPORTED value: regret = optimum of the reported column − that value.
  */
 export function regretSeries(candidates: readonly RegretCandidate[], info: TableInfo): RegretPoint[] {
-  const out: RegretPoint[] = [];
-  let best: RegretCandidate | null = null;
-  for (const e of candidates) {
-    if (!best || e.score > best.score) best = e;
-    const bestReported = best.metrics[info.reportColumn];
-    out.push({
-      query: out.length + 1,
+  return foldBestSoFar(candidates, info.reportColumn).map((p) => {
+    const best = p.best ?? p.candidate;
+    return {
+      query: p.query,
       bestIndex: best.index,
       bestArch: typeof best.arch === 'string' ? best.arch : best.arch.arch,
-      bestScore: best.score,
-      bestReported,
-      regret: info.optimum.value - bestReported,
-      score: e.score,
-      reported: e.metrics[info.reportColumn],
-    });
-  }
-  return out;
+      bestScore: p.score,
+      bestReported: p.reported,
+      regret: info.optimum.value - p.reported,
+      score: p.candidate.score,
+      reported: p.candidate.metrics[info.reportColumn],
+    };
+  });
 }
 
 /** The candidate events of a log, for regretSeries. */
