@@ -7,7 +7,8 @@ import { useSettings, type TableFile } from '../settings';
 import { useRunStore } from '../store';
 import { replayLog, setRunSpeed, startRun } from '../workerClient';
 import { deleteRun, idbRunStorage, readChunks, readRunRecords, readTable, saveTable } from './idb';
-import { continuePlan, newestRecord, RerunCheck, textHash, validateSavedRun, type ContinuePlan, type RerunCheckState, type SavedRun, type SavedTableRef } from './savedRun';
+import { textHash } from '../../engine/core/hash';
+import { continuePlan, newestRecord, RerunCheck, validateSavedRun, type ContinuePlan, type RerunCheckState, type SavedRun, type SavedTableRef } from './savedRun';
 import { RunSaver, type SaverStatus } from './saver';
 
 /**

@@ -137,16 +137,6 @@ export function idsToPrune(records: unknown[], keep: number, current: string | n
   return rows.filter((r) => r.id !== null && !kept.has(r.id)).map((r) => r.id!);
 }
 
-/** FNV-1a, 32 bits, of a table's text: tells the same upload apart from another file of the same name. */
-export function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${(h >>> 0).toString(16).padStart(8, '0')}:${text.length}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Continue: the engine keeps no checkpoint (weights, RNG streams, method state), but a run is
 // deterministic per seed on the CPU backend (test/determinism.test.ts and each method's own
