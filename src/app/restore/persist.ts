@@ -78,7 +78,11 @@ export function startPersistence(): () => void {
   const timer = setInterval(() => void saveNow(), SAVE_EVERY_MS);
   // A run's end is saved at once: a reload right after it should not lose the result.
   const unsubEnd = useRunStore.subscribe((s, prev) => {
-    if (s.runId !== prev.runId && !s.replay) captureTable(s.runId);
+    if (s.runId !== prev.runId && !s.replay) {
+      captureTable(s.runId);
+      // What was saved of the previous run is not this run's: the status waits for this run's first save.
+      set({ saving: { state: 'idle', runId: null, events: 0, candidates: 0, savedAt: null, message: null } });
+    }
     if (s.source.end && !prev.source.end && !s.replay) void saveNow();
   });
 
