@@ -5,8 +5,8 @@ import { count, openQuick, runStatus } from './util';
 
 /**
  * A run survives a reload (src/app/restore/): saved in IndexedDB while it goes, offered back after
- * a reload, restored as a replay (same candidates, exportable), continued by a checked rerun; a
- * damaged saved record is refused with a message and changes nothing.
+ * a reload, restored as a replay (same candidates, exportable), continued from its checkpoint to
+ * the uninterrupted run's candidates; a damaged saved record is refused with a message and changes nothing.
  */
 
 /** Slow enough that the reload lands mid-search: 10 supernet steps and 20 candidates at 0.6 s each. */
@@ -22,9 +22,26 @@ async function restorePhase(page: Page): Promise<string> {
   return (await page.getByTestId('restore-state').getAttribute('data-phase')) ?? '';
 }
 
-test('a live random search survives a reload: restored with the same candidates, exported, continued', async ({ page }) => {
-  await openQuick(page, LIVE);
+/** The leaderboard once the run on screen has spent its budget: all `budget` rows of it. */
+async function spent(page: Page, budget: number): Promise<Map<number, string>> {
+  await expect(page.getByTestId('progress-bar')).toHaveAttribute('data-done', String(budget), { timeout: 120_000 });
+  const rows = await leaderboard(page);
+  expect(rows.size).toBe(budget);
+  return rows;
+}
+
+test('a live random search survives a reload: restored with the same candidates, exported, continued from its checkpoint', async ({ page }) => {
+  // The same seed without a break, at full speed: what the continued run must end with.
+  await openQuick(page, { ...LIVE, speed: 'max' });
   expect(await restorePhase(page)).toBe('none');
+  await page.getByTestId('start-button').click();
+  const uninterrupted = await spent(page, 20);
+  await page.getByTestId('reset-button').click();
+
+  // The same run at the slow pace, so that the reload lands mid-search.
+  const toggle = page.getByTestId('setup-toggle');
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  await page.getByTestId('speed-select').selectOption(LIVE.speed);
   await page.getByTestId('start-button').click();
   // Wait until the saved copy holds a few candidates.
   await expect.poll(async () => Number(await page.getByTestId('save-status').getAttribute('data-candidates')), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
@@ -41,11 +58,13 @@ test('a live random search survives a reload: restored with the same candidates,
   expect(dialogs).toContain('beforeunload');
   await expect(page.getByTestId('backend-badge')).toContainText('cpu', { timeout: 120_000 });
 
-  // Offered back, with what it is and which runs can continue.
+  // Offered back, with what it is and which runs can continue, and how.
   const offer = page.getByTestId('restore-offer');
   await expect(offer).toContainText('Random search');
   await expect(offer).toContainText('unfinished');
   await expect(page.getByTestId('restore-which')).toContainText('CPU backend');
+  await expect(page.locator('[data-testid="restore-which-method"][data-method="random"]')).toHaveAttribute('data-checkpoint', 'yes');
+  await expect(page.locator('[data-testid="restore-which-method"][data-method="nao"]')).toHaveAttribute('data-checkpoint', 'no');
   expect(await runStatus(page)).toBe('idle');
   await page.getByTestId('restore-button').click();
   await expect(page.getByTestId('restore-restored')).toBeVisible();
@@ -67,21 +86,30 @@ test('a live random search survives a reload: restored with the same candidates,
   const result = validateArchitectureFile(file);
   expect(result.ok, JSON.stringify(result)).toBe(true);
   expect(file.recipe).toMatch(/not retrained/);
-  expect(file.log.filter((e: { type: string }) => e.type === 'candidate')).toHaveLength(restored.size);
+  const savedLog = file.log as { type: string; phase?: string }[];
+  expect(savedLog.filter((e) => e.type === 'candidate')).toHaveLength(restored.size);
   const bestIndex = file.search.candidateIndex as number;
   expect(restored.get(bestIndex)).toContain(file.arch.slice(0, 10));
 
-  // Continue: a supernet run re-trains from the start, and the page says so; the rerun repeats every saved event, then goes on.
+  // Continue from the checkpoint: the page says the weights are loaded, not trained again.
   const plan = page.getByTestId('restore-plan');
   await expect(plan).toHaveAttribute('data-can', 'yes');
-  await expect(plan).toContainText('weights were not saved');
+  await expect(plan).toContainText('loaded instead of trained again');
   await page.getByTestId('restore-continue').click();
-  const rerun = page.getByTestId('restore-rerun');
-  await expect(rerun).toHaveAttribute('data-state', 'matched', { timeout: 120_000 });
-  await expect.poll(() => count(page, 'score-chart'), { timeout: 60_000 }).toBeGreaterThan(restored.size);
-  expect(await runStatus(page)).toBe('running');
-  const after = await leaderboard(page);
+  await expect(page.getByTestId('restore-resumed')).toHaveAttribute('data-state', 'going', { timeout: 30_000 });
+  const after = await spent(page, 20);
+  // The candidates of the uninterrupted run of the same seed, the restored ones among them.
   for (const [index, text] of restored) expect(after.get(index), `candidate ${index} after continue`).toBe(text);
+  expect([...after]).toEqual([...uninterrupted]);
+
+  // No supernet step was trained again: the finished log holds exactly the saved part's supernet steps.
+  await expect.poll(() => runStatus(page), { timeout: 120_000 }).toBe('done');
+  const [final] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+  const whole = JSON.parse(await readFile((await final.path())!, 'utf8')) as { log: { type: string; phase?: string }[] };
+  const supernetSteps = (log: { type: string; phase?: string }[]) => log.filter((e) => e.type === 'train' && e.phase === 'supernet').length;
+  expect(supernetSteps(savedLog)).toBe(Number(LIVE.supernetSteps));
+  expect(supernetSteps(whole.log)).toBe(Number(LIVE.supernetSteps));
+  expect(whole.log.filter((e) => e.type === 'candidate')).toHaveLength(20);
   await page.getByTestId('reset-button').click();
 });
 

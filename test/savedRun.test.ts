@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/engine/core/events';
 import { validateRunLog } from '../src/engine/export/architectureFile';
-import { continuePlan, eventKey, idsToPrune, newestRecord, RerunCheck, validateSavedRun, type SavedChunk, type SavedRun, type SavedRunMeta } from '../src/app/restore/savedRun';
+import { eventKey } from '../src/engine/methods/resume';
+import { continueNote, continuePlan, idsToPrune, newestRecord, RerunCheck, validateSavedRun, type SavedChunk, type SavedRun, type SavedRunMeta } from '../src/app/restore/savedRun';
 import { RunSaver, type RunStorage } from '../src/app/restore/saver';
 
 const fixture = (name: string) => (JSON.parse(readFileSync(path.join(__dirname, '..', 'e2e', 'fixtures', `${name}.json`), 'utf8')) as { log: RunEvent[] }).log;
@@ -176,20 +177,44 @@ describe('continue', () => {
   it('says what it can do for each kind of run', () => {
     expect(continuePlan(runOf(log))).toMatchObject({ can: false, kind: 'none' });
     expect(continuePlan(runOf(log)).why).toMatch(/finished/);
+    // Random search with the supernet: from its checkpoint when this browser has one that fits, else a rerun.
+    const start = unfinished[0] as SavedRun['runStart'];
+    const checkpoint = { method: 'random', evaluator: 'supernet', seed: start.config.seed, events: unfinished.findIndex((e) => e.type === 'candidate') - 1 };
+    const fromCheckpoint = continuePlan(runOf(unfinished), { tableAvailable: true, checkpoint });
+    expect(fromCheckpoint).toMatchObject({ can: true, kind: 'checkpoint', exact: true });
+    expect(fromCheckpoint.why).toMatch(/weights.*loaded instead of trained again.*replays the \d+ saved candidates/);
+    for (const other of [{ ...checkpoint, seed: 999 }, { ...checkpoint, evaluator: 'table' }, { ...checkpoint, events: unfinished.length + 1 }]) {
+      expect(continuePlan(runOf(unfinished), { tableAvailable: true, checkpoint: other }).kind).toBe('retrain');
+    }
     const supernet = continuePlan(runOf(unfinished));
     expect(supernet).toMatchObject({ can: true, kind: 'retrain', exact: true });
-    expect(supernet.why).toMatch(/weights were not saved/);
-    const start = unfinished[0] as SavedRun['runStart'];
+    expect(supernet.why).toMatch(/saved before its checkpoint was taken/);
     const table = [{ ...start, config: { ...start.config, evaluator: 'table' as const } }, ...unfinished.slice(1)];
     expect(continuePlan(runOf(table))).toMatchObject({ can: true, kind: 'lookup' });
     // NAO on a table trains its predictor: a rerun trains it again.
     const naoTable = [{ ...start, config: { ...start.config, evaluator: 'table' as const, method: 'nao' } }, ...unfinished.slice(1)];
     expect(continuePlan(runOf(naoTable))).toMatchObject({ can: true, kind: 'retrain' });
+    // A checkpoint is no use to a method whose state is more than the weights: it says why.
+    const naoPlan = continuePlan(runOf(naoTable), { tableAvailable: true, checkpoint: { ...checkpoint, method: 'nao', evaluator: 'table' } });
+    expect(naoPlan.kind).toBe('retrain');
+    expect(naoPlan.why).toMatch(/keeps no checkpoint \(it trains its predictor again/);
     expect(continuePlan(runOf(table), { tableAvailable: false, tableName: 'mine.csv' })).toMatchObject({ can: false });
     expect(continuePlan(runOf(table), { tableAvailable: false, tableName: 'mine.csv' }).why).toMatch(/"mine.csv".*upload it again/);
     const webgl = [{ ...start, backend: 'webgl' }, ...unfinished.slice(1)];
     expect(continuePlan(runOf(webgl))).toMatchObject({ can: true, exact: false });
     expect(continuePlan(runOf([{ ...start, trainArch: 'x' }, ...unfinished.slice(1)]))).toMatchObject({ can: false });
+  });
+
+  it('says for every method how it continues: random search and evolution from a checkpoint, the rest by a rerun, each with why', () => {
+    const note = continueNote();
+    const by = Object.fromEntries(note.methods.map((m) => [m.id, m]));
+    expect(by.random.checkpoint).toBe(true);
+    expect(by.evolution.checkpoint).toBe(true);
+    for (const id of ['nao', 'dna', 'cream']) {
+      expect(by[id].checkpoint, id).toBe(false);
+      expect(by[id].line, id).toMatch(/checked rerun.*—.+/);
+    }
+    expect(note.outro).toMatch(/CPU backend/);
   });
 
   it('checks a rerun event by event, ignoring times and where it ran', () => {

@@ -40,9 +40,11 @@ export interface RunStore {
   selectedIndex: number | null;
   /** The worker's live tfjs tensor count with the last batch: flat over a run unless something leaks. */
   memory: { numTensors: number; numBytes: number } | null;
+  /** The id the live run on screen is saved under in this browser (and its checkpoint); null for a replay. */
+  saveKey: string | null;
 
-  /** A live run begins on screen; returns its id for the worker's start command. */
-  beginRun(paused: boolean): number;
+  /** A live run begins on screen; returns its id for the worker's start command. `saveKey`: the id it is saved under. */
+  beginRun(paused: boolean, saveKey?: string): number;
   /** A batch of the worker's events for run `runId`; ignored unless that run is the one on screen. */
   receiveEvents(runId: number, events: RunEvent[], memory?: RunStore['memory']): void;
   loadLog(events: RunEvent[]): void;
@@ -90,10 +92,11 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   errors: [],
   selectedIndex: null,
   memory: null,
+  saveKey: null,
 
-  beginRun(paused) {
+  beginRun(paused, saveKey) {
     const runId = get().runId + 1;
-    set({ ...fresh(emptyRun()), runId, live: paused ? 'paused' : 'running', replay: false, errors: [], selectedIndex: null });
+    set({ ...fresh(emptyRun()), runId, live: paused ? 'paused' : 'running', replay: false, errors: [], selectedIndex: null, saveKey: saveKey ?? null });
     return runId;
   },
 
@@ -115,7 +118,7 @@ export const useRunStore = create<RunStore>()((set, get) => ({
     // freezes the page; in slices the charts fill over a few frames and input stays live.
     const run = emptyRun();
     const runId = get().runId + 1;
-    set({ ...fresh(run), runId, live: 'running', replay: true, errors: [], selectedIndex: null });
+    set({ ...fresh(run), runId, live: 'running', replay: true, errors: [], selectedIndex: null, saveKey: null });
     let i = 0;
     const slice = () => {
       if (get().runId !== runId) return; // superseded by a new run, replay or reset
@@ -129,7 +132,7 @@ export const useRunStore = create<RunStore>()((set, get) => ({
   },
 
   reset() {
-    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, errors: [], selectedIndex: null });
+    set({ ...fresh(emptyRun()), runId: get().runId + 1, live: 'idle', replay: false, errors: [], selectedIndex: null, saveKey: null });
   },
 
   setLive(runId, state) {

@@ -6,6 +6,7 @@ import { useCompare } from './compare/compareStore';
 import { useRepeats } from './repeats';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
+import { newSavedRunId } from './restore/savedRun';
 
 /**
  * The page's only link to the compute: it creates the worker, sends commands and feeds what comes
@@ -103,6 +104,9 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
       case 'state':
         s.setLive(m.runId, m.state);
         break;
+      case 'checkpoint-failed':
+        if (m.runId === s.runId) s.addError(`This run's checkpoint could not be kept in this browser (${m.message}): after a reload it would continue by running again from the start.`);
+        break;
       case 'bench-result':
         benchWaiters.shift()?.resolve(m.result);
         break;
@@ -177,9 +181,19 @@ function send(cmd: WorkerCommand): void {
   else pending.push(cmd);
 }
 
-export function startRun(config: RunConfig, opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockStructure } = {}): void {
-  const runId = useRunStore.getState().beginRun(Boolean(opts.paused));
-  const cmd: StartCommand = { type: 'start', runId, config, paused: opts.paused, tableCsv: opts.tableCsv };
+/**
+ * Starts a live run. Its id in this browser's storage is chosen here, so the worker writes the
+ * run's checkpoint under the id its saved events get; `resume` continues a saved run from its
+ * checkpoint instead of starting afresh.
+ */
+export function startRun(
+  config: RunConfig,
+  opts: { tableCsv?: { name: string; text: string }; paused?: boolean; trainArch?: string; trainStructure?: BlockStructure; resume?: StartCommand['resume'] } = {},
+): void {
+  const checkpointKey = newSavedRunId(new Date());
+  const runId = useRunStore.getState().beginRun(Boolean(opts.paused), checkpointKey);
+  const cmd: StartCommand = { type: 'start', runId, config, paused: opts.paused, tableCsv: opts.tableCsv, checkpointKey };
+  if (opts.resume) cmd.resume = opts.resume;
   if (opts.trainArch) cmd.trainArch = opts.trainArch;
   if (opts.trainArch && opts.trainStructure) cmd.trainStructure = opts.trainStructure;
   send(cmd);

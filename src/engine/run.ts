@@ -3,7 +3,7 @@ import { type RunConfig, withDefaults } from './core/config';
 import { runLifecycle } from './core/lifecycle';
 import { foldBestSoFar } from './core/repeats';
 import type { RunEvent } from './core/events';
-import type { RunController } from './core/runLoop';
+import { type RunController, StopRequested, yieldToEventLoop } from './core/runLoop';
 import type { Dataset } from './data/datasets';
 import { StandaloneEvaluator } from './evaluate/standalone';
 import { SupernetEvaluator } from './evaluate/supernet';
@@ -12,12 +12,19 @@ import type { Evaluator } from './evaluate/types';
 import type { PublicFileReader, RunResources } from './methods/contract';
 import { requireMethod } from './methods/registry';
 import { configProblemsAboveCore } from './methods/configCheck';
+import { CHECKPOINT_VERSION, checkpointMismatch, logHash, ReplayingEvaluator, type RunCheckpoint, SavedPart } from './methods/resume';
 import { defaultMacro, nb201Cost } from './nn/macro';
 import { formatCell, type Nb201Cell, type Nb201Op, parseCell } from './spaces/nb201';
 import type { BlockStructure } from './core/formats';
 import type { RunContext } from './core/runLoop';
 
 export type { RunResources } from './methods/contract';
+export type { RunCheckpoint } from './methods/resume';
+
+/** What a run does with its checkpoint (the worker writes it to IndexedDB); the run waits for it, and it must not reject. */
+export interface CheckpointHooks {
+  checkpoint(cp: RunCheckpoint): Promise<void>;
+}
 
 /**
  * Loads what a run of `config` needs, through the caller's readers (fetch in the worker, the disk
@@ -58,11 +65,19 @@ export async function runSearch(
   trainArch?: string,
   /** With `trainArch` on the block space: the imported file's structure, which is what gets built and trained. */
   trainStructure?: BlockStructure,
+  /** Given, a method that can continue from a checkpoint hands one over once its evaluator is prepared. */
+  hooks?: CheckpointHooks,
 ): Promise<void> {
   const plugin = requireMethod(config.method);
   const method = await plugin.load();
   if (method.kind === 'whole-run') return method.run(config, res, controller, sink, trainArch, trainStructure);
-  await runLifecycle(config, controller, sink, {
+  // The events before the checkpoint, kept only until it is taken.
+  let prefix: RunEvent[] | null = hooks && trainArch === undefined && plugin.resume?.checkpoint ? [] : null;
+  const tap = (e: RunEvent) => {
+    prefix?.push(e);
+    sink(e);
+  };
+  await runLifecycle(config, controller, tap, {
     problems: () => configProblemsAboveCore(config),
     body: async (ctx, owned) => {
       const target = trainArch === undefined ? null : parseCell(trainArch);
@@ -85,8 +100,70 @@ export async function runSearch(
       } else {
         ctx.emit({ type: 'phase', phase: 'setup', detail: `${plugin.title} with the ${evaluator.id} evaluator on ${where}` });
         await evaluator.prepare(ctx);
+        if (prefix && hooks) {
+          const events = prefix;
+          prefix = null;
+          const cp: RunCheckpoint = { version: CHECKPOINT_VERSION, method: config.method, evaluator: config.evaluator, seed: config.seed, events: events.length, prefixHash: logHash(events), state: await evaluator.snapshot() };
+          await hooks.checkpoint(cp).catch(() => undefined);
+        }
         await method.run(ctx, evaluator);
       }
+    },
+  });
+}
+
+/**
+ * Continues a saved run from its checkpoint (methods/resume.ts says what one holds and why that
+ * is enough): sends the saved events as they were, restores the evaluator from the checkpoint
+ * instead of preparing it (no supernet training), runs the method again from the seed while the
+ * saved candidates answer its first evaluations — each proposed architecture and each event
+ * checked against the saved log, at no speed delay — and goes on to the budget. The events after
+ * the saved part are those of the uninterrupted run (times aside, which go on from the last
+ * saved one). A checkpoint that does not fit the log, or a continued run that parts from it, ends
+ * the run with a message saying why.
+ */
+export async function resumeSearch(
+  config: RunConfig,
+  res: RunResources,
+  controller: RunController,
+  sink: (e: RunEvent) => void,
+  from: { checkpoint: RunCheckpoint; saved: readonly RunEvent[] },
+  hooks?: CheckpointHooks,
+): Promise<void> {
+  const plugin = requireMethod(config.method);
+  const method = await plugin.load();
+  for (const e of from.saved) sink(e);
+  const lastT = from.saved.at(-1)?.t ?? 0;
+  const part = new SavedPart(from.saved, from.checkpoint.events);
+  const forward = (e: RunEvent) => {
+    if (!part.repeats(e)) sink({ ...e, t: e.t + lastT });
+  };
+  await runLifecycle(config, controller, forward, {
+    problems: () => {
+      const config_ = configProblemsAboveCore(config);
+      if (config_.length > 0) return config_;
+      if (method.kind !== 'nb201-search' || !plugin.resume?.checkpoint) return [`${plugin.title} does not continue from a checkpoint: ${plugin.resume?.why ?? 'it does not say it can'}`];
+      const why = checkpointMismatch(from.checkpoint, from.saved, config);
+      return why ? [`cannot continue from the checkpoint: ${why}`] : [];
+    },
+    body: async (ctx, owned) => {
+      if (method.kind !== 'nb201-search') return;
+      const evaluator = makeEvaluator(config, res);
+      owned.push(evaluator);
+      await evaluator.restore(ctx, from.checkpoint.state);
+      // The continued run is a run of its own that a later reload may continue: the same checkpoint stands for its first events.
+      if (hooks) await hooks.checkpoint(from.checkpoint).catch(() => undefined);
+      // Catching up costs no speed delay; a stop still ends it, and the event loop is let in now and then.
+      let calls = 0;
+      const catchUp: RunContext = {
+        ...ctx,
+        checkpoint: async () => {
+          if (!part.active) return ctx.checkpoint();
+          if (controller.state === 'stopped') throw new StopRequested();
+          if (++calls % 64 === 0) await yieldToEventLoop();
+        },
+      };
+      await method.run(catchUp, new ReplayingEvaluator(evaluator, part));
     },
   });
 }

@@ -41,6 +41,13 @@ export type WorkerCommand =
       trainArch?: string;
       /** A block file's structure (widths, strides, stem): what a block method builds for `trainArch`. */
       trainStructure?: BlockStructure;
+      /** The id the page saves this run under: its checkpoint is written to IndexedDB under it (app/restore/idb.ts). */
+      checkpointKey?: string;
+      /**
+       * Continue saved run `key` from its checkpoint instead of starting afresh: `saved` is its
+       * log as saved, sent back first as it was (engine/run.ts `resumeSearch`).
+       */
+      resume?: { key: string; saved: RunEvent[] };
     }
   /** Addressed to one run: the worker ignores a command for a run that is not its current one. */
   | { type: 'pause'; runId: number }
@@ -121,6 +128,8 @@ export type WorkerMessage =
   | { type: 'compare-run'; runId: number; method: MethodId; seed: number; events: RunEvent[]; ms: number }
   | { type: 'compare-end'; runId: number; status: 'completed' | 'stopped' | 'error'; message?: string }
   | { type: 'state'; runId: number; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
+  /** The run's checkpoint could not be written (a full disk …): a reload then continues it by a rerun. */
+  | { type: 'checkpoint-failed'; runId: number; message: string }
   | { type: 'error'; message: string };
 
 /** How often batched events are posted to the page. */

@@ -4,7 +4,7 @@ import type { Dataset, DatasetId } from '../engine/data/datasets';
 import { parseBenchmarkCsv } from '../engine/evaluate/table';
 import type { PublicFileReader } from '../engine/methods/contract';
 import type { RepeatRun } from '../engine/core/repeats';
-import { loadRunResources, runSearch, searchTable, type TableSearchOutcome } from '../engine/run';
+import { type CheckpointHooks, loadRunResources, resumeSearch, runSearch, type RunCheckpoint, searchTable, type TableSearchOutcome } from '../engine/run';
 import type { WorkerCommand } from './protocol';
 
 /**
@@ -14,13 +14,34 @@ import type { WorkerCommand } from './protocol';
  */
 export async function runStartCommand(
   cmd: Extract<WorkerCommand, { type: 'start' }>,
-  io: { dataset: (id: DatasetId) => Promise<Dataset>; read: PublicFileReader },
+  io: {
+    dataset: (id: DatasetId) => Promise<Dataset>;
+    read: PublicFileReader;
+    /** Where checkpoints are kept (IndexedDB in the worker); absent, none is written or read. */
+    checkpoints?: { read(key: string): Promise<RunCheckpoint | null>; write(key: string, cp: RunCheckpoint): Promise<void> };
+  },
   controller: RunController,
   sink: (e: RunEvent) => void,
 ): Promise<void> {
+  const { checkpoints } = io;
+  const key = cmd.checkpointKey;
+  const hooks: CheckpointHooks | undefined = checkpoints && key ? { checkpoint: (cp) => checkpoints.write(key, cp) } : undefined;
+  if (cmd.resume) {
+    const saved = cmd.resume.saved;
+    const cp = checkpoints ? await checkpoints.read(cmd.resume.key).catch(() => null) : null;
+    if (!cp) {
+      // Said in the run's own log, after the saved events, so the page shows what it restored and why it stops.
+      for (const e of saved) sink(e);
+      sink({ type: 'run-end', t: saved.at(-1)?.t ?? 0, status: 'error', message: 'cannot continue: the checkpoint of this run is no longer in this browser' });
+      return;
+    }
+    const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
+    const res = await loadRunResources(cmd.config, { ...io, table });
+    return resumeSearch(cmd.config, res, controller, sink, { checkpoint: cp, saved }, hooks);
+  }
   const table = cmd.tableCsv ? parseBenchmarkCsv(cmd.tableCsv.text, cmd.tableCsv.name) : undefined;
   const res = await loadRunResources(cmd.config, { ...io, table });
-  await runSearch(cmd.config, res, controller, sink, cmd.trainArch, cmd.trainStructure);
+  await runSearch(cmd.config, res, controller, sink, cmd.trainArch, cmd.trainStructure, hooks);
 }
 
 /** How a batch of table searches ended; never thrown. */

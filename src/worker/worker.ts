@@ -4,6 +4,7 @@ import { RunController } from '../engine/core/runLoop';
 import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
 import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
+import { readCheckpoint, writeCheckpoint } from '../app/restore/idb';
 import { type BatchEnd, runCompareCommand, runRepeatCommand, runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
@@ -137,7 +138,13 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
   timer ??= setInterval(flush, EVENT_FLUSH_MS);
   running = (async () => {
     try {
-      await runStartCommand(cmd, { dataset: getDataset, read: readPublic }, c, (e) => queue.push(e));
+      // A checkpoint that cannot be written costs only a fast continue after a reload: the run goes on, the page is told.
+      const checkpoints = {
+        read: readCheckpoint,
+        write: (key: string, cp: Parameters<typeof writeCheckpoint>[1]) =>
+          writeCheckpoint(key, cp).catch((err: unknown) => post({ type: 'checkpoint-failed', runId: id, message: err instanceof Error ? err.message : String(err) })),
+      };
+      await runStartCommand(cmd, { dataset: getDataset, read: readPublic, checkpoints }, c, (e) => queue.push(e));
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });
       c.finish();

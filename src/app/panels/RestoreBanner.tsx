@@ -5,7 +5,7 @@ import { methodOption } from '../methods';
 import { EVALUATORS } from '../settings';
 import { useRunStore } from '../store';
 import { bestSoFarFile, continueSaved, discardSaved, dismissOffer, restoreSaved, startPersistence, useRestore } from '../restore/persist';
-import { CONTINUE_NOTE, type SavedRun } from '../restore/savedRun';
+import { continueNote, type SavedRun } from '../restore/savedRun';
 import { download } from './ExportImport';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'an unknown time');
@@ -103,19 +103,28 @@ export function RestoreBanner() {
   );
 }
 
+const NOTE = continueNote();
+
 function ContinueNote() {
   return (
     <details className="restore-why" data-testid="restore-which">
-      <summary>Which runs can continue, and why</summary>
-      <p>{CONTINUE_NOTE}</p>
+      <summary>Which runs can continue, and how</summary>
+      <ul>
+        {NOTE.methods.map((m) => (
+          <li key={m.id} data-testid="restore-which-method" data-method={m.id} data-checkpoint={m.checkpoint ? 'yes' : 'no'}>
+            <strong>{m.title}</strong> continues {m.line}
+          </li>
+        ))}
+      </ul>
+      <p>{NOTE.outro}</p>
     </details>
   );
 }
 
 function Restored({ saved, hasFinal }: { saved: SavedRun; hasFinal: boolean }) {
-  const { plan, rerun, busy } = useRestore();
+  const { plan, rerun, resumed, busy } = useRestore();
   const runId = useRunStore((s) => s.runId);
-  const rerunOnScreen = rerun && rerun.runId === runId;
+  const rerunOnScreen = (rerun && rerun.runId === runId) || (resumed && resumed.runId === runId);
   const best = hasFinal ? null : bestSoFarFile(saved);
   const exportBest = () => {
     if (!best) return;
@@ -151,9 +160,25 @@ function Restored({ saved, hasFinal }: { saved: SavedRun; hasFinal: boolean }) {
         </p>
       )}
       {busy && <p className="muted">{busy}</p>}
-      {rerunOnScreen && <RerunStatus />}
+      {rerun && rerun.runId === runId && <RerunStatus />}
+      {resumed && resumed.runId === runId && <ResumedStatus />}
       <ContinueNote />
     </div>
+  );
+}
+
+function ResumedStatus() {
+  const resumed = useRestore((s) => s.resumed)!;
+  const end = useRunStore((s) => s.source.end);
+  const events = useRunStore((s) => s.logLength);
+  const state = end?.status === 'error' ? 'error' : events > resumed.saved ? 'going' : 'loading';
+  return (
+    <p data-testid="restore-resumed" data-state={state} data-saved={resumed.saved}>
+      {state === 'loading' && 'Loading the checkpoint and replaying the saved candidates…'}
+      {state === 'going' &&
+        `Continued from the checkpoint: the ${formatInt(resumed.saved)} saved events are back as they were, ${formatInt(resumed.candidates)} candidates replayed from the seed without training anything again; the run goes on from there.`}
+      {state === 'error' && `It could not continue from the checkpoint: ${end?.message ?? 'see the log'}.`}
+    </p>
   );
 }
 

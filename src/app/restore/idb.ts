@@ -1,3 +1,4 @@
+import type { RunCheckpoint } from '../../engine/methods/resume';
 import type { RunStorage } from './saver';
 import type { SavedChunk, SavedRunMeta } from './savedRun';
 import { idsToPrune } from './savedRun';
@@ -8,12 +9,14 @@ import { idsToPrune } from './savedRun';
  * blocked or missing IndexedDB (some private modes) rejects instead of hanging.
  *
  * Stores: `runs` (SavedRunMeta, key `id`), `chunks` (SavedChunk, key [runId, seq]), `tables`
- * (the last uploaded CSV, key `key`). e2e/restore.spec.ts writes into `runs` and `chunks` to
+ * (the last uploaded CSV, key `key`), and a run's checkpoint under its saved id in two stores:
+ * `checkpoints` (CheckpointHeader: what the page reads to say whether a run can continue) and
+ * `checkpointState` (the weights, which only the worker reads and writes). e2e/restore.spec.ts writes into `runs` and `chunks` to
  * check that a damaged record is refused.
  */
 
 export const DB_NAME = 'nas-playground';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface StoredTable {
   key: 'upload';
@@ -38,6 +41,8 @@ function open(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
       if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks', { keyPath: ['runId', 'seq'] });
       if (!db.objectStoreNames.contains('tables')) db.createObjectStore('tables', { keyPath: 'key' });
+      if (!db.objectStoreNames.contains('checkpoints')) db.createObjectStore('checkpoints', { keyPath: 'key' });
+      if (!db.objectStoreNames.contains('checkpointState')) db.createObjectStore('checkpointState', { keyPath: 'key' });
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -101,21 +106,66 @@ export async function readChunks(id: string): Promise<unknown[]> {
 }
 
 export async function deleteRun(id: unknown): Promise<void> {
-  await transact(['runs', 'chunks'], 'readwrite', (tx) => {
+  await transact(['runs', 'chunks', 'checkpoints', 'checkpointState'], 'readwrite', (tx) => {
     // A damaged record may carry any key; one that is not a valid key has nothing to delete by.
     try {
       tx.objectStore('runs').delete(id as IDBValidKey);
     } catch {
       // not a key
     }
-    if (typeof id === 'string') tx.objectStore('chunks').delete(chunkRange(id));
+    if (typeof id === 'string') {
+      tx.objectStore('chunks').delete(chunkRange(id));
+      tx.objectStore('checkpoints').delete(id);
+      tx.objectStore('checkpointState').delete(id);
+    }
   });
 }
 
-/** Deletes saved runs beyond the newest `keep` (`current` stays), and chunks whose run has no record. */
+/**
+ * Deletes saved runs beyond the newest `keep` (`current` stays), and checkpoints whose run has no
+ * record (a page closed before the run's first save).
+ */
 async function prune(keep: number, current: string): Promise<void> {
   const records = await readRunRecords();
   for (const id of idsToPrune(records, keep, current)) await deleteRun(id);
+  const kept = new Set((await readRunRecords()).map((r) => (r as { id?: unknown }).id));
+  const keys = await transact(['checkpoints'], 'readonly', (tx) => request(tx.objectStore('checkpoints').getAllKeys()));
+  for (const key of keys) if (key !== current && !kept.has(key)) await deleteRun(key);
+}
+
+/** What the page knows of a checkpoint: enough to say whether the saved run can continue from it. */
+export type CheckpointHeader = Omit<RunCheckpoint, 'state'> & { key: string; bytes: number; savedAt: string };
+
+/** Writes run `key`'s checkpoint (the worker, once the evaluator is prepared): header and weights in one transaction. */
+export async function writeCheckpoint(key: string, cp: RunCheckpoint): Promise<void> {
+  const { state, ...rest } = cp;
+  const header: CheckpointHeader = { ...rest, key, bytes: state.weights.reduce((n, w) => n + w.values.byteLength, 0), savedAt: new Date().toISOString() };
+  await transact(['checkpoints', 'checkpointState'], 'readwrite', (tx) => {
+    tx.objectStore('checkpointState').put({ key, state });
+    tx.objectStore('checkpoints').put(header);
+  });
+}
+
+const isHeader = (h: unknown): h is CheckpointHeader => {
+  const r = h as Partial<CheckpointHeader> | null;
+  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.events === 'number' && typeof r.prefixHash === 'string' && typeof r.method === 'string' && typeof r.evaluator === 'string' && typeof r.seed === 'number';
+};
+
+/** The header of run `key`'s checkpoint, or null (none, or damaged): the page never reads the weights. */
+export async function readCheckpointHeader(key: string): Promise<CheckpointHeader | null> {
+  const h: unknown = await transact(['checkpoints'], 'readonly', (tx) => request(tx.objectStore('checkpoints').get(key)));
+  return isHeader(h) ? h : null;
+}
+
+/** Run `key`'s whole checkpoint, weights included (the worker), or null when it is missing or damaged. */
+export async function readCheckpoint(key: string): Promise<RunCheckpoint | null> {
+  const [h, s] = await transact(['checkpoints', 'checkpointState'], 'readonly', (tx) =>
+    Promise.all([request(tx.objectStore('checkpoints').get(key)), request(tx.objectStore('checkpointState').get(key))] as const),
+  );
+  const state = (s as { state?: RunCheckpoint['state'] } | undefined)?.state;
+  if (!isHeader(h) || !state || !Array.isArray(state.weights) || !state.weights.every((w) => w.values instanceof Float32Array && Array.isArray(w.shape))) return null;
+  const { key: _k, bytes: _b, savedAt: _s, ...rest } = h;
+  return { ...rest, state };
 }
 
 export const idbRunStorage: RunStorage = {

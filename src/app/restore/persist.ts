@@ -6,16 +6,17 @@ import { fetchBenchmarkCsv, fetchBenchmarkIndex } from '../panels/benchmark/benc
 import { useSettings, type TableFile } from '../settings';
 import { useRunStore } from '../store';
 import { replayLog, setRunSpeed, startRun } from '../workerClient';
-import { deleteRun, idbRunStorage, readChunks, readRunRecords, readTable, saveTable } from './idb';
-import { continuePlan, newestRecord, RerunCheck, textHash, validateSavedRun, type ContinuePlan, type RerunCheckState, type SavedRun, type SavedTableRef } from './savedRun';
+import { deleteRun, idbRunStorage, readCheckpointHeader, readChunks, readRunRecords, readTable, saveTable } from './idb';
+import { textHash } from '../../engine/core/hash';
+import { continuePlan, newestRecord, RerunCheck, validateSavedRun, type ContinuePlan, type RerunCheckState, type SavedRun, type SavedTableRef } from './savedRun';
 import { RunSaver, type SaverStatus } from './saver';
 
 /**
  * Keeps the live run in the browser while it goes and offers it back after a reload: the page's
  * side of savedRun.ts. A save every few seconds appends the new events (idb.ts); at load the
  * newest saved run is read back, validated like any import, and offered; restoring replays it
- * through the store's loadLog, continuing re-runs its config and seed and checks the rerun
- * against it (RerunCheck). None of this can stop a run: every storage error becomes a message.
+ * through the store's loadLog; continuing goes on from the run's checkpoint where it has one (the
+ * worker loads it), or re-runs its config and seed and checks the rerun against it (RerunCheck). None of this can stop a run: every storage error becomes a message.
  */
 
 export const SAVE_EVERY_MS = 3000;
@@ -27,6 +28,8 @@ export interface RestoreState {
   refused: { id: unknown; savedAt: string | null; errors: string[] } | null;
   plan: ContinuePlan | null;
   rerun: (RerunCheckState & { runId: number }) | null;
+  /** A continue from the checkpoint on screen: its store runId and how many saved events it went on from. */
+  resumed: { runId: number; saved: number; candidates: number } | null;
   saving: SaverStatus;
   /** Storage could not be opened at all (a private mode, blocked): said once. */
   unavailable: string | null;
@@ -42,6 +45,7 @@ export const useRestore = create<RestoreState>()(() => ({
   refused: null,
   plan: null,
   rerun: null,
+  resumed: null,
   saving: { state: 'idle', runId: null, events: 0, candidates: 0, savedAt: null, message: null },
   unavailable: null,
   tableNote: null,
@@ -68,13 +72,17 @@ export function startPersistence(): () => void {
     const s = useRunStore.getState();
     if (s.replay || !s.source.runStart || s.source.log.length === 0) return;
     if (liveTable.runId !== s.runId) captureTable(s.runId);
-    const status = await saver.save(s.runId, s.source.log, liveTable.ref);
+    const status = await saver.save(s.runId, s.source.log, liveTable.ref, s.saveKey);
     if (status !== useRestore.getState().saving) set({ saving: { ...status } });
   };
   const timer = setInterval(() => void saveNow(), SAVE_EVERY_MS);
   // A run's end is saved at once: a reload right after it should not lose the result.
   const unsubEnd = useRunStore.subscribe((s, prev) => {
-    if (s.runId !== prev.runId && !s.replay) captureTable(s.runId);
+    if (s.runId !== prev.runId && !s.replay) {
+      captureTable(s.runId);
+      // What was saved of the previous run is not this run's: the status waits for this run's first save.
+      set({ saving: { state: 'idle', runId: null, events: 0, candidates: 0, savedAt: null, message: null } });
+    }
     if (s.source.end && !prev.source.end && !s.replay) void saveNow();
   });
 
@@ -173,17 +181,23 @@ export async function restoreSaved(): Promise<void> {
   const saved = useRestore.getState().saved;
   if (!saved) return;
   replayLog(saved.log);
-  set({ phase: 'restored', plan: null, rerun: null, error: null });
+  set({ phase: 'restored', plan: null, rerun: null, resumed: null, error: null });
   let tableAvailable = true;
   if (saved.config.evaluator === 'table') tableAvailable = (await tableFor(saved).catch(() => null)) !== null;
-  set({ plan: continuePlan(saved, { tableAvailable, tableName: saved.meta.table?.name }) });
+  // Only the checkpoint's header: its weights stay in storage until the worker loads them.
+  const checkpoint = await readCheckpointHeader(saved.meta.id).catch(() => null);
+  set({ plan: continuePlan(saved, { tableAvailable, tableName: saved.meta.table?.name, checkpoint }) });
 }
 
-/** Runs the saved config and seed again, as fast as the page allows until it is past the saved part, checking each event. */
+/**
+ * Continues the restored run: from its checkpoint (the worker sends the saved events back, loads
+ * the weights and goes on), or else by running the saved config and seed again, as fast as the
+ * page allows until it is past the saved part, checking each event.
+ */
 export async function continueSaved(): Promise<void> {
   const { saved, plan } = useRestore.getState();
   if (!saved || !plan?.can) return;
-  set({ busy: 'Preparing the rerun…', error: null });
+  set({ busy: plan.kind === 'checkpoint' ? 'Loading the checkpoint…' : 'Preparing the rerun…', error: null });
   let tableCsv: { name: string; text: string } | undefined;
   try {
     if (saved.config.evaluator === 'table') {
@@ -193,6 +207,11 @@ export async function continueSaved(): Promise<void> {
     }
   } catch (err) {
     set({ busy: null, error: `Cannot continue: ${message(err)}` });
+    return;
+  }
+  if (plan.kind === 'checkpoint') {
+    startRun(saved.config, { tableCsv, resume: { key: saved.meta.id, saved: saved.log } });
+    set({ busy: null, resumed: { runId: useRunStore.getState().runId, saved: saved.log.length, candidates: saved.meta.candidates } });
     return;
   }
   startRun(saved.config, { tableCsv });

@@ -2,7 +2,8 @@ import type { RunConfig } from '../../engine/core/config';
 import type { RunEvent } from '../../engine/core/events';
 import { clip, quote } from '../../engine/core/quote';
 import { validateRunLog } from '../../engine/export/architectureFile';
-import { methodSpace } from '../../engine/methods/catalog';
+import { METHOD_CATALOG, methodSpace } from '../../engine/methods/catalog';
+import { eventKey } from '../../engine/methods/resume';
 
 /**
  * A live run saved in the browser (IndexedDB) while it goes, so a reload or a crash does not lose
@@ -20,6 +21,11 @@ import { methodSpace } from '../../engine/methods/catalog';
 export const SAVED_RUN_VERSION = 1;
 /** How many saved runs are kept; older ones are deleted when a new run starts saving. */
 export const KEEP_RUNS = 3;
+
+/** A new saved run's id: when it started, and a few letters that tell two runs of the same millisecond apart. */
+export function newSavedRunId(at: Date): string {
+  return `run-${at.toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+}
 
 export interface SavedTableRef {
   name: string;
@@ -137,72 +143,98 @@ export function idsToPrune(records: unknown[], keep: number, current: string | n
   return rows.filter((r) => r.id !== null && !kept.has(r.id)).map((r) => r.id!);
 }
 
-/** FNV-1a, 32 bits, of a table's text: tells the same upload apart from another file of the same name. */
-export function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${(h >>> 0).toString(16).padStart(8, '0')}:${text.length}`;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Continue: the engine keeps no checkpoint (weights, RNG streams, method state), but a run is
-// deterministic per seed on the CPU backend (test/determinism.test.ts and each method's own
-// test). So "continue" re-runs the saved config and seed from the start, checks every event it
-// gives against the saved ones, and goes on past them.
+// Continue. Random search and evolution (the methods whose plugin says `resume.checkpoint`) go on
+// from the checkpoint the worker wrote when the evaluator was prepared (engine/methods/resume.ts):
+// the supernet's weights are loaded, not trained again, and the method catches up on the saved
+// candidates in about a second. Every other run, and one saved before its checkpoint, re-runs the
+// saved config and seed from the start — deterministic per seed on the CPU backend
+// (test/determinism.test.ts) — checks every event it gives against the saved ones (RerunCheck),
+// and goes on past them.
 
 export interface ContinuePlan {
   can: boolean;
-  /** 'lookup': the saved part comes back in seconds; 'retrain': it is trained again, as long as it took. */
-  kind: 'lookup' | 'retrain' | 'none';
-  /** Whether the rerun is expected to give the saved events exactly (CPU backend). */
+  /**
+   * 'checkpoint': from the checkpoint, in seconds; 'lookup': a rerun that gets back in seconds
+   * (table lookups); 'retrain': a rerun that trains the saved part again, as long as it took.
+   */
+  kind: 'checkpoint' | 'lookup' | 'retrain' | 'none';
+  /** Whether the continued run is expected to give the uninterrupted run's events exactly (CPU backend). */
   exact: boolean;
   button: string;
   why: string;
 }
 
-/** What the page says about continuing, for every method at once. */
-export const CONTINUE_NOTE =
-  'A run keeps no checkpoint (weights, random streams, method state), but every method gives the same events for the same seed on the CPU backend. ' +
-  'So Continue runs the saved settings and seed again from the start, checks each new event against the saved ones, and goes on past them. ' +
-  'Random search and evolution on a benchmark table get back to where they were in seconds (table lookups); ' +
-  'with a trained evaluator (supernet, standalone), for NAO (its predictor) and for DNA and Cream the weights were not saved, so the saved part is trained again, as long as it took. ' +
-  'On WebGL or WebGPU a rerun may differ: the page says where it parted.';
+/** What the page needs of the checkpoint a saved run has in this browser (idb.ts `CheckpointHeader`). */
+export interface CheckpointRef {
+  method: string;
+  evaluator: string;
+  seed: number;
+  events: number;
+}
+
+const EVALUATOR_STATE: Record<string, string> = {
+  supernet: 'the supernet’s weights, saved when its training ended, are loaded instead of trained again',
+  standalone: 'the saved candidates’ trainings are not repeated',
+  table: 'the saved candidates are not looked up again',
+};
+
+/** What the page says about continuing, method by method: from the plugins' own `resume`. */
+export function continueNote(): { methods: { id: string; title: string; checkpoint: boolean; line: string }[]; outro: string } {
+  return {
+    methods: METHOD_CATALOG.map((m) => {
+      const checkpoint = m.resume?.checkpoint === true;
+      const how = checkpoint
+        ? 'from its checkpoint, in seconds (taken when the supernet’s training ends; at the start on a table or with standalone training): the weights are loaded, not re-trained, and the saved candidates are replayed from the seed, each one checked'
+        : 'by a checked rerun from the start, which re-trains what the saved part trained';
+      return { id: m.id, title: m.title, checkpoint, line: `${how} — ${m.resume?.why ?? 'it keeps no checkpoint'}.` };
+    }),
+    outro:
+      'A run saved before its checkpoint was taken is rerun from the start. On the CPU backend a continued run gives the events of an uninterrupted run of the same seed; on WebGL or WebGPU it may differ, and the page says where it parted. A finished run has nothing to continue.',
+  };
+}
 
 /** Methods whose whole work on a benchmark table is lookups: a rerun gets back to the saved point in seconds. */
 const LOOKUP_ONLY: readonly string[] = ['random', 'evolution'];
 
-export function continuePlan(run: Pick<SavedRun, 'config' | 'runStart' | 'log'>, opts: { tableAvailable: boolean; tableName?: string } = { tableAvailable: true }): ContinuePlan {
+export function continuePlan(
+  run: Pick<SavedRun, 'config' | 'runStart' | 'log'>,
+  opts: { tableAvailable: boolean; tableName?: string; checkpoint?: CheckpointRef | null } = { tableAvailable: true },
+): ContinuePlan {
   const none = (why: string): ContinuePlan => ({ can: false, kind: 'none', exact: false, button: 'Continue', why });
   const end = run.log.findLast((e) => e.type === 'run-end');
   if (end && end.type === 'run-end') return none(`the run had ${end.status === 'completed' ? 'finished' : end.status === 'stopped' ? 'been stopped' : 'ended with an error'} before the reload: everything it did is in the restored log`);
   if (run.runStart.trainArch) return none('it trained one imported architecture, not a search: import the file again and press Train');
-  // On a table, random search and evolution only look candidates up; NAO also trains its predictor, which a rerun trains again.
   const onTable = run.config.evaluator === 'table' && methodSpace(run.config.method) === 'nb201';
-  const lookup = onTable && LOOKUP_ONLY.includes(run.config.method);
   if (onTable && !opts.tableAvailable) return none(`it needs its benchmark table${opts.tableName ? ` ${quote(opts.tableName)}` : ''}, which this browser did not keep: upload it again, then Continue`);
   const exact = run.runStart.backend === 'cpu';
   const candidates = run.log.filter((e) => e.type === 'candidate').length;
+  const info = METHOD_CATALOG.find((m) => m.id === run.config.method);
+  const cp = opts.checkpoint;
+  const fits = cp && cp.method === run.config.method && cp.evaluator === run.config.evaluator && cp.seed === run.config.seed && cp.events <= run.log.length;
+  if (info?.resume?.checkpoint && fits) {
+    const after = exact ? 'on the CPU backend the candidates after them are those of an uninterrupted run' : `it ran on ${run.runStart.backend}, where the candidates after them may differ slightly from an uninterrupted run`;
+    return {
+      can: true,
+      kind: 'checkpoint',
+      exact,
+      button: 'Continue from the checkpoint',
+      why: `from its checkpoint, in seconds: ${EVALUATOR_STATE[run.config.evaluator] ?? 'the evaluator is restored'}, and ${info.title.toLowerCase()} replays the ${candidates} saved candidates from seed ${run.config.seed}, each checked against the saved run; ${after}; then it goes on to its budget`,
+    };
+  }
+  // No checkpoint to go on from: the saved config and seed run again from the start.
+  const because = info?.resume?.checkpoint ? 'it was saved before its checkpoint was taken, so' : `${info?.title ?? run.config.method} keeps no checkpoint (${info?.resume?.why ?? 'it does not say it can'}), so`;
   const again = exact ? 'on the CPU backend it gives the saved events again, each one checked' : `it ran on ${run.runStart.backend}, where a rerun may differ from the saved events; the page checks each one and says where they part`;
-  if (lookup) {
-    return { can: true, kind: 'lookup', exact, button: 'Continue', why: `table lookups: rerunning seed ${run.config.seed} gets back the ${candidates} saved candidates in seconds; ${again}; then the search goes on to its budget` };
+  if (onTable && LOOKUP_ONLY.includes(run.config.method)) {
+    return { can: true, kind: 'lookup', exact, button: 'Continue', why: `${because} seed ${run.config.seed} runs again from the start; table lookups get back the ${candidates} saved candidates in seconds; ${again}; then the search goes on to its budget` };
   }
   return {
     can: true,
     kind: 'retrain',
     exact,
     button: 'Continue (re-trains from the start)',
-    why: `the network weights were not saved, so seed ${run.config.seed} is trained again from the start, as long as the saved part took; ${again}; then the run goes on`,
+    why: `${because} seed ${run.config.seed} is trained again from the start, as long as the saved part took; ${again}; then the run goes on`,
   };
-}
-
-/** An event as a rerun must repeat it: without its time, and run-start by what was asked (config, trained arch), not where it ran. */
-export function eventKey(e: RunEvent): string {
-  if (e.type === 'run-start') return JSON.stringify({ type: e.type, config: e.config, trainArch: e.trainArch ?? null });
-  const { t: _t, ...rest } = e as RunEvent & { t: number };
-  return JSON.stringify(rest);
 }
 
 export interface RerunCheckState {

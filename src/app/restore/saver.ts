@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../engine/core/events';
-import { KEEP_RUNS, SAVED_RUN_VERSION, type SavedChunk, type SavedRunMeta, type SavedTableRef } from './savedRun';
+import { KEEP_RUNS, newSavedRunId, SAVED_RUN_VERSION, type SavedChunk, type SavedRunMeta, type SavedTableRef } from './savedRun';
 
 /** Where a saver writes: IndexedDB on the page (idb.ts), a fake in the tests. */
 export interface RunStorage {
@@ -44,9 +44,10 @@ export class RunSaver {
 
   /**
    * Saves what `log` holds beyond the last save. `key` names the run on the page (its store
-   * runId): a new key starts a new saved run. Resolves to the status; never rejects.
+   * runId): a new key starts a new saved run, under `id` when the page chose one at the start (its
+   * checkpoint is written under the same id). Resolves to the status; never rejects.
    */
-  async save(key: unknown, log: readonly RunEvent[], table?: SavedTableRef): Promise<SaverStatus> {
+  async save(key: unknown, log: readonly RunEvent[], table?: SavedTableRef, id?: string | null): Promise<SaverStatus> {
     if (this.busy) return this.status;
     if (key !== this.key) {
       this.key = key;
@@ -63,7 +64,7 @@ export class RunSaver {
       const events = log.slice(from);
       const prev = this.meta;
       const meta: SavedRunMeta = {
-        id: prev?.id ?? this.opts.newId?.() ?? `run-${at}-${Math.random().toString(36).slice(2, 8)}`,
+        id: prev?.id ?? id ?? this.opts.newId?.() ?? newSavedRunId(new Date(at)),
         version: SAVED_RUN_VERSION,
         startedAt: prev?.startedAt ?? at,
         savedAt: at,

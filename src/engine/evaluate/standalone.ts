@@ -10,7 +10,7 @@ import { RunningStatsUpdater } from '../nn/params';
 import { PathSgd } from '../nn/optim';
 import { accuracy, cosineLr, crossEntropy, DeviceData, evaluateSplit, l2, MetricBuffer, recipeText, type TrainedResult } from '../nn/trainer';
 import { formatCell, type Nb201Cell } from '../spaces/nb201';
-import type { Evaluation, Evaluator, FinalReport } from './types';
+import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from './types';
 
 
 
@@ -96,6 +96,19 @@ export class StandaloneEvaluator implements Evaluator<Nb201Cell> {
   async prepare(ctx: RunContext): Promise<void> {
     this.data = new DeviceData(this.dataset);
     ctx.emit({ type: 'log', level: 'info', message: `standalone recipe: ${recipeText(ctx.config.standalone)}` });
+  }
+
+  // Each candidate trains from scratch from its own stream: the only state is how many came before.
+  async snapshot(): Promise<EvaluatorState> {
+    return { weights: [] };
+  }
+
+  async restore(): Promise<void> {
+    this.data = new DeviceData(this.dataset);
+  }
+
+  replayed(): void {
+    this.count++;
   }
 
   async evaluate(cell: Nb201Cell, ctx: RunContext): Promise<Evaluation> {

@@ -7,7 +7,7 @@ import { PathSgd } from '../nn/optim';
 import { accuracy, crossEntropy, MetricBuffer, DeviceData, l2 } from '../nn/trainer';
 import { sampleCell, type Nb201Cell } from '../spaces/nb201';
 import { finalRetrain } from './standalone';
-import type { Evaluation, Evaluator, FinalReport } from './types';
+import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from './types';
 
 /**
  * The weight-sharing supernet (RSPS / SPOS style on the NB-201 cell): every step trains one
@@ -51,6 +51,7 @@ export class SupernetEvaluator implements Evaluator<Nb201Cell> {
   async train(ctx: RunContext, steps: number, pickPath: () => Nb201Cell): Promise<void> {
     const s = ctx.config.supernet;
     const net = this.net!;
+    if (!this.opt || !this.sampler) throw new Error('this supernet was restored from a checkpoint, which keeps its weights but not its optimizer or batch stream: it cannot train further');
     const probeRng = ctx.rng.fork('supernet/probe');
     const probes = Array.from({ length: 4 }, () => sampleCell(probeRng));
     const metrics = new MetricBuffer('supernet', ctx.emit, 10, ctx.held);
@@ -90,6 +91,26 @@ export class SupernetEvaluator implements Evaluator<Nb201Cell> {
       metrics.dispose();
     }
   }
+
+  /**
+   * The trained weights. Taken once the supernet phase ends: a method that trains the supernet
+   * further (NAO-WS) would need the momentum and the batch stream too, which are not kept, and
+   * `restore` leaves it unable to train.
+   */
+  async snapshot(): Promise<EvaluatorState> {
+    return { weights: await this.net!.store.read() };
+  }
+
+  /** The supernet as `prepare` left it, from its weights: no training. Weights it never built are built from the same seeded init. */
+  async restore(ctx: RunContext, state: EvaluatorState): Promise<void> {
+    this.data = new DeviceData(this.dataset);
+    this.net = new CellNetwork(this.macro, ctx.rng.fork('supernet/init'), 'batch');
+    this.net.store.load(state.weights);
+    this.evalBatch = this.data.val.head(ctx.config.supernet.evalBatch);
+    this.stepsDone = ctx.config.supernet.steps;
+  }
+
+  replayed(): void {}
 
   /** Accuracy (%) and loss of one path with the shared weights on the fixed validation batch. */
   async score(cell: Nb201Cell): Promise<{ acc: number; loss: number }> {

@@ -4,7 +4,7 @@ import { clip, quote } from '../core/quote';
 import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
-import type { Evaluation, Evaluator, FinalReport } from './types';
+import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from './types';
 import { methodEvent, methodEventGuard } from '../core/events';
 
 /** The table evaluator's one event: where the scores come from, and the best the table holds (what regret is measured against). */
@@ -196,6 +196,15 @@ export class TableEvaluator implements Evaluator<Nb201Cell> {
     const rec = this.lookup(cell);
     return { metrics: { ...rec, reported: rec[this.reportColumn] }, cost: this.cost(cell, rec), recipe: `table lookup: ${this.table.name}, reported column "${this.reportColumn}"` };
   }
+
+  // A lookup keeps no state: the table is the whole of it.
+  async snapshot(): Promise<EvaluatorState> {
+    return { weights: [] };
+  }
+
+  async restore(): Promise<void> {}
+
+  replayed(): void {}
 
   dispose(): void {}
 }

@@ -55,6 +55,20 @@ export interface MethodInfo {
    * evaluator (see the page's scoreLabel).
    */
   views?: MethodViews;
+  /** How a run of it saved in the browser goes on after a reload (app/restore); absent: a checked rerun from the start. */
+  resume?: ResumeInfo;
+}
+
+/**
+ * Whether a run continues from the checkpoint taken when its evaluator is prepared (the
+ * supernet's weights), with the reason in one plain clause the page shows. A method qualifies
+ * when its whole state is a function of the seed and its candidates' scores — its draws come
+ * from its own named streams, none of them drawn by an evaluation — so running it again with the
+ * saved scores rebuilds its state exactly, in milliseconds (run.ts `resumeSearch`).
+ */
+export interface ResumeInfo {
+  checkpoint: boolean;
+  why: string;
 }
 
 /** What a method's numbers mean, for the panels every method shares. Every text names its unit. */

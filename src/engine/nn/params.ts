@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 
+/** One named weight or running statistic as plain numbers: what a checkpoint keeps of a network. */
+export interface NamedValues {
+  name: string;
+  kind: 'weight' | 'stat';
+  shape: number[];
+  values: Float32Array;
+}
+
 /**
  * Named trainable variables with seeded initialisation. Weight-sharing supernets and standalone
  * networks both keep their weights here, so "which weights does this path use" is a list of names.
@@ -54,6 +62,34 @@ export class ParamStore {
       this.vars.set(name, v);
     }
     return v;
+  }
+
+  /**
+   * Every weight and running statistic, read back as Float32Arrays (a checkpoint): call it between
+   * training steps, never inside one. Names are the store's own, without tfjs's unique suffix.
+   */
+  async read(): Promise<NamedValues[]> {
+    const out: NamedValues[] = [];
+    for (const [kind, map] of [['weight', this.vars], ['stat', this.stats]] as const) {
+      for (const [name, v] of map) out.push({ name, kind, shape: [...v.shape], values: (await v.data()) as Float32Array });
+    }
+    return out;
+  }
+
+  /**
+   * Creates the variables of a checkpoint (`read`'s output) in an empty store. Weights it does not
+   * hold are still created on first use from their seeded init, as in the run that saved it.
+   */
+  load(values: readonly NamedValues[]): void {
+    if (this.vars.size > 0 || this.stats.size > 0) throw new Error('a checkpoint loads into an empty parameter store only');
+    for (const { name, kind, shape, values: data } of values) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (data.length !== size) throw new Error(`checkpoint weight ${name}: ${data.length} values for shape [${shape.join(', ')}]`);
+      const t = tf.tensor(data, shape, 'float32');
+      const v = tf.variable(t, kind === 'weight', `${name}_${uid++}`);
+      t.dispose();
+      (kind === 'weight' ? this.vars : this.stats).set(name, v);
+    }
   }
 
   /** Total number of scalars in the named trainable variables. */

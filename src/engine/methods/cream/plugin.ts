@@ -30,6 +30,7 @@ export const creamPlugin: MethodPlugin = {
       },
     },
   needs: { dataset: 'always' },
+  resume: { checkpoint: false, why: 'a whole run with its own supernet and prioritised board: no checkpoint is taken' },
   defaultSettings: (dataset) => defaultCreamSettings(dataset),
   checkSettings: (c) => settingsProblems('Cream', c.methodSettings.cream, defaultCreamSettings(c.dataset), () => checkCreamSettings(creamSettingsOf(c))),
   planWork(config) {

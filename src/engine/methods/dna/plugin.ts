@@ -33,6 +33,7 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
       },
     },
   needs: { dataset: 'always' },
+  resume: { checkpoint: false, why: 'a whole run with its own supernet, students and teacher: no checkpoint is taken' },
   async loadFiles(dataset, read) {
     // The shipped teacher of the dataset; without one DNA trains its teacher live.
     const { loadTeacherFiles } = await import('./teacher');

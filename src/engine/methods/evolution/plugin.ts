@@ -11,6 +11,7 @@ export const evolutionPlugin: MethodPlugin = {
   budget: 'Candidates scored: the first P fill the population at random, every later one is a mutation.',
   presets: { quick: { budget: 25, supernet: { steps: 20 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
   needs: { dataset: 'unless-table' },
+  resume: { checkpoint: true, why: 'its population and random streams are rebuilt by replaying its tournaments and mutations on the saved scores' },
   defaultSettings: () => ({ ...EVOLUTION_DEFAULTS }),
   settingHelp: EVOLUTION_SETTING_HELP,
   checkSettings: (c) => thrownMessages(() => evolutionSettings(c)),

@@ -22,6 +22,7 @@ export const naoPlugin: MethodPlugin = {
     thorough: {},
   },
   needs: { dataset: 'unless-table' },
+  resume: { checkpoint: false, why: 'it trains its predictor again every round, and NAO-WS trains the supernet further, so its state is more than the weights a checkpoint keeps' },
   defaultSettings: () => structuredClone(NAO_DEFAULTS),
   checkSettings: (c) => thrownMessages(() => parseNaoSettings(c.methodSettings.nao)),
   planWork(config) {

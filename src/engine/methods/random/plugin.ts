@@ -10,6 +10,7 @@ export const randomPlugin: MethodPlugin = {
   budget: 'Candidates scored: each is one cell sampled and scored once by the evaluator.',
   presets: { quick: { budget: 20, supernet: { steps: 20 }, standalone: { epochs: 1 }, final: { epochs: 1 } }, thorough: {} },
   needs: { dataset: 'unless-table' },
+  resume: { checkpoint: true, why: 'its only state is its sampling stream, which is drawn again from the seed' },
   defaultSettings: () => ({}),
   checkSettings: (c) => settingsProblems('random search', c.methodSettings.random, {}, () => []),
   async load() {
