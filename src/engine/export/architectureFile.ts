@@ -455,7 +455,7 @@ export function validateRunLog(log: unknown): { ok: true; log: RunEvent[]; confi
     return { ok: false, errors: c.list };
   }
   const start = r.data[0];
-  const run = start.type === 'run-start' ? configProblems(c, start.config) : null;
+  const run = start.type === 'run-start' ? configProblems(c, start.config, 'run') : null;
   const space = run ? methodSpace(run.method) : null;
   if (space) checkLogArchs(c, r.data, space, null);
   return c.list.length > 0 || !run ? { ok: false, errors: c.list } : { ok: true, log: r.data, config: run };
@@ -531,9 +531,10 @@ function checkBlocks(c: Errs, blocks: BlockStructure, arch: string, run: RunConf
  * The app's own rules on the config Train starts (trainConfigOf): checkRunConfig's shapes,
  * ranges, method, dataset, space and the method's settings. Returns that config when it passes.
  */
-function configProblems(c: Errs, config: RunConfig): RunConfig | null {
+function configProblems(c: Errs, config: RunConfig, as: 'train' | 'run' = 'train'): RunConfig | null {
   const before = c.list.length;
-  const run = trainConfigOf(config);
+  // A file is checked as Train would start it; a saved run as it ran (a table run stays on its table).
+  const run = as === 'train' ? trainConfigOf(config) : config;
   try {
     for (const m of checkRunConfig(run)) c.add(`config: ${m}`);
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { EvaluatorId, RunConfig } from '../core/config';
 import type { RunEvent } from '../core/events';
-import { textHash } from '../core/hash';
+import { canonicalJson, textHash } from '../core/hash';
 import type { RunContext } from '../core/runLoop';
 import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from '../evaluate/types';
 import { formatCell, type Nb201Cell } from '../spaces/nb201';
@@ -45,14 +45,14 @@ export interface RunCheckpoint {
  * worker's own events and the page's saved copy of them hash the same.
  */
 export function logHash(events: readonly RunEvent[]): string {
-  return textHash(JSON.stringify(events));
+  return textHash(canonicalJson(events));
 }
 
 /** An event as a continued run must repeat it: without its time, and run-start by what was asked (config, trained arch), not where it ran. */
 export function eventKey(e: RunEvent): string {
-  if (e.type === 'run-start') return JSON.stringify({ type: e.type, config: e.config, trainArch: e.trainArch ?? null });
-  const { t: _t, ...rest } = e as RunEvent & { t: number };
-  return JSON.stringify(rest);
+  if (e.type === 'run-start') return canonicalJson({ type: e.type, config: e.config, trainArch: e.trainArch ?? null });
+  const { t: _t, ...rest } = e;
+  return canonicalJson(rest);
 }
 
 const describeEvent = (e: RunEvent) => `${e.type}${e.type === 'candidate' ? ` #${e.index} ${e.arch.arch}` : e.type === 'method' ? ` ${e.method}/${e.kind}` : e.type === 'phase' ? ` ${e.phase}` : ''}`;
@@ -198,7 +198,7 @@ export function checkpointMismatch(checkpoint: RunCheckpoint, saved: readonly Ru
   }
   const first = saved[0];
   if (!first || first.type !== 'run-start') return 'the saved log does not open with run-start';
-  if (JSON.stringify(first.config) !== JSON.stringify(config)) return 'the saved run-start asked for other settings than the run being continued';
+  if (canonicalJson(first.config) !== canonicalJson(config)) return 'the saved run-start asked for other settings than the run being continued';
   if (saved.some((e) => e.type === 'run-end')) return 'the saved run has ended: there is nothing to continue';
   if (saved.length < checkpoint.events) return `the saved log holds ${saved.length} events, fewer than the ${checkpoint.events} the checkpoint was taken after`;
   if (logHash(saved.slice(0, checkpoint.events)) !== checkpoint.prefixHash) return `the saved log's first ${checkpoint.events} events are not those the checkpoint was taken after`;
