@@ -7,6 +7,7 @@ import { checkCreamSettings, creamSettingsOf, creamSettingsSchema } from '../src
 import { checkDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
 import { evolutionSettings } from '../src/engine/methods/evolution';
 import { methodPlugins } from '../src/engine/methods/registry';
+import { methodSettingsJsonSchema } from '../src/engine/methods/settingsCheck';
 import { configFromSettings, DEFAULT_SETTINGS, parseMethodSettings, presetFields, settingsFromQuery, settingsToQuery } from '../src/app/settings';
 
 describe('method settings in the page and the link', () => {
@@ -85,5 +86,16 @@ describe('method settings in the page and the link', () => {
       for (const dataset of ['digits', 'fashion'] as const) expect(settingsProblems(plugin.settingsSchema, plugin.defaultSettings(dataset)), `${plugin.id} on ${dataset}`).toEqual([]);
     }
     expect(methodPlugins().filter((p) => !p.settingsSchema).map((p) => p.id)).toEqual([]);
+  });
+
+  it('the JSON Schema of methodSettings carries each field\'s range, default and help, and refuses unknown keys at any depth', () => {
+    type Node = { properties: Record<string, Node>; additionalProperties?: boolean; required?: string[] } & Record<string, unknown>;
+    const js = methodSettingsJsonSchema() as Node;
+    expect(js.properties.nao.properties.lr).toMatchObject({ type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1e-3, description: 'Adam learning rate' });
+    const supernet = js.properties.cream.properties.supernet;
+    expect(supernet.additionalProperties).toBe(false);
+    // What a user writes is merged over the dataset's defaults: no field is required.
+    expect(supernet.required).toBeUndefined();
+    expect(supernet.properties.steps).toMatchObject({ type: 'integer', minimum: 1 });
   });
 });

@@ -131,3 +131,22 @@ export function parseSettings<S extends z.ZodType>(schema: S, given: unknown, na
   }
   return { ok: false, errors: [...out] };
 }
+
+/**
+ * What a user may write for a schema whose groups merge over defaults (DNA's, Cream's): every
+ * field, at any depth of groups, optional; lists stay whole, as the merge replaces them. Built
+ * field by field rather than with `.partial()`, which zod refuses on a schema with refinements;
+ * the refinements themselves (rules across fields) apply to the merged settings, not to this.
+ */
+export function partialSettingsSchema(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as { type: string; shape?: Record<string, z.ZodType> };
+  if (def.type !== 'object' || !def.shape) return schema;
+  const shape = Object.fromEntries(
+    Object.entries(def.shape).map(([k, f]) => {
+      const p = partialSettingsSchema(f).optional();
+      return [k, f.description ? p.describe(f.description) : p];
+    }),
+  );
+  const out = z.strictObject(shape);
+  return schema.description ? out.describe(schema.description) : out;
+}
