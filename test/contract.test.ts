@@ -47,7 +47,7 @@ describe('a method registered through the contract alone', () => {
     const config = (settings: unknown) => withDefaults({ method: 'local-search', methodSettings: { 'local-search': settings } });
     expect(checkMethodSettings(config({ maxNeighbours: 5 }))).toEqual([]);
     expect(checkMethodSettings(config({ maxNeighbours: 0 }))).toEqual(['local search: maxNeighbours must be an integer ≥ 1 (got 0)']);
-    expect(checkMethodSettings(config({ maxNeighbors: 5 }))).toEqual(['unknown local search setting "maxNeighbors"']);
+    expect(checkMethodSettings(config({ maxNeighbors: 5 }))).toEqual(['unknown local search setting "maxNeighbors" (settings: maxNeighbours)']);
   });
 
   it('is planned by the shared NB-201 plan (no plan of its own)', () => {

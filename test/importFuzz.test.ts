@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type RunConfig, settingsProblems, withDefaults } from '../src/engine/core/config';
+import { DEFAULT_CONFIG, type RunConfig, withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { FILE_LIMITS } from '../src/engine/core/limits';
 import { Rng } from '../src/engine/core/rng';
@@ -18,11 +18,11 @@ import {
 } from '../src/engine/export';
 import { blockTrainTarget } from '../src/engine/methods/blockRun';
 import { METHOD_CATALOG, methodSpace } from '../src/engine/methods/catalog';
-import { checkCreamSettings, creamSettingsOf, defaultCreamSettings } from '../src/engine/methods/cream/settings';
+import { checkCreamSettings, creamSettingsOf } from '../src/engine/methods/cream/settings';
 import { runCream } from '../src/engine/methods/cream/run';
 import { archClassifier } from '../src/engine/methods/dna/final';
 import { runDna } from '../src/engine/methods/dna/run';
-import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
+import { checkDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
 import { checkMethodSettings } from '../src/engine/methods/settingsCheck';
 import { BLOCK_LIMITS, BLOCK_OPS, type BlockArchJson, blockArchToJson, blockArchFromString, defaultBlockSpace, parseBlockArch, type BlockSpace } from '../src/engine/spaces/blocks';
 import { NB201_OPS, parseCell, spaceOps } from '../src/engine/spaces/nb201';
@@ -593,10 +593,10 @@ export function* fuzzFiles(seed: string, count: number, bases: { name: string; f
 // ---------------------------------------------------------------------------------------------
 // The app's own checks on an accepted file: a dry start of Train.
 
-/** The problems a block runner asks before anything trains (runBlockMethod: settingsProblems with the method's check). */
+/** The problems a block runner asks before anything trains (runBlockMethod: the method's settings schema on the merged settings). */
 function blockRunnerProblems(config: RunConfig): string[] {
-  if (config.method === 'dna') return settingsProblems('DNA', config.methodSettings?.dna, defaultDnaSettings(config.dataset), () => checkDnaSettings(dnaSettingsOf(config)));
-  if (config.method === 'cream') return settingsProblems('Cream', config.methodSettings?.cream, defaultCreamSettings(config.dataset), () => checkCreamSettings(creamSettingsOf(config)));
+  if (config.method === 'dna') return checkDnaSettings(dnaSettingsOf(config));
+  if (config.method === 'cream') return checkCreamSettings(creamSettingsOf(config));
   return [];
 }
 

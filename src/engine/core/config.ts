@@ -1,4 +1,3 @@
-import { quote } from './quote';
 import { check, type Checked, describeValue, z } from './schema';
 
 /**
@@ -154,58 +153,6 @@ export function checkConfig(c: unknown): string[] {
 export function parseRunConfig(c: unknown): Checked<RunConfig> {
   // Each field's own message names it as a person would ("supernet batch size …"); only the generic ones get their path.
   return check(runConfigSchema, c, { paths: 'generic' });
-}
-
-/**
- * Keys of `given` that `defaults` does not have, as dotted paths, looked up to any depth of plain
- * objects. Method settings are merged over defaults, so a misspelt key would otherwise be ignored
- * without a word and the run would use the default the user meant to change.
- */
-export function unknownSettingKeys(given: unknown, defaults: unknown, prefix = ''): string[] {
-  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!plain(given) || !plain(defaults)) return [];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(given)) {
-    const p = prefix ? `${prefix}.${k}` : k;
-    if (!Object.hasOwn(defaults, k)) out.push(p); // not `in`: "constructor" is in every object
-    else out.push(...unknownSettingKeys(v, defaults[k], p));
-  }
-  return out;
-}
-
-/**
- * Where `given` holds something else in place of one of the defaults' groups or lists, as
- * messages: a method reads fields of its groups (settings.teacher.lr, stages[0].channels), so a
- * null or a number there would throw a TypeError instead of saying what is wrong. Values are the
- * method's own check; this only asks that the shape matches the defaults'.
- */
-export function settingShapeProblems(given: unknown, defaults: unknown, prefix = ''): string[] {
-  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v);
-  if (given === undefined) return []; // not given: the defaults hold
-  const at = prefix ? `setting ${quote(prefix)}` : 'settings';
-  if (plain(defaults)) {
-    if (!plain(given)) return [`${at} must be an object, not ${what(given)}`];
-    return Object.keys(given).flatMap((k) => (Object.hasOwn(defaults, k) ? settingShapeProblems(given[k], defaults[k], prefix ? `${prefix}.${k}` : k) : []));
-  }
-  if (Array.isArray(defaults)) {
-    if (!Array.isArray(given)) return [`${at} must be a list, not ${what(given)}`];
-    return defaults.length > 0 && typeof defaults[0] === 'object' ? given.flatMap((g, i) => settingShapeProblems(g, defaults[0], `${prefix}[${i}]`)) : [];
-  }
-  return [];
-}
-
-/**
- * Why a method's settings cannot run: keys its defaults lack and groups or lists of the wrong
- * shape, each prefixed with the method's name; when there are none, the method's own `check` of
- * the merged values.
- */
-export function settingsProblems(name: string, given: unknown, defaults: object, check: () => string[]): string[] {
-  const found = [
-    ...unknownSettingKeys(given, defaults).map((k) => `unknown ${name} setting ${quote(k)}`),
-    ...settingShapeProblems(given, defaults).map((m) => `${name} ${m}`),
-  ];
-  return found.length > 0 ? found : check();
 }
 
 /** A settings object with any field, at any depth of plain objects, left out (arrays stay whole). */

@@ -1,7 +1,7 @@
 import type { BlockStructure } from '../core/formats';
 import { configProblemsAboveCore } from './configCheck';
 import * as tf from '@tensorflow/tfjs';
-import { type RunConfig, settingsProblems } from '../core/config';
+import type { RunConfig } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { type Owned, runLifecycle } from '../core/lifecycle';
 import type { RunContext, RunController } from '../core/runLoop';
@@ -15,24 +15,21 @@ export interface BlockRunSpec {
   name: string;
   dataset: Dataset | undefined;
   trainArch?: string;
-  /** `config.methodSettings[method]` as given, and the defaults it merges over: a key that is not in the defaults, or a group of the wrong shape, is refused (settingsProblems). */
-  givenSettings: unknown;
-  defaultSettings: object;
-  /** Reasons the run cannot start beyond checkConfig's and unknown keys (bad values, budget); empty when it can. */
+  /** Reasons the run cannot start beyond checkConfig's (the method's settings schema, its budget); empty when it can. */
   problems(): string[];
   /** The run itself, after run-start: a search, or training `trainArch`. What it pushes to `owned` is released at the end. */
   body(ctx: RunContext, data: DeviceData, owned: Owned[]): Promise<void>;
 }
 
 /**
- * What DNA and Cream add to the shared run lifecycle: their settings' keys are checked against
- * the defaults, the dataset is put on the device, and run-start names the trained architecture.
+ * What DNA and Cream add to the shared run lifecycle: their settings are checked by their schema,
+ * the dataset is put on the device, and run-start names the trained architecture.
  */
 export async function runBlockMethod(config: RunConfig, controller: RunController, sink: (e: RunEvent) => void, spec: BlockRunSpec): Promise<void> {
   await runLifecycle(config, controller, sink, {
     problems: () => {
       const above = configProblemsAboveCore(config);
-      return above.length > 0 ? above : settingsProblems(spec.name, spec.givenSettings, spec.defaultSettings, () => spec.problems());
+      return above.length > 0 ? above : spec.problems();
     },
     body: async (ctx, owned) => {
       const dataset = spec.dataset;

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../core/config';
 import type { RunEvent } from '../core/events';
+import type { z } from '../core/schema';
 import type { RunContext, RunController } from '../core/runLoop';
 import type { Dataset, DatasetId } from '../data/datasets';
 import type { Evaluator } from '../evaluate/types';
@@ -132,6 +133,12 @@ export interface MethodPlugin<X = unknown> extends MethodInfo {
   defaultSettings(dataset: DatasetId): object;
   /** One line of help per top-level setting, for the settings form. */
   settingHelp?: Record<string, string>;
+  /**
+   * The zod schema of the method's section (`config.methodSettings[id]`): each field's type,
+   * range, help (`.describe()`) and, where it does not depend on the dataset, default. For tools
+   * that read the settings (a form, the generated JSON Schema); `checkSettings` is what a run asks.
+   */
+  settingsSchema?: z.ZodType;
   /** Why the config's settings for this method cannot run, empty when they can (no TensorFlow.js). */
   checkSettings(config: RunConfig): string[];
   /**

@@ -1,5 +1,7 @@
 import type { RunConfig } from '../core/config';
 import { clip, quote } from '../core/quote';
+import { z } from '../core/schema';
+import { partialSettingsSchema } from '../core/settings';
 import { findMethod, methodPlugins } from './registry';
 
 /** Keys that reach an object's prototype when assigned (`obj[key] = …`): refused at any depth. */
@@ -67,4 +69,20 @@ export function checkMethodSettings(config: RunConfig): string[] {
     }
   }
   return errs;
+}
+
+/**
+ * The JSON Schema of `config.methodSettings` (npm run schemas → public/schemas/), for editors and
+ * other tools: one optional section per registered method, from its plugin's `settingsSchema`, as
+ * a user writes it (fields optional; defaults shown where they do not depend on the dataset). The
+ * rules across fields and the dataset's defaults are the app's check, not this schema's.
+ */
+export function methodSettingsJsonSchema(): unknown {
+  const sections = Object.fromEntries(
+    methodPlugins()
+      .filter((m) => m.settingsSchema)
+      .map((m) => [m.id, partialSettingsSchema(m.settingsSchema!).optional().describe(`${m.title}: config.methodSettings.${m.id}`)]),
+  );
+  const schema = z.strictObject(sections).describe("each method's own settings, keyed by its id");
+  return z.toJSONSchema(schema, { io: 'input', target: 'draft-7', unrepresentable: 'any' });
 }

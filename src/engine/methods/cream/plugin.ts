@@ -1,7 +1,6 @@
-import { settingsProblems } from '../../core/config';
 import type { MethodPlugin } from '../contract';
 import { finalRetrain, PIXELS, WORK_COST } from '../workCost';
-import { checkCreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
+import { checkCreamSettings, creamSettingsOf, creamSettingsSchema, defaultCreamSettings } from './settings';
 
 export const creamPlugin: MethodPlugin = {
   id: 'cream',
@@ -32,7 +31,8 @@ export const creamPlugin: MethodPlugin = {
   needs: { dataset: 'always' },
   resume: { checkpoint: false, why: 'a whole run with its own supernet and prioritised board: no checkpoint is taken' },
   defaultSettings: (dataset) => defaultCreamSettings(dataset),
-  checkSettings: (c) => settingsProblems('Cream', c.methodSettings.cream, defaultCreamSettings(c.dataset), () => checkCreamSettings(creamSettingsOf(c))),
+  settingsSchema: creamSettingsSchema,
+  checkSettings: (c) => checkCreamSettings(creamSettingsOf(c)),
   planWork(config) {
     const s = creamSettingsOf(config);
     return [

@@ -8,7 +8,7 @@ import { DeviceData, recipeText } from '../../nn/trainer';
 import { type BlockSpace, blockArchCost, blockArchToJson, blockSpaceShape, blockSpaceSize, describeBlockSpace, formatBlockArch } from '../../spaces/blocks';
 import { CREAM_METHOD, type CreamEvent, isCreamEvent, type FinalPickData, type FinalPickEntry, LOOKAHEAD_TEXT } from './events';
 import { flopsLimit, flopsRange, randomOfSimilarFlops, retrainArch } from './final';
-import { checkCreamSettings, type CreamSettings, creamSettingsOf, defaultCreamSettings } from './settings';
+import { checkCreamSettings, type CreamSettings, creamSettingsOf } from './settings';
 import { CreamSupernet } from './supernet';
 
 /** What a Cream run needs from outside the engine: the loaded dataset. */
@@ -38,8 +38,6 @@ export async function runCream(config: RunConfig, res: CreamResources, controlle
     name: 'Cream',
     dataset: res.dataset,
     trainArch,
-    givenSettings: config.methodSettings?.cream,
-    defaultSettings: defaultCreamSettings(config.dataset),
     problems: () => checkCreamSettings(settings),
     body: (ctx, data, owned) => (trainArch !== undefined ? trainOne(ctx, settings, data, trainArch, trainStructure) : search(ctx, settings, data, owned)),
   });

@@ -1,81 +1,111 @@
 import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
+import { z } from '../../core/schema';
+import { boolSetting, enumSetting, numberSetting, settingsGroup, settingsProblems } from '../../core/settings';
 import type { DatasetId } from '../../data/datasets';
-import { BLOCK_OPS, type BlockOp, blockSkeletonProblems, type BlockStage, DEFAULT_BLOCK_OPS, DEFAULT_STAGES, DEFAULT_STEM_CHANNELS } from '../../spaces/blocks';
+import { BLOCK_OPS, blockSkeletonProblems, DEFAULT_BLOCK_OPS, DEFAULT_STAGES, DEFAULT_STEM_CHANNELS } from '../../spaces/blocks';
+import { blockOpsSchema } from '../blockSettings';
 
 /**
- * Cream's settings, read from `config.methodSettings.cream` over these defaults. The original
- * (microsoft/Cream, NeurIPS 2020) trains a MobileNet-like supernet on ImageNet for 120 epochs with
- * a board of 10 paths; every number here is a scaled-down stand-in, named after the original's
- * knob where one exists. Scale the sizes, never the logic.
+ * Cream's settings, read from `config.methodSettings.cream` over the dataset's defaults (below).
+ * The original (microsoft/Cream, NeurIPS 2020) trains a MobileNet-like supernet on ImageNet for
+ * 120 epochs with a board of 10 paths; every number here is a scaled-down stand-in, named after
+ * the original's knob where one exists. Scale the sizes, never the logic. The schema checks the
+ * merged settings, so what it names is what the run would use.
  */
-export type PathSampling = 'uniform' | 'prior' | 'board';
-export type BoardMetric = 'val' | 'train';
+const int = (name: string, min: number) => numberSetting(name, { int: true, min });
+const rate = (name: string) => numberSetting(name, { gt: 0, lt: 10 });
+// The skeleton's sizes are checked by the block space's own limits (blockSkeletonProblems, below),
+// as an imported file's are; here only their type, whose message names the field by its path.
+const size = () => z.number();
 
-export interface CreamSettings {
-  /** Ops a layer may choose; add 'skip' for variable depth. */
-  ops: BlockOp[];
-  /** The chain's skeleton (widths, strides, layers per block): the block space's defaults unless changed. */
-  stemChannels: number;
-  stages: BlockStage[];
-  supernet: {
-    /** Training steps in all, warm-up included (one sampled path per step). */
-    steps: number;
-    /** Steps with cross-entropy only before the board opens (original: 20 of 120 epochs). */
-    warmup: number;
-    batchSize: number;
-    /** SGD with Nesterov momentum, cosine schedule from lr to 0 over `steps`. */
-    lr: number;
-    momentum: number;
-    weightDecay: number;
-    /**
-     * How each step's path is drawn: 'uniform' over each layer's ops; 'prior' from the fixed op
-     * weights below (the original's PRE_PROB); 'board' from the op frequencies of the board's
-     * paths, layer by layer, with add-one smoothing (the original's 'teacher' option).
-     */
-    sampling: PathSampling;
-    /** Relative weight of each op under 'prior' (renormalised over the ops a layer allows). */
-    prior: Partial<Record<BlockOp, number>>;
-    /**
-     * Steps between read-backs. Step metrics (losses, the path's accuracy) stay on the device and
-     * are read back together; the board is updated then, for every path of the chunk in order.
-     */
-    flushEvery: number;
-  };
-  board: {
-    /** K: paths kept (original POOL_SIZE 10). */
-    size: number;
-    /** Accuracy points (%) a path must beat the worst entry by to enter a full board regardless of FLOPs (original acc_gap 5). */
-    gap: number;
-    /** 'val': the path's accuracy on a fixed validation batch right after its step; 'train': on its own training batch (the original). */
-    metric: BoardMetric;
-    /** Images in the fixed validation batch. */
-    valBatch: number;
-  };
-  distill: {
-    /** Off: plain one-shot training (SPOS-like), the board still kept for the final pick. */
-    enabled: boolean;
-    /** Images stored with each board entry and shown to the meta matching network (original SLICE 4). */
-    matchImages: number;
-  };
-  meta: {
-    /** Steps between meta matching network updates (original UPDATE_ITER 1300, about once an epoch). */
-    every: number;
-    /** Learning rate of the meta network's Adam (the original: the supernet's SGD, gradient norm clipped to 1). */
-    lr: number;
-    /** Training images of the simulated student step, and validation images the look-ahead loss is measured on. */
-    trainImages: number;
-    valImages: number;
-  };
-  final: {
-    /** FLOPs budget of the final pick; null: `fraction` of the way from the cheapest to the dearest architecture. */
-    flopsLimit: number | null;
-    fraction: number;
-    /** The random path is drawn among architectures whose FLOPs are within this relative distance of the pick's. */
-    randomTolerance: number;
-    /** Validation images the board is re-measured on at the end (the first ones of the split; all 359 of the digits). */
-    valImages: number;
-  };
+const stageSchema = settingsGroup({
+  channels: size().describe('output width of the block'),
+  stride: size().describe("stride of the block's first layer"),
+  layers: size().describe('layers in the block'),
+});
+
+export const creamSettingsSchema = settingsGroup({
+  ops: blockOpsSchema('Cream').describe("ops a layer may choose; add 'skip' for variable depth"),
+  stemChannels: size().describe("the stem's output width"),
+  stages: z.array(stageSchema).describe("the chain's skeleton (widths, strides, layers per block): the block space's defaults unless changed"),
+  supernet: settingsGroup({
+    steps: int('supernet steps', 1).describe('training steps in all, warm-up included (one sampled path per step)'),
+    warmup: int('warm-up steps', 0).describe('steps with cross-entropy only before the board opens (original: 20 of 120 epochs)'),
+    batchSize: int('supernet batch size', 2).describe('images per supernet step'),
+    lr: rate('supernet lr').describe('SGD with Nesterov momentum, cosine schedule from lr to 0 over the steps'),
+    momentum: numberSetting('momentum', { min: 0, lt: 1 }).describe('SGD momentum'),
+    weightDecay: numberSetting('weight decay', { min: 0 }).describe('L2 weight decay'),
+    // 'prior' is the original's PRE_PROB; 'board' its 'teacher' option.
+    sampling: enumSetting('path sampling', ['uniform', 'prior', 'board']).describe(
+      "how each step's path is drawn: 'uniform' over each layer's ops; 'prior' from the op weights below; 'board' from the op frequencies of the board's paths, layer by layer, with add-one smoothing",
+    ),
+    prior: settingsGroup(Object.fromEntries(BLOCK_OPS.map((o) => [o, numberSetting(`prior weight of ${o}`, { min: 0 }).optional()])) as Record<(typeof BLOCK_OPS)[number], z.ZodOptional<z.ZodNumber>>).describe(
+      "relative weight of each op under 'prior' (renormalised over the ops a layer allows)",
+    ),
+    // Step metrics (losses, the path's accuracy) stay on the device and are read back together; the board is updated then, for every path of the chunk in order.
+    flushEvery: int('read-back interval', 1).describe('steps between read-backs of the step metrics'),
+  }).describe('the weight-sharing supernet and its training'),
+  board: settingsGroup({
+    size: int('board size', 1).describe('K: paths kept (original POOL_SIZE 10)'),
+    gap: numberSetting('board gap', { min: 0 }).describe('accuracy points (%) a path must beat the worst entry by to enter a full board regardless of FLOPs (original acc_gap 5)'),
+    metric: enumSetting('board metric', ['val', 'train']).describe("'val': the path's accuracy on a fixed validation batch right after its step; 'train': on its own training batch (the original)"),
+    valBatch: int('validation batch', 2).describe('images in the fixed validation batch'),
+  }).describe('the board of the best paths, the teachers'),
+  distill: settingsGroup({
+    enabled: boolSetting('distillation enabled').describe('off: plain one-shot training (SPOS-like), the board still kept for the final pick'),
+    matchImages: int('matching images', 2).describe('images stored with each board entry and shown to the meta matching network (original SLICE 4)'),
+  }).describe('distillation from the board'),
+  meta: settingsGroup({
+    every: int('meta update interval', 1).describe('steps between meta matching network updates (original UPDATE_ITER 1300, about once an epoch)'),
+    // The original uses the supernet's SGD, gradient norm clipped to 1.
+    lr: rate('meta lr').describe("learning rate of the meta network's Adam"),
+    trainImages: int('meta training images', 2).describe('training images of the simulated student step'),
+    valImages: int('meta validation images', 2).describe('validation images the look-ahead loss is measured on'),
+  }).describe('the meta matching network that picks each step’s teacher'),
+  final: settingsGroup({
+    flopsLimit: numberSetting('FLOPs limit', { gt: 0 }, 'a positive number or null')
+      .nullable()
+      .describe('FLOPs budget of the final pick; null: `fraction` of the way from the cheapest to the dearest architecture'),
+    fraction: numberSetting('budget fraction', { min: 0, max: 1 }).describe('where the budget sits when flopsLimit is null'),
+    randomTolerance: numberSetting('random tolerance', { gt: 0 }).describe("the random path is drawn among architectures whose FLOPs are within this relative distance of the pick's"),
+    valImages: int('final validation images', 2).describe('validation images the board is re-measured on at the end (the first ones of the split; all 359 of the digits)'),
+  }).describe('the final pick and its random baseline'),
+}).superRefine(creamRules, {
+  // Run even when a field elsewhere has the wrong type (zod skips a refinement then by default), so
+  // one check names every problem; the rules read their fields defensively.
+  when: (payload) => plain(payload.value),
+});
+
+function plain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The rules across fields; each field's own type and range is the schema's. */
+function creamRules(settings: CreamSettings, ctx: z.core.$RefinementCtx<CreamSettings>): void {
+  const add = (message: string) => ctx.addIssue({ code: 'custom', message });
+  const s = settings as unknown as Record<string, unknown>;
+  const group = (k: string) => (plain(s[k]) ? s[k] : {});
+  const n = group('supernet');
+  const int = (v: unknown): v is number => Number.isInteger(v);
+  const num = (v: unknown): v is number => typeof v === 'number';
+  const stages = s.stages;
+  // The skeleton Cream builds its supernet on: the block space's own size limits (BLOCK_LIMITS), once every size is a number.
+  if (num(s.stemChannels) && Array.isArray(stages) && stages.every((st) => plain(st) && num(st.channels) && num(st.stride) && num(st.layers))) {
+    for (const m of blockSkeletonProblems({ stemChannels: s.stemChannels, stages: stages as { channels: number; stride: number; layers: number }[] })) add(m);
+  }
+  if (int(n.warmup) && int(n.steps) && n.warmup >= n.steps) add(`warm-up (${n.warmup}) must be shorter than the training (${n.steps} steps)`);
+  const ops = Array.isArray(s.ops) ? s.ops.filter((o): o is string => typeof o === 'string') : [];
+  const prior = plain(n.prior) ? n.prior : {};
+  if (n.sampling === 'prior' && ops.filter((o) => o !== 'skip').every((o) => !(num(prior[o]) && prior[o] > 0))) add('the prior gives no weight to any MBConv op');
+  const matchImages = group('distill').matchImages;
+  const trainImages = group('meta').trainImages;
+  if (int(matchImages) && num(n.batchSize) && matchImages > n.batchSize) add(`matching images (${matchImages}) cannot exceed the batch (${n.batchSize})`);
+  if (int(trainImages) && num(n.batchSize) && trainImages > n.batchSize) add(`meta training images (${trainImages}) cannot exceed the batch (${n.batchSize})`);
+}
+
+export type CreamSettings = z.output<typeof creamSettingsSchema>;
+export type PathSampling = CreamSettings['supernet']['sampling'];
+export type BoardMetric = CreamSettings['board']['metric'];
 
 export function defaultCreamSettings(dataset: DatasetId = 'digits'): CreamSettings {
   const fashion = dataset === 'fashion';
@@ -115,52 +145,10 @@ export function mergeCreamSettings(base: CreamSettings, given: CreamSettingsInpu
   return mergeSettings(base, given);
 }
 
-/** Reasons the settings cannot run, empty when they can. */
-export function checkCreamSettings(s: CreamSettings): string[] {
-  const errs: string[] = [];
-  const int = (v: number, name: string, min: number) => {
-    if (!Number.isInteger(v) || v < min) errs.push(`${name} must be an integer ≥ ${min} (got ${v})`);
-  };
-  const rate = (v: number, name: string) => {
-    if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
-  };
-  if (!Array.isArray(s.ops) || s.ops.length === 0) errs.push('Cream needs at least one op');
-  else {
-    const bad = s.ops.filter((o) => !(BLOCK_OPS as readonly string[]).includes(o));
-    if (bad.length) errs.push(`unknown block op(s): ${bad.join(', ')} (ops: ${BLOCK_OPS.join(', ')})`);
-    if (s.ops.filter((o) => o !== 'skip').length === 0) errs.push('the first layer of a block changes shape, so at least one MBConv op is needed');
-  }
-  // The skeleton Cream builds its supernet on: the block space's own size limits (BLOCK_LIMITS).
-  errs.push(...blockSkeletonProblems({ stemChannels: s.stemChannels, stages: Array.isArray(s.stages) ? s.stages.map((st) => st ?? ({} as BlockStage)) : (s.stages as never) }));
-  const n = s.supernet;
-  int(n.steps, 'supernet steps', 1);
-  int(n.warmup, 'warm-up steps', 0);
-  if (Number.isInteger(n.warmup) && Number.isInteger(n.steps) && n.warmup >= n.steps) errs.push(`warm-up (${n.warmup}) must be shorter than the training (${n.steps} steps)`);
-  int(n.batchSize, 'supernet batch size', 2);
-  rate(n.lr, 'supernet lr');
-  if (!(n.momentum >= 0 && n.momentum < 1)) errs.push(`momentum must be in [0, 1) (got ${n.momentum})`);
-  if (!(n.weightDecay >= 0)) errs.push(`weight decay must be ≥ 0 (got ${n.weightDecay})`);
-  if (!['uniform', 'prior', 'board'].includes(n.sampling)) errs.push(`path sampling must be "uniform", "prior" or "board" (got ${n.sampling})`);
-  if (n.sampling === 'prior') {
-    const w = s.ops.map((o) => n.prior[o] ?? 0);
-    if (w.some((v) => !(v >= 0))) errs.push('prior weights must be ≥ 0');
-    if (s.ops.filter((o) => o !== 'skip').every((o) => !((n.prior[o] ?? 0) > 0))) errs.push('the prior gives no weight to any MBConv op');
-  }
-  int(n.flushEvery, 'read-back interval', 1);
-  int(s.board.size, 'board size', 1);
-  if (!(s.board.gap >= 0)) errs.push(`board gap must be ≥ 0 (got ${s.board.gap})`);
-  if (s.board.metric !== 'val' && s.board.metric !== 'train') errs.push(`board metric must be "val" or "train" (got ${s.board.metric})`);
-  int(s.board.valBatch, 'validation batch', 2);
-  int(s.distill.matchImages, 'matching images', 2);
-  if (Number.isInteger(s.distill.matchImages) && s.distill.matchImages > n.batchSize) errs.push(`matching images (${s.distill.matchImages}) cannot exceed the batch (${n.batchSize})`);
-  int(s.meta.every, 'meta update interval', 1);
-  rate(s.meta.lr, 'meta lr');
-  int(s.meta.trainImages, 'meta training images', 2);
-  int(s.meta.valImages, 'meta validation images', 2);
-  if (Number.isInteger(s.meta.trainImages) && s.meta.trainImages > n.batchSize) errs.push(`meta training images (${s.meta.trainImages}) cannot exceed the batch (${n.batchSize})`);
-  if (s.final.flopsLimit !== null && !(s.final.flopsLimit > 0)) errs.push(`FLOPs limit must be a positive number or null (got ${s.final.flopsLimit})`);
-  if (!(s.final.fraction >= 0 && s.final.fraction <= 1)) errs.push(`budget fraction must be in [0, 1] (got ${s.final.fraction})`);
-  if (!(s.final.randomTolerance > 0)) errs.push(`random tolerance must be > 0 (got ${s.final.randomTolerance})`);
-  int(s.final.valImages, 'final validation images', 2);
-  return errs;
+/**
+ * Reasons the settings cannot run, empty when they can: `s` is the merged settings as given
+ * (creamSettingsOf), unknown keys and wrong shapes included, so every problem is named here.
+ */
+export function checkCreamSettings(s: unknown): string[] {
+  return settingsProblems(creamSettingsSchema, s, 'Cream');
 }

@@ -1,8 +1,7 @@
-import { settingsProblems } from '../../core/config';
 import { blockPaths, defaultBlockSpace } from '../../spaces/blocks';
 import type { MethodPlugin } from '../contract';
 import { PIXELS, stepsPerEpoch, WORK_COST, type WorkStage } from '../workCost';
-import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf } from './settings';
+import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf, dnaSettingsSchema } from './settings';
 import type { TeacherFiles } from './teacher';
 
 export const dnaPlugin: MethodPlugin<TeacherFiles> = {
@@ -40,7 +39,8 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
     return loadTeacherFiles(dataset, read).catch(() => undefined);
   },
   defaultSettings: (dataset) => defaultDnaSettings(dataset),
-  checkSettings: (c) => settingsProblems('DNA', c.methodSettings.dna, defaultDnaSettings(c.dataset), () => checkDnaSettings(dnaSettingsOf(c))),
+  settingsSchema: dnaSettingsSchema,
+  checkSettings: (c) => checkDnaSettings(dnaSettingsOf(c)),
   planWork(config) {
     const f = PIXELS[config.dataset];
     const s = dnaSettingsOf(config);

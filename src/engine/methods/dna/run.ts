@@ -11,7 +11,7 @@ import { type BlockScoresData, type BudgetMetric, DNA_METHOD, type DnaEvent, typ
 import { retrainBlockArch, sampleWithinBudget } from './final';
 import { budgetLimit, searchProblem } from './problem';
 import { infeasibleMessage, paretoFrontier, solveBoth } from './search';
-import { checkDnaSettings, defaultDnaSettings, type DnaSettings, dnaSettingsOf } from './settings';
+import { checkDnaSettings, type DnaSettings, dnaSettingsOf } from './settings';
 import { StudentSupernets } from './students';
 import { liveProvenance, measureTeacher, shippedProvenance, type TeacherFiles, teacherFromFiles, teacherReadyData, teacherRecipe, trainTeacher } from './teacher';
 
@@ -38,8 +38,6 @@ export async function runDna(config: RunConfig, res: DnaResources, controller: R
     name: 'DNA',
     dataset: res.dataset,
     trainArch,
-    givenSettings: config.methodSettings?.dna,
-    defaultSettings: defaultDnaSettings(config.dataset),
     problems: () => {
       const problems = checkDnaSettings(settings);
       return problems.length === 0 && trainArch === undefined ? budgetProblems(config, settings, res) : problems;

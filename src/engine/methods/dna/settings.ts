@@ -1,61 +1,60 @@
 import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
+import type { z } from '../../core/schema';
+import { enumSetting, numberSetting, settingsGroup, settingsProblems } from '../../core/settings';
 import type { DatasetId } from '../../data/datasets';
-import { BLOCK_OPS, type BlockOp, DEFAULT_BLOCK_OPS } from '../../spaces/blocks';
-import type { BudgetMetric } from './events';
+import { DEFAULT_BLOCK_OPS } from '../../spaces/blocks';
+import { blockOpsSchema } from '../blockSettings';
 
 /**
- * DNA's settings, read from `config.methodSettings.dna` over these defaults. Every number here is
- * a scaled-down stand-in for the paper's (EfficientNet-B7 teacher, 6 blocks, 20+ epochs per block
- * on ImageNet): scale the sizes, never the logic.
+ * DNA's settings, read from `config.methodSettings.dna` over the dataset's defaults (below). Every
+ * number here is a scaled-down stand-in for the paper's (EfficientNet-B7 teacher, 6 blocks, 20+
+ * epochs per block on ImageNet): scale the sizes, never the logic. The schema checks the merged
+ * settings, so what it names is what the run would use: a misspelt key at any depth, a group of
+ * the wrong shape, a value out of range.
  */
-export interface DnaSettings {
-  /** Ops a layer may choose: MBConv k{3,5} × e{3,6} by default; add 'skip' for variable depth. */
-  ops: BlockOp[];
-  teacher: {
-    /** 'pretrained': the weights shipped in public/teachers/<dataset>/; 'train': train one live first. */
-    source: 'pretrained' | 'train';
-    epochs: number;
-    batchSize: number;
-    lr: number;
-    momentum: number;
-    weightDecay: number;
-  };
-  students: {
-    /**
-     * Training steps of each block's student supernet (one uniformly sampled path per step).
-     * At equal compute, 400 steps of 16 images beat 200 of 32 on the digits (block 2: MSE/var
-     * 0.47 vs 0.56; a single path trained alone for 400 steps of 32 reaches 0.21).
-     */
-    stepsPerBlock: number;
-    batchSize: number;
-    /**
-     * Adam's learning rate (Adam, as the official DNA runs; they used 0.002 for 20+ epochs per
-     * block). Measured on the digits: after 200 steps, lr 0.005 left the students worse than
-     * predicting the mean (MSE/var > 1); 0.05 reached MSE/var 0.3–0.6; 0.1 was no better.
-     */
-    lr: number;
-    /** 'sequential': block 1 to the end, then block 2 …; 'interleaved': one step of each block in turn. */
-    schedule: 'sequential' | 'interleaved';
-    /** Emit teacher-vs-student feature maps every this many steps of a block (0: never while training). */
-    featureEvery: number;
-  };
-  rating: {
-    /** Training images BatchNorm statistics are recalibrated on before each path is scored. */
-    calibration: number;
-    /** Held-out (validation) images each path is scored on. */
-    heldOut: number;
-  };
-  search: {
-    metric: BudgetMetric;
-    /** Total budget (stem and head included); null: take `fraction` of the way from the cheapest to the dearest architecture. */
-    limit: number | null;
-    fraction: number;
-  };
-  final: {
-    /** Random architectures within the same budget, retrained with the same recipe as the chosen one. */
-    randomBaselines: number;
-  };
-}
+const int = (name: string, min: number) => numberSetting(name, { int: true, min });
+const rate = (name: string) => numberSetting(name, { gt: 0, lt: 10 });
+
+export const dnaSettingsSchema = settingsGroup({
+  ops: blockOpsSchema('DNA').describe("ops a layer may choose: MBConv k{3,5} × e{3,6} by default; add 'skip' for variable depth"),
+  teacher: settingsGroup({
+    source: enumSetting('teacher source', ['pretrained', 'train']).describe("'pretrained': the weights shipped in public/teachers/<dataset>/; 'train': train one live first"),
+    epochs: int('teacher epochs', 1).describe('epochs of the live teacher training'),
+    batchSize: int('teacher batch size', 2).describe('images per teacher training step'),
+    lr: rate('teacher lr').describe('SGD learning rate of the teacher'),
+    momentum: numberSetting('teacher momentum', { min: 0, lt: 1 }).describe('SGD momentum of the teacher'),
+    weightDecay: numberSetting('teacher weight decay', { min: 0 }).describe('L2 weight decay of the teacher'),
+  }).describe('the teacher whose block outputs the students learn to reproduce'),
+  students: settingsGroup({
+    // One uniformly sampled path per step. At equal compute, 400 steps of 16 images beat 200 of 32
+    // on the digits (block 2: MSE/var 0.47 vs 0.56; a single path trained alone for 400 steps of
+    // 32 reaches 0.21).
+    stepsPerBlock: int('student steps per block', 1).describe("training steps of each block's student supernet"),
+    batchSize: int('student batch size', 2).describe('images per student step'),
+    // Adam, as the official DNA runs (they used 0.002 for 20+ epochs per block). Measured on the
+    // digits: after 200 steps, lr 0.005 left the students worse than predicting the mean
+    // (MSE/var > 1); 0.05 reached MSE/var 0.3–0.6; 0.1 was no better.
+    lr: rate('student lr').describe("Adam's learning rate for the students"),
+    schedule: enumSetting('schedule', ['sequential', 'interleaved']).describe("'sequential': block 1 to the end, then block 2 …; 'interleaved': one step of each block in turn"),
+    featureEvery: int('feature-map interval', 0).describe("emit teacher-vs-student feature maps every this many steps of a block (0: never while training)"),
+  }).describe("the blocks' student supernets"),
+  rating: settingsGroup({
+    calibration: int('calibration images', 2).describe('training images BatchNorm statistics are recalibrated on before each path is scored'),
+    heldOut: int('held-out images', 2).describe('held-out (validation) images each path is scored on'),
+  }).describe('how every path is scored against the teacher'),
+  search: settingsGroup({
+    metric: enumSetting('budget metric', ['params', 'flops']).describe('what the budget limits'),
+    limit: numberSetting('budget limit', { gt: 0 }, 'a positive number or null')
+      .nullable()
+      .describe('total budget (stem and head included); null: take `fraction` of the way from the cheapest to the dearest architecture'),
+    fraction: numberSetting('budget fraction', { min: 0, max: 1 }).describe('where the budget sits between the cheapest and the dearest architecture when limit is null'),
+  }).describe('the search for the best path within the budget'),
+  final: settingsGroup({
+    randomBaselines: int('random baselines', 0).describe('random architectures within the same budget, retrained with the same recipe as the chosen one'),
+  }).describe('the final retraining'),
+});
+
+export type DnaSettings = z.output<typeof dnaSettingsSchema>;
 
 export function defaultDnaSettings(dataset: DatasetId = 'digits'): DnaSettings {
   const fashion = dataset === 'fashion';
@@ -81,35 +80,10 @@ export function mergeDnaSettings(base: DnaSettings, given: DnaSettingsInput): Dn
   return mergeSettings(base, given);
 }
 
-/** Reasons the settings cannot run, empty when they can. */
-export function checkDnaSettings(s: DnaSettings): string[] {
-  const errs: string[] = [];
-  const int = (v: number, name: string, min: number) => {
-    if (!Number.isInteger(v) || v < min) errs.push(`${name} must be an integer ≥ ${min} (got ${v})`);
-  };
-  const rate = (v: number, name: string) => {
-    if (!(v > 0 && v < 10)) errs.push(`${name} must be in (0, 10) (got ${v})`);
-  };
-  if (!Array.isArray(s.ops) || s.ops.length === 0) errs.push('DNA needs at least one op');
-  else {
-    const bad = s.ops.filter((o) => !(BLOCK_OPS as readonly string[]).includes(o));
-    if (bad.length) errs.push(`unknown block op(s): ${bad.join(', ')} (ops: ${BLOCK_OPS.join(', ')})`);
-    if (s.ops.filter((o) => o !== 'skip').length === 0) errs.push('the first layer of a block changes shape, so at least one MBConv op is needed');
-  }
-  if (s.teacher.source !== 'pretrained' && s.teacher.source !== 'train') errs.push(`teacher source must be "pretrained" or "train" (got ${s.teacher.source})`);
-  int(s.teacher.epochs, 'teacher epochs', 1);
-  int(s.teacher.batchSize, 'teacher batch size', 2);
-  rate(s.teacher.lr, 'teacher lr');
-  int(s.students.stepsPerBlock, 'student steps per block', 1);
-  int(s.students.batchSize, 'student batch size', 2);
-  rate(s.students.lr, 'student lr');
-  if (s.students.schedule !== 'sequential' && s.students.schedule !== 'interleaved') errs.push(`schedule must be "sequential" or "interleaved" (got ${s.students.schedule})`);
-  int(s.students.featureEvery, 'feature-map interval', 0);
-  int(s.rating.calibration, 'calibration images', 2);
-  int(s.rating.heldOut, 'held-out images', 2);
-  if (s.search.metric !== 'params' && s.search.metric !== 'flops') errs.push(`budget metric must be "params" or "flops" (got ${s.search.metric})`);
-  if (s.search.limit !== null && !(s.search.limit > 0)) errs.push(`budget limit must be a positive number or null (got ${s.search.limit})`);
-  if (!(s.search.fraction >= 0 && s.search.fraction <= 1)) errs.push(`budget fraction must be in [0, 1] (got ${s.search.fraction})`);
-  int(s.final.randomBaselines, 'random baselines', 0);
-  return errs;
+/**
+ * Reasons the settings cannot run, empty when they can: `s` is the merged settings as given
+ * (dnaSettingsOf), unknown keys and wrong shapes included, so every problem is named here.
+ */
+export function checkDnaSettings(s: unknown): string[] {
+  return settingsProblems(dnaSettingsSchema, s, 'DNA');
 }

@@ -1,6 +1,6 @@
 import type { MethodPlugin } from '../contract';
 import { thrownMessages } from '../../core/config';
-import { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, evolutionSettings } from './settings';
+import { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, evolutionSettings, evolutionSettingsSchema } from './settings';
 
 export const evolutionPlugin: MethodPlugin = {
   id: 'evolution',
@@ -14,6 +14,7 @@ export const evolutionPlugin: MethodPlugin = {
   resume: { checkpoint: true, why: 'its population and random streams are rebuilt by replaying its tournaments and mutations on the saved scores' },
   defaultSettings: () => ({ ...EVOLUTION_DEFAULTS }),
   settingHelp: EVOLUTION_SETTING_HELP,
+  settingsSchema: evolutionSettingsSchema,
   checkSettings: (c) => thrownMessages(() => evolutionSettings(c)),
   async load() {
     const { regularizedEvolution } = await import('./index');

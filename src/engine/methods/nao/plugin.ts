@@ -1,7 +1,7 @@
 import type { MethodPlugin } from '../contract';
 import { thrownMessages } from '../../core/config';
 import { nb201Plan, WORK_COST } from '../workCost';
-import { NAO_DEFAULTS, parseNaoSettings, planRounds } from './settings';
+import { NAO_DEFAULTS, NAO_SETTING_HELP, naoSettingsSchema, parseNaoSettings, planRounds } from './settings';
 
 export const naoPlugin: MethodPlugin = {
   id: 'nao',
@@ -24,6 +24,8 @@ export const naoPlugin: MethodPlugin = {
   needs: { dataset: 'unless-table' },
   resume: { checkpoint: false, why: 'it trains its predictor again every round, and NAO-WS trains the supernet further, so its state is more than the weights a checkpoint keeps' },
   defaultSettings: () => structuredClone(NAO_DEFAULTS),
+  settingHelp: NAO_SETTING_HELP,
+  settingsSchema: naoSettingsSchema,
   checkSettings: (c) => thrownMessages(() => parseNaoSettings(c.methodSettings.nao)),
   planWork(config) {
     const s = parseNaoSettings(config.methodSettings.nao ?? {});

@@ -1,5 +1,8 @@
-import { settingsProblems } from '../../core/config';
+import { settingsGroup, settingsProblems } from '../../core/settings';
 import type { MethodPlugin } from '../contract';
+
+/** Random search has no settings: any key given is a mistake to name, not to ignore. */
+const randomSettingsSchema = settingsGroup({});
 
 export const randomPlugin: MethodPlugin = {
   id: 'random',
@@ -12,7 +15,8 @@ export const randomPlugin: MethodPlugin = {
   needs: { dataset: 'unless-table' },
   resume: { checkpoint: true, why: 'its only state is its sampling stream, which is drawn again from the seed' },
   defaultSettings: () => ({}),
-  checkSettings: (c) => settingsProblems('random search', c.methodSettings.random, {}, () => []),
+  settingsSchema: randomSettingsSchema,
+  checkSettings: (c) => settingsProblems(randomSettingsSchema, c.methodSettings.random ?? {}, 'random search'),
   async load() {
     const { randomSearch } = await import('./index');
     return { kind: 'nb201-search', run: (ctx, evaluator) => randomSearch.run(ctx, evaluator) };
