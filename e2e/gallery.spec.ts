@@ -1,3 +1,4 @@
+import { methodInfo } from '../src/engine/methods/catalog';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -20,6 +21,8 @@ test('every recorded run opens from its card with its signature view drawn, and 
     await expect(page.getByTestId('timeline')).toHaveAttribute('data-length', String(entry.events));
     await expect(page.getByTestId(SIGNATURE[entry.method]).first()).toBeVisible();
     await expect(page.getByTestId('final-result')).toBeVisible();
+    // The status names the run on screen, whatever the setup above says for the next run.
+    await expect(page.getByTestId('replay-tag')).toContainText(methodInfo(entry.method).title);
     expect(new URL(page.url()).searchParams.get('run')).toBe(name);
   }
   // A live run replaces it: the link stops naming the recorded run.

@@ -44,7 +44,12 @@ export function StatusBar() {
         <span className={`run-status status-${status}`} data-testid="run-status">
           {status}
         </span>
-        {replay && <span className="replay-tag">replay of an imported log</span>}
+        {replay && (
+          // Says which run is on screen: the setup above is for the next run, and may name another method.
+          <span className="replay-tag" data-testid="replay-tag">
+            replay of {runStart ? `${methodInfo(runStart.config.method).title}, ${runStart.config.evaluator === 'table' ? 'on a benchmark table' : `on ${runStart.config.dataset}`}, seed ${runStart.config.seed}` : 'an imported log'}
+          </span>
+        )}
         <span className="phase-text" data-testid="phase-text">
           {phaseText}
         </span>
