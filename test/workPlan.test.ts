@@ -100,6 +100,15 @@ describe('the work plan behind the estimates', () => {
     });
   }
 
+  it('an empty op list means all five ops: NAO plans the same rounds as with the five named', () => {
+    // With `space: {}` read as zero ops, NAO planned an initial pool of 0⁶ = 0 cells and no rounds.
+    const nao = (space: RunConfig['space']) => planWork(withDefaults({ method: 'nao', evaluator: 'table', budget: 60, space }));
+    const all = nao({ ops: ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] });
+    expect(nao({})).toEqual(all);
+    expect(planCost(all)).toBeGreaterThan(0);
+    expect(all.find((st) => st.label === 'predictor training')?.units).toBeGreaterThan(0);
+  });
+
   it('re-estimates from the run’s own pace once 5 % is done', () => {
     const stages = planWork(withDefaults({ budget: 10, supernet: { ...withDefaults().supernet, steps: 100 }, final: { ...withDefaults().final, epochs: 1 } }));
     const before = estimateRun(stages, 100);

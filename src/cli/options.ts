@@ -188,7 +188,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const dataset = oneOf<DatasetId>('dataset', DATASET_IDS, DEFAULTS.dataset);
   const evaluator = oneOf<EvaluatorId>('evaluator', EVALUATOR_IDS, DEFAULTS.evaluator);
   const base = DEFAULTS; // the config every option is merged over
-  let ops: string[] = [...base.space.ops];
+  let ops: string[] = [];
   const opsText = str('ops');
   if (opsText !== undefined) {
     ops = opsText.split(',').map((s) => s.trim());

@@ -1,3 +1,4 @@
+import { spaceOps } from '../../engine/spaces/nb201';
 import type { RunConfig } from '../../engine/core/config';
 import type { RunEvent } from '../../engine/core/events';
 import { type BestSoFarPoint, foldBestSoFar } from '../../engine/core/repeats';
@@ -110,7 +111,7 @@ const json = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 export function settingRows(runs: readonly RunSummary[]): SettingRow[] {
   const rows: [string, (r: RunSummary) => string][] = [
     ['method', (r) => methodInfo(r.config.method).title],
-    ['space', (r) => (methodInfo(r.config.method).space === 'blocks' ? 'block chain' : `NB-201 cell, ops ${r.config.space.ops.join(', ')}`)],
+    ['space', (r) => (methodInfo(r.config.method).space === 'blocks' ? 'block chain' : `NB-201 cell, ops ${spaceOps(r.config.space).join(', ')}`)],
     ['score', (r) => r.space.label],
     ['evaluator', (r) => (methodInfo(r.config.method).views ? 'its own' : r.config.evaluator)],
     ['dataset', (r) => r.config.dataset],

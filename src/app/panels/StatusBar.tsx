@@ -21,6 +21,7 @@ export function StatusBar() {
   const { phase, detail, progress: phaseProgress } = usePhase();
   const { progress, budget, trainArch, elapsedMs } = useProgress();
   const runStart = useRunStart();
+  const replayText = `replay of ${runStart ? `${methodInfo(runStart.config.method).title}, ${runStart.config.evaluator === 'table' ? 'on a benchmark table' : `on ${runStart.config.dataset}`}, seed ${runStart.config.seed}` : 'an imported log'}`;
   const planned = useRunEstimate();
   const info = runStart ? methodInfo(runStart.config.method) : null;
   // Training one given cell spends no search budget: its training steps are the progress then.
@@ -46,8 +47,8 @@ export function StatusBar() {
         </span>
         {replay && (
           // Says which run is on screen: the setup above is for the next run, and may name another method.
-          <span className="replay-tag" data-testid="replay-tag">
-            replay of {runStart ? `${methodInfo(runStart.config.method).title}, ${runStart.config.evaluator === 'table' ? 'on a benchmark table' : `on ${runStart.config.dataset}`}, seed ${runStart.config.seed}` : 'an imported log'}
+          <span className="replay-tag" data-testid="replay-tag" title={replayText}>
+            {replayText}
           </span>
         )}
         <span className="phase-text" data-testid="phase-text">

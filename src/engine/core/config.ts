@@ -73,8 +73,6 @@ const finalSchema = z.strictObject({ enabled: z.boolean({ error: (iss) => `final
 export type SupernetSettings = z.output<typeof supernetSchema>;
 export type StandaloneSettings = z.output<typeof standaloneSchema>;
 
-const opName = z.string({ error: (iss) => `an op must be a string ${got(iss.input)}` }).regex(/^[a-z0-9_]{1,40}$/, { error: (iss) => `op ${describeValue(iss.input)} is not an op name (lower-case letters, digits and "_")` });
-
 /** The run config's schema: strict objects (a misspelt key is refused, not ignored), every number in its range. */
 export const runConfigSchema = z.strictObject({
   method: z.string({ error: (iss) => `method must be a string ${got(iss.input)}` }).regex(/^[a-z][a-z0-9-]{0,39}$/, { error: (iss) => `unknown method ${describeValue(iss.input)} (a method's name is lower-case letters, digits and "-")` }).describe('a registered method: random, evolution, nao, dna, cream, …'),
@@ -83,9 +81,8 @@ export const runConfigSchema = z.strictObject({
   budget: intIn('budget', INT_LIMITS.budget).describe('candidates the search may evaluate (table queries, supernet scorings or standalone trainings)'),
   seed: intIn('seed', INT_LIMITS.seed),
   speed: oneOf('speed', SPEEDS),
-  space: z.strictObject({
-    ops: z.array(opName).max(40, { error: 'the space lists at most 40 ops' }).describe("the ops an edge may take, a subset of the method's space; empty: all of them"),
-  }),
+  // What the method's search space declares (spaces/nb201.ts: { ops }); core holds it, the space reads and checks it.
+  space: z.record(z.string(), z.unknown(), { error: (iss) => `space must be an object of the search space's settings ${got(iss.input)}` }).describe("the search space's own settings, as the method's space declares them (NB-201: { ops })"),
   supernet: supernetSchema,
   standalone: standaloneSchema.describe('the standalone recipe: the standalone evaluator (short) and the final retrain'),
   final: finalSchema,
@@ -108,7 +105,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   budget: 30,
   seed: 1,
   speed: 'max',
-  space: { ops: [] },
+  space: {},
   supernet: { steps: 300, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, evalBatch: 256 },
   standalone: { epochs: 3, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
   final: { enabled: true, epochs: 10, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },

@@ -248,7 +248,7 @@ export const fileConfigSchema = z
     budget: rc.budget,
     seed: rc.seed,
     speed: rc.speed,
-    space: rc.space.partial().optional(),
+    space: rc.space.optional(),
     supernet: rc.supernet.partial().optional(),
     standalone: rc.standalone.partial().optional(),
     final: rc.final.partial().optional(),
@@ -423,7 +423,7 @@ export function validateArchitectureFile(json: unknown): ValidationResult {
     if (run && archOps) {
       const allowed = spaceOps(run.space);
       const outside = [...new Set(archOps.filter((op) => !allowed.includes(op)))];
-      if (outside.length > 0) c.add(`arch uses ${outside.join(', ')}, which config.space.ops (${run.space.ops.join(', ')}) does not include`);
+      if (outside.length > 0) c.add(`arch uses ${outside.join(', ')}, which config.space.ops (${allowed.join(', ')}) does not include`);
     }
   } else if (file?.space === 'blocks') logSpace = checkBlocks(c, file.blocks, file.arch, run);
   if (isObj(json.config) && (json.space === 'nb201' || json.space === 'blocks')) {

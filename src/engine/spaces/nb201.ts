@@ -1,3 +1,4 @@
+import { check, z } from '../core/schema';
 import { quote } from '../core/quote';
 import type { Rng } from '../core/rng';
 
@@ -26,12 +27,22 @@ export const NB201_SPACE_SIZE = NB201_OPS.length ** NB201_EDGES.length; // 15,62
  * exhaustive {skip, conv3×3}), or all five when it lists none. Unknown names are left out here;
  * `nb201SpaceProblems` is what refuses them before a run starts.
  */
-export function spaceOps(space: { ops: readonly string[] }): Nb201Op[] {
-  return space.ops.length === 0 ? [...NB201_OPS] : space.ops.filter(isNb201Op);
+export function spaceOps(space: Readonly<Record<string, unknown>>): Nb201Op[] {
+  const r = nb201SpaceSchema.safeParse(space);
+  const ops = r.success ? r.data.ops : [];
+  return ops.length === 0 ? [...NB201_OPS] : ops.filter(isNb201Op);
 }
 
+/** The NB-201 space's settings in a run config (`config.space`): the ops an edge may take. */
+export const nb201SpaceSchema = z.strictObject({
+  ops: z.array(z.string()).max(40).default([]).describe('the ops an edge may take, a subset of none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3; empty: all five'),
+});
+
 /** Why a run's `space.ops` cannot be searched in NB-201, empty when it can. */
-export function nb201SpaceProblems(space: { ops: readonly string[] }): string[] {
+export function nb201SpaceProblems(given: Readonly<Record<string, unknown>>): string[] {
+  const r = check(nb201SpaceSchema, given, { root: 'space' });
+  if (!r.ok) return r.errors;
+  const space = r.value;
   const bad = space.ops.filter((o) => !isNb201Op(o));
   if (bad.length > 0) return [`unknown op(s) in the space: ${bad.map((o) => JSON.stringify(o.slice(0, 40))).join(', ')} (ops: ${NB201_OPS.join(', ')})`];
   const twice = space.ops.find((o, i) => space.ops.indexOf(o) !== i);

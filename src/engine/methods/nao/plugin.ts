@@ -1,3 +1,4 @@
+import { spaceOps } from '../../spaces/nb201';
 import type { MethodPlugin } from '../contract';
 import { thrownMessages } from '../../core/config';
 import { nb201Plan, WORK_COST } from '../workCost';
@@ -30,7 +31,7 @@ export const naoPlugin: MethodPlugin = {
   planWork(config) {
     const s = parseNaoSettings(config.methodSettings.nao ?? {});
     const rescore = config.evaluator === 'supernet' && s.wsRescorePool;
-    const initial = Math.min(s.initialPool, config.space.ops.length ** 6, config.budget);
+    const initial = Math.min(s.initialPool, spaceOps(config.space).length ** 6, config.budget);
     const plan = planRounds(s, initial, config.budget, rescore);
     const meanPool = initial + (plan.rounds * s.newPerIteration) / 2;
     const batches = Math.ceil((meanPool * (s.augment ? 1.2 : 1)) / s.batchSize);
