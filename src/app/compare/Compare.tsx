@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { parseBenchmarkCsv } from '../../engine/evaluate/table';
-import { methodPlugins } from '../../engine/methods/registry';
+import { MethodChecks, nb201Methods } from '../panels/MethodChecks';
 import { formatDuration, formatScore, metricLabel } from '../format';
 import { CellGraph } from '../graphs/CellGraph';
 import { ArchChain } from '../panels/cream/ArchChain';
@@ -23,7 +23,6 @@ import './compare.css';
  */
 const LIVE_BUDGET = { min: 1, max: 500, default: 20 } as const;
 const LIVE_SEED = { min: 1, max: 1_000_000 } as const;
-const nb201Methods = () => methodPlugins().filter((m) => m.space === 'nb201');
 
 /**
  * Compare two to four runs — the one on screen, recorded ones, imported files, or random search,
@@ -373,23 +372,7 @@ function LiveRuns() {
           </select>
         </label>
         <div className="compare-methods" role="group" aria-label="Methods to run">
-          {methods.map((m) => (
-            <label key={m.id} className="check">
-              <input
-                type="checkbox"
-                data-testid={`compare-method-${m.id}`}
-                checked={chosen.has(m.id)}
-                onChange={(e) => {
-                  const next = new Set(chosen);
-                  if (e.target.checked) next.add(m.id);
-                  else next.delete(m.id);
-                  setChosen(next);
-                }}
-              />
-              {m.title}
-              {m.id === 'nao' && <span className="hint"> (trains a predictor: from ~25 queries, about a minute)</span>}
-            </label>
-          ))}
+          <MethodChecks chosen={chosen} onChange={setChosen} testIdPrefix="compare-method" hints={{ nao: 'trains a predictor: from ~25 queries, about a minute' }} />
         </div>
         <div className="compare-add-row">
           <label className="field">

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { type RepeatMethodSummary, summarizeRepeats } from '../../engine/core/repeats';
 import { formatMeanStd, formatPaired, type PairedDifference } from '../../engine/core/stats';
-import { methodPlugins } from '../../engine/methods/registry';
+import { MethodChecks, nb201Methods } from './MethodChecks';
 import { NB201_OPS } from '../../engine/spaces/nb201';
 import { methodColor } from '../palette';
 import { useRepeats } from '../repeats';
@@ -19,9 +19,6 @@ const BASELINE = 'random';
 const DEFAULT_W = 222;
 const H = 180;
 const M = { top: 8, right: 8, bottom: 34, left: 46 };
-
-/** The NB-201 methods of the registry: the ones that search through a table. */
-const nb201Methods = () => methodPlugins().filter((m) => m.space === 'nb201');
 
 /**
  * "Repeat over seeds": every chosen NB-201 method for seeds 1…N on the chosen benchmark table at
@@ -84,23 +81,7 @@ export function Repeats() {
       </p>
       <fieldset className="repeats-methods" disabled={running}>
         <legend>Methods</legend>
-        {methods.map((m) => (
-          <label key={m.id} className="check">
-            <input
-              type="checkbox"
-              data-testid={`repeats-method-${m.id}`}
-              checked={chosen.has(m.id)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(m.id);
-                else next.delete(m.id);
-                setChosen(next);
-              }}
-            />
-            {m.title}
-            {m.id === 'nao' && <span className="hint"> (trains a predictor per run: tens of seconds each on a CPU)</span>}
-          </label>
-        ))}
+        <MethodChecks chosen={chosen} onChange={setChosen} testIdPrefix="repeats-method" hints={{ nao: 'trains a predictor per run: tens of seconds each on a CPU' }} />
       </fieldset>
       <label className="field">
         <span className="field-label">Seeds</span>
