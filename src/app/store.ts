@@ -209,3 +209,5 @@ export const useCandidates = () => useRunStore(useShallow((s) => ({ rows: s.run.
 export const useMessages = () => useRunStore(useShallow((s) => ({ messages: s.run.messages, version: s.run.versions.messages })));
 export const useMemory = () => useRunStore((s) => s.memory);
 export const useTimeline = () => useRunStore(useShallow((s) => ({ length: s.logLength, cursor: s.cursor, runId: s.runId })));
+/** The run on screen's id alone: for components that reset on a new run but must not re-render on every scrub. */
+export const useRunId = () => useRunStore((s) => s.runId);

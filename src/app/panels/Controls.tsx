@@ -6,7 +6,7 @@ import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
 import { methodInfo, PRESET_IDS, PRESET_TITLES } from '../../engine/methods/catalog';
 import { BACKENDS, changedFromPreset, configFromSettings, EVALUATORS, parseMethodSettings, presetFields, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
 import { RunEstimate } from './RunEstimate';
-import { useRunStart, useRunStatus, useRunStore, useTimeline } from '../store';
+import { useRunStart, useRunId, useRunStatus, useRunStore } from '../store';
 import { changeSetup } from './RunGuard';
 import { pauseRun, resumeRun, setRunSpeed, startRun, stepRun, stopRun } from '../workerClient';
 import { MethodSettings } from './MethodSettings';
@@ -138,7 +138,7 @@ export function RunBar() {
 export function Controls() {
   const { settings: s, update, table } = useSettings();
   const status = useRunStatus();
-  const { runId } = useTimeline();
+  const runId = useRunId();
   const runStart = useRunStart();
   const live = status === 'running' || status === 'paused';
   const problems = startProblems(s, table);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { LossChart } from '../charts/LossChart';
 import { ScoreChart } from '../charts/ScoreChart';
 import { useShownMethod, useSpaceWords } from '../onScreen';
-import { useFinal, useMessages, useRunStore, useTimeline } from '../store';
+import { useFinal, useMessages, useRunId, useRunStore } from '../store';
 import { FinalResult } from './FinalResult';
 import { CellInspector, Leaderboard } from './Leaderboard';
 import { RunNotes } from './Messages';
@@ -18,7 +18,7 @@ export type PanelTabId = 'result' | 'training' | 'candidates' | 'leaderboard' | 
  * pattern says, with automatic activation.
  */
 export function PanelTabs({ withCandidates }: { withCandidates: boolean }) {
-  const { runId } = useTimeline();
+  const runId = useRunId();
   const hasFinal = useRunStore((s) => s.source.final !== null);
   const tabs = TABS.filter((t) => withCandidates || t.id !== 'candidates');
   const first: PanelTabId = withCandidates ? 'candidates' : 'training';
