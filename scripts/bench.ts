@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
 import { withDefaults } from '../src/engine/core/config';
-import { kendallTau, topKOverlap } from '../src/engine/core/metrics';
+import { formatTauInterval, kendallTau, kendallTauBootstrap, topKOverlap } from '../src/engine/core/metrics';
 import { formatMeanStd, formatPaired, mean, pairedDifference, stdErr } from '../src/engine/core/stats';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
@@ -241,8 +241,23 @@ const RANKERS: Ranker[] = [
   },
 ];
 
+/**
+ * Kendall τ with its bootstrap 95 % interval (over the architectures and over the evaluator's
+ * seeds, core/metrics.ts). Above INTERVAL_MAX_ITEMS items the O(n²) resamples cost minutes, and
+ * the interval is left out (marked so), not guessed.
+ */
+const INTERVAL_MAX_ITEMS = 2000;
+const TAU_RESAMPLES = 1000;
+function tauCell(scoresBySeed: number[][], truth: number[], label: string): string {
+  if (truth.length > INTERVAL_MAX_ITEMS) return `${kendallTau(scoresBySeed[0], truth).toFixed(3)} (no interval: ${truth.length} items)`;
+  // Seeded by the row's label, so a rerun prints the same interval for the same scores.
+  const t = kendallTauBootstrap(scoresBySeed, truth, new Rng(`tau:${label}`), { resamples: TAU_RESAMPLES });
+  const seeds = scoresBySeed.length > 1 ? ` (${scoresBySeed.map((x) => kendallTau(x, truth).toFixed(3)).join(', ')})` : '';
+  return `${formatTauInterval(t)}${seeds}`;
+}
+
 function tauRow(label: string, x: number[], y: number[], k = TOP_K): (string | number)[] {
-  return [label, x.length, kendallTau(x, y).toFixed(3), topKOverlap(x, y, k).toFixed(2)];
+  return [label, x.length, tauCell([x], y, label), topKOverlap(x, y, k).toFixed(2)];
 }
 
 async function rankingSection(): Promise<void> {
@@ -257,7 +272,7 @@ async function rankingSection(): Promise<void> {
     const dataset = await loadDatasetFromDisk('digits');
     const archs = [...new Set(truths.flatMap((t) => [...t.table.rows.keys()]))];
     parts.push(
-      `Scores of every architecture of the shipped ground-truth tables against their \`test_acc\` (mean over the truth seeds): Kendall τ-b (src/engine/core/metrics.ts) and the overlap of the top ${TOP_K} by score with the top ${TOP_K} by truth. A trained evaluator is run once per seed (${SUPERNET_SEEDS.join(', ')}); its rows give mean ± std over those seeds.`,
+      `Scores of every architecture of the shipped ground-truth tables against their \`test_acc\` (mean over the truth seeds): Kendall τ-b (src/engine/core/metrics.ts) and the overlap of the top ${TOP_K} by score with the top ${TOP_K} by truth. A trained evaluator is run once per seed (${SUPERNET_SEEDS.join(', ')}). τ is written with its bootstrap 95 % interval, τ [lo, hi], over the architectures and, for a trained evaluator, over its seeds (${TAU_RESAMPLES} resamples, \`kendallTauBootstrap\`); the per-seed τ follow in brackets, and top-${TOP_K} overlap is mean ± std over the seeds.`,
     );
     for (const r of RANKERS) {
       if (!r.score) continue;
@@ -271,9 +286,9 @@ async function rankingSection(): Promise<void> {
       for (const { entry, table } of truths) {
         const keys = [...table.rows.keys()];
         const truth = keys.map((a) => table.rows.get(a)!.test_acc);
-        const taus = perSeed.map((p) => kendallTau(keys.map((a) => p.scores.get(a)!), truth));
-        const tops = perSeed.map((p) => topKOverlap(keys.map((a) => p.scores.get(a)!), truth, TOP_K));
-        rows.push([`${r.id} vs ${entry.id}`, keys.length, pm(taus, 3), pm(tops, 2)]);
+        const scores = perSeed.map((p) => keys.map((a) => p.scores.get(a)!));
+        const tops = scores.map((x) => topKOverlap(x, truth, TOP_K));
+        rows.push([`${r.id} vs ${entry.id}`, keys.length, tauCell(scores, truth, `${r.id} vs ${entry.id}`), pm(tops, 2)]);
       }
       print(`Ranking: ${r.title}`, header, rows);
       parts.push(`### ${r.title}\n\n${perSeed[0].note}; training took ${perSeed.map((p) => fmtSeconds(p.trainSeconds)).join(', ')} per seed.\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r'])}`);
@@ -334,9 +349,8 @@ async function blocksSection(): Promise<void> {
       per.push(out);
       console.log(`  ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
     }
-    const taus = per.map((p) => kendallTau(p.scores, test));
     const tops = per.map((p) => topKOverlap(p.scores, test, BLOCK_TOP_K));
-    rows.push([r.title, truth.archs.length, `${pm(taus, 3)} (${taus.map((t) => t.toFixed(3)).join(', ')})`, pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
+    rows.push([r.title, truth.archs.length, tauCell(per.map((p) => p.scores), test, r.title), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
     notes.push(`- **${r.title}**: ${per[0].note}.`);
   }
   const costs = blockCosts(truth.archs);
@@ -351,7 +365,7 @@ async function blocksSection(): Promise<void> {
   const lo = Math.min(...test);
   const hi = Math.max(...test);
   blocks['ranking-blocks'] = [
-    `Every architecture of \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (${truth.archs.length} sampled from the 4,096 of the default DNA/Cream block space; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator, trained with seeds ${SUPERNET_SEEDS.join(', ')}; Kendall τ-b and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
+    `Every architecture of \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (${truth.archs.length} sampled from the 4,096 of the default DNA/Cream block space; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator, trained with seeds ${SUPERNET_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r']),
     notes.join('\n'),
     `References: what a cost proxy, and the truth itself, achieve on the same architectures.\n\n${mdTable(['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref, ['l', 'r', 'r', 'r'])}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/engine/core/events';
-import { kendallTau, mean, pairwiseAccuracy, std, topKOverlap } from '../src/engine/core/metrics';
+import { formatTauInterval, kendallTau, kendallTauBootstrap, mean, pairwiseAccuracy, std, topKOverlap } from '../src/engine/core/metrics';
+import { Rng } from '../src/engine/core/rng';
 import { candidatesOf, regretSeries, type TableInfo } from '../src/app/panels/benchmark/regret';
 
 // Expected values are counted by hand below (C concordant, D discordant, Tx / Ty pairs tied in
@@ -37,6 +38,57 @@ describe('kendallTau (τ-b)', () => {
   it('is NaN when a side is constant and refuses lists of different length', () => {
     expect(kendallTau([1, 1, 1], [1, 2, 3])).toBeNaN();
     expect(() => kendallTau([1, 2], [1, 2, 3])).toThrow(/lengths differ/);
+  });
+});
+
+describe('kendallTauBootstrap', () => {
+  // Independent scores: τ's sampling sd is √(2(2n+5) / (9n(n−1))) (Kendall 1938), 0.110 at n = 40,
+  // so a 95 % interval is about ±0.22 around the estimate.
+  const noise = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.normal());
+
+  it('gives an interval as wide as τ\'s sampling error, around the estimate, and the same one for the same seed', () => {
+    const rng = new Rng(7);
+    const truth = noise(rng, 40);
+    const scores = noise(rng, 40);
+    const a = kendallTauBootstrap([scores], truth, new Rng(1), { resamples: 1000 });
+    expect(a.tau).toBeCloseTo(kendallTau(scores, truth), 12);
+    expect(a.lo).toBeLessThan(a.tau);
+    expect(a.hi).toBeGreaterThan(a.tau);
+    const sd = Math.sqrt((2 * (2 * 40 + 5)) / (9 * 40 * 39));
+    expect(a.hi - a.lo).toBeGreaterThan(2 * 1.96 * sd * 0.7);
+    expect(a.hi - a.lo).toBeLessThan(2 * 1.96 * sd * 1.3);
+    expect(kendallTauBootstrap([scores], truth, new Rng(1), { resamples: 1000 })).toEqual(a);
+    expect(a).toMatchObject({ level: 0.95, items: 40, seeds: 1, resamples: 1000 });
+  });
+
+  it('excludes 0 for an evaluator that ranks well, and includes it for one that guesses', () => {
+    const rng = new Rng(3);
+    const truth = noise(rng, 60);
+    const good = truth.map((t) => t + 0.5 * rng.normal());
+    const guess = noise(rng, 60);
+    const g = kendallTauBootstrap([good], truth, new Rng(2));
+    const r = kendallTauBootstrap([guess], truth, new Rng(2));
+    expect(g.lo).toBeGreaterThan(0.4);
+    expect(r.lo).toBeLessThan(0);
+    expect(r.hi).toBeGreaterThan(0);
+  });
+
+  it('widens when the evaluator\'s seeds disagree: the seeds are resampled too', () => {
+    const rng = new Rng(5);
+    const truth = noise(rng, 40);
+    // Three seeds of one evaluator: one ranks well, one guesses, one ranks backwards.
+    const seeds = [truth.map((t) => t + 0.3 * rng.normal()), noise(rng, 40), truth.map((t) => -t + 0.3 * rng.normal())];
+    const all = kendallTauBootstrap(seeds, truth, new Rng(4));
+    const one = kendallTauBootstrap([seeds[1]], truth, new Rng(4));
+    expect(all.tau).toBeCloseTo((kendallTau(seeds[0], truth) + kendallTau(seeds[1], truth) + kendallTau(seeds[2], truth)) / 3, 12);
+    expect(all.seeds).toBe(3);
+    expect(all.hi - all.lo).toBeGreaterThan(2 * (one.hi - one.lo));
+  });
+
+  it('is written τ [lo, hi], and refuses scores that do not match the truth', () => {
+    expect(formatTauInterval({ tau: 0.4123, lo: -0.05, hi: 0.6, level: 0.95, resamples: 10, items: 5, seeds: 1 })).toBe('0.412 [−0.050, 0.600]');
+    expect(() => kendallTauBootstrap([[1, 2]], [1, 2, 3], new Rng(1))).toThrow(/2 scores for 3 truths/);
+    expect(() => kendallTauBootstrap([], [1, 2, 3], new Rng(1))).toThrow(/no scores/);
   });
 });
 
