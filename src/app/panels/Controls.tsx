@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunConfig } from '../../engine/core/config';
 import { checkRunConfig } from '../../engine/methods/configCheck';
-import { DATASETS, isDatasetId, type DatasetId } from '../../engine/data/datasets';
+import { DATASETS, datasetInfo, isDatasetId, type DatasetId } from '../../engine/data/datasets';
 import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
 import { methodInfo, PRESET_IDS, PRESET_TITLES } from '../../engine/methods/catalog';
 import { BACKENDS, changedFromPreset, configFromSettings, EVALUATORS, parseMethodSettings, presetFields, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
@@ -100,7 +100,7 @@ export function RunBar() {
         </div>
       </Field>
 
-      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : (isDatasetId(s.dataset) ? DATASETS[s.dataset].title : s.dataset)} compact>
+      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : (isDatasetId(s.dataset) ? datasetInfo(s.dataset).title : s.dataset)} compact>
         <select data-testid="dataset-select" value={s.dataset} onChange={(e) => changeSetup({ dataset: e.target.value as DatasetId }, 'the dataset')}>
           {Object.values(DATASETS).map((d) => (
             <option key={d.id} value={d.id}>
