@@ -26,7 +26,7 @@ import {
 import { checkRunConfig } from '../src/engine/methods/configCheck';
 import { defaultDnaSettings } from '../src/engine/methods/dna/settings';
 import { findMethod } from '../src/engine/methods/registry';
-import { runSearch } from '../src/engine/run';
+import { loadRunResources, runSearch } from '../src/engine/run';
 import { buildArchitectureFile, validateArchitectureFile } from '../src/engine/export/architectureFile';
 import { cpu } from './helpers';
 
@@ -312,5 +312,35 @@ describe("a learner's dataset in the run", () => {
     });
     expect(files).toBeUndefined();
     expect(asked).toBe(0);
+  });
+
+  it('DNA (teacher trained live) and Cream run on it to their end through the worker\'s path', { timeout: 300_000 }, async () => {
+    registerDataset(userDatasetInfo(fashion));
+    const data = prepareUserDataset(fashion);
+    const final = { enabled: true, epochs: 1, batchSize: 32, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
+    const configs = [
+      withDefaults({ method: 'dna', dataset: fashion.id, seed: 2, final, methodSettings: { dna: { ops: ['mb3_k3', 'mb6_k5'], teacher: { epochs: 1, batchSize: 32 }, students: { stepsPerBlock: 2, batchSize: 8, featureEvery: 0 }, rating: { calibration: 16, heldOut: 30 }, final: { randomBaselines: 0 } } } }),
+      withDefaults({
+        method: 'cream',
+        dataset: fashion.id,
+        seed: 2,
+        final,
+        methodSettings: { cream: { ops: ['mb3_k3', 'skip'], stemChannels: 4, stages: [{ channels: 4, stride: 1, layers: 1 }, { channels: 8, stride: 2, layers: 1 }], supernet: { steps: 8, warmup: 2, batchSize: 16, flushEvery: 4 }, board: { size: 2, valBatch: 16 }, meta: { every: 2, trainImages: 8, valImages: 8 } } },
+      }),
+    ];
+    for (const config of configs) {
+      expect(checkRunConfig(config), config.method).toEqual([]);
+      const res = await loadRunResources(config, {
+        dataset: async () => data,
+        read: async (rel) => {
+          throw new Error(`nothing shipped is read for a learner's dataset (asked for ${rel})`);
+        },
+      });
+      const events: RunEvent[] = [];
+      await runSearch(config, res, new RunController(), (e) => events.push(e));
+      expect(events.at(-1), config.method).toMatchObject({ type: 'run-end', status: 'completed' });
+      if (config.method === 'dna') expect(events.some((e) => e.type === 'method' && e.kind === 'teacher-ready' && (e.data as { source: string }).source === 'train')).toBe(true);
+      expect(events.some((e) => e.type === 'log' && e.level === 'warn')).toBe(false);
+    }
   });
 });
