@@ -4,7 +4,8 @@ import { deflateSync, gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { validateArchitectureFile } from '../src/engine/export/architectureFile';
-import { openQuick, runStatus } from './util';
+import AxeBuilder from '@axe-core/playwright';
+import { openQuick, runStatus, watchCsp } from './util';
 
 /**
  * A learner's own images, end to end: a zip made here of real Fashion-MNIST images encoded as
@@ -65,6 +66,7 @@ async function openDialog(page: Page): Promise<void> {
 const upload = (page: Page, name: string, bytes: Uint8Array) => page.getByTestId('owndata-file').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(bytes) });
 
 test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, and a quick random search runs to its end', async ({ page }) => {
+  const violations = await watchCsp(page);
   await openQuick(page, { budget: '4', supernetSteps: '20' });
   await openDialog(page);
   await expect(page.getByTestId('owndata-limits')).toContainText('up to 64 MB in all, 2–20 classes, at most 6,000 images');
@@ -79,6 +81,8 @@ test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, and a quic
     await expect(page.getByTestId(`owndata-class-${k}`).locator('canvas')).toHaveCount(6);
   }
   await expect(page.getByTestId('owndata-balance')).toHaveText('Balanced: 50–50 images per class.');
+  const axe = await new AxeBuilder({ page }).include('[data-testid="owndata-dialog"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await page.getByTestId('owndata-use').click();
   await expect(page.getByTestId('owndata-dialog')).toBeHidden();
   const id = await page.getByTestId('dataset-select').inputValue();
@@ -108,6 +112,7 @@ test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, and a quic
   await page.reload();
   await expect(page.getByTestId('dataset-select')).toHaveValue(id);
   await expect(page.getByTestId('dataset-select').locator(`option[value="${id}"]`)).toHaveText('clothes (14×14)');
+  expect(await violations()).toEqual([]);
 });
 
 test('a broken zip and a single class are refused with their message, and nothing changes', async ({ page }) => {
