@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { RunController } from '../src/engine/core/runLoop';
@@ -186,6 +186,15 @@ describe('each bad upload has its message', () => {
     expect(uploadTooLarge([{ name: 'huge.zip', size: 65 * 2 ** 20 }])).toBe('huge.zip is 65 MB; an upload of your own images (all its files together) may be at most 64 MB');
     expect(uploadTooLarge([{ name: 'ok.zip', size: 64 * 2 ** 20 }])).toBeNull();
     expect(uploadTooLarge([])).toMatch(/^nothing was chosen/);
+  });
+  it('a page served without SHA-256 (plain http away from localhost) says so', async () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      expect(await refusal(readUpload(imageFolder(['a', 'b'], 5), opts, decode))).toMatch(/^this browser offers no SHA-256 here \(the page is not served over https or from localhost\)/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect((await readUpload(imageFolder(['a', 'b'], 5), opts, decode)).contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
   it('bad options', async () => {
     expect(await refusal(readUpload(imageFolder(['a', 'b'], 5), { ...opts, name: ' ' }, decode))).toBe('the dataset needs a name');

@@ -407,7 +407,10 @@ export async function hashContent(header: { classes: string[]; size: number; cha
   all.set(head, 0);
   all.set(labels, head.length);
   all.set(pixels, head.length + labels.length);
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', all);
+  // Browsers offer SHA-256 only to secure origins (https, localhost): a page served over plain http elsewhere has none.
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+  if (!subtle) throw new UploadError('this browser offers no SHA-256 here (the page is not served over https or from localhost), and your images are named by their hash: open the page over https');
+  const digest = await subtle.digest('SHA-256', all);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -550,7 +553,12 @@ export async function checkStoredDataset(raw: unknown): Promise<UserDataset | st
   if (!(r.pixels instanceof Uint8Array) || !(r.labels instanceof Uint8Array)) return `${quote(r.id)}: its pixels are damaged`;
   if (!(IMAGE_SET_LIMITS.sizes as readonly number[]).includes(r.size as number) || (r.channels !== 1 && r.channels !== 3) || !Number.isSafeInteger(r.splitSeed)) return `${quote(r.id)}: its size, channels or split seed are damaged`;
   if (r.pixels.length !== r.labels.length * r.size! * r.size! * r.channels || !isPassed(r.corrupt) || !isPassed(r.ignored)) return `${quote(r.id)}: its pixels do not match its labels`;
-  const hash = await hashContent({ classes: r.classes, size: r.size!, channels: r.channels, splitSeed: r.splitSeed! }, r.labels, r.pixels);
+  let hash: string;
+  try {
+    hash = await hashContent({ classes: r.classes, size: r.size!, channels: r.channels, splitSeed: r.splitSeed! }, r.labels, r.pixels);
+  } catch (err) {
+    return `${quote(r.id)}: ${err instanceof Error ? err.message : String(err)}`;
+  }
   if (hash !== r.contentHash || r.id !== userDatasetId(r.name, hash)) return `${quote(r.id)}: its content no longer matches its hash`;
   return r as UserDataset;
 }
