@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { deflateSync, gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { validateArchitectureFile } from '../src/engine/export/architectureFile';
 import AxeBuilder from '@axe-core/playwright';
 import { openQuick, runStatus, watchCsp } from './util';
@@ -140,4 +142,31 @@ test("a link naming someone else's images says they are not in this browser", as
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('error-message')).toContainText('the dataset "user:pets-0123456789ab" is someone\'s own images, not kept in this browser');
   expect(await runStatus(page)).toBe('idle');
+});
+
+test('a chosen folder of class folders: an unreadable image is skipped and counted, a stray file named, the imbalance said', async ({ page }) => {
+  const root = path.join(mkdtempSync(path.join(tmpdir(), 'owndata-')), 'shoes');
+  const files = unzipSync(clothesZip({ sandal: 5, sneaker: 7 }, 12));
+  for (const [name, bytes] of Object.entries(files)) {
+    // The sandals keep 6 of their 12: an imbalance of 2×.
+    if (name.includes('/sandal/') && Number(name.slice(-7, -4)) >= 6) continue;
+    const to = path.join(root, name.replace(/^clothes\//, ''));
+    mkdirSync(path.dirname(to), { recursive: true });
+    writeFileSync(to, bytes);
+  }
+  writeFileSync(path.join(root, 'sneaker', 'broken.png'), 'not really a png');
+  writeFileSync(path.join(root, 'sandal', 'notes.txt'), 'taken on the beach');
+  await openQuick(page);
+  await openDialog(page);
+  await page.getByTestId('owndata-folder').setInputFiles(root);
+  await expect(page.getByTestId('owndata-preview')).toContainText('18 images in 2 classes');
+  await expect(page.getByTestId('owndata-count-0')).toHaveText('6');
+  await expect(page.getByTestId('owndata-count-1')).toHaveText('12');
+  await expect(page.getByTestId('owndata-balance')).toContainText('Imbalanced: "sneaker" has 12 images, "sandal" only 6 (2.0×)');
+  await expect(page.getByTestId('owndata-skipped')).toHaveText('Skipped 1 image that could not be read (shoes/sneaker/broken.png (not a readable image)). Left out 1 file that is not an image (shoes/sandal/notes.txt (not an image)).');
+  await expect(page.getByTestId('owndata-name')).toHaveValue('shoes');
+  // RGB at 28×28 reads again from the same files.
+  await page.getByTestId('owndata-size').selectOption('28');
+  await page.getByTestId('owndata-color').selectOption('3');
+  await expect(page.getByTestId('owndata-preview')).toContainText('18 images in 2 classes, 28×28 RGB');
 });
