@@ -9,7 +9,7 @@ import { checkCreamSettings, creamSettingsOf } from '../src/engine/methods/cream
 import { checkDnaSettings, dnaSettingsOf } from '../src/engine/methods/dna/settings';
 import { evolutionSettings } from '../src/engine/methods/evolution';
 import { parseNaoSettings } from '../src/engine/methods/nao/settings';
-import { TRAIN_IMAGES } from '../src/engine/methods/workCost';
+import { trainImages } from '../src/engine/data/datasets';
 import { countEvent, emptyCounts, estimateRun, planCost, planWork, workDone } from '../src/engine/methods/workPlan';
 import { changedFromPreset, configFromSettings, DEFAULT_SETTINGS, presetFields, settingsFromQuery, settingsToQuery } from '../src/app/settings';
 
@@ -75,7 +75,7 @@ describe('presets', () => {
 
 describe('the work plan behind the estimates', () => {
   it('counts the training images each dataset really has', async () => {
-    for (const id of ['digits', 'fashion'] as const) expect((await loadDatasetFromDisk(id)).train.n, id).toBe(TRAIN_IMAGES[id]);
+    for (const id of ['digits', 'fashion'] as const) expect((await loadDatasetFromDisk(id)).train.n, id).toBe(trainImages(id));
   });
 
   // The fixtures are real runs, unthinned: folding one to its end must find the whole plan done,

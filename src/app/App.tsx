@@ -18,6 +18,7 @@ import { ThemeToggle } from './panels/ThemeToggle';
 import { Repeats } from './panels/Repeats';
 import { RestoreBanner } from './panels/RestoreBanner';
 import { ConfirmStop } from './panels/RunGuard';
+import { OwnDataDialog } from './owndata/OwnDataDialog';
 import { StatusBar } from './panels/StatusBar';
 import { Timeline } from './panels/Timeline';
 import { syncUrl, useSettings } from './settings';
@@ -86,6 +87,7 @@ export function App() {
         {comparing && <Compare />}
       </main>
       <ConfirmStop />
+      <OwnDataDialog />
       <Announcer />
     </div>
   );

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import { DEFAULT_CONFIG, withDefaults, type EvaluatorId, type MethodId, type RunConfig, type Speed } from '../engine/core/config';
-import { DATASET_IDS, type DatasetId } from '../engine/data/datasets';
+import { DEFAULT_CONFIG, runConfigSchema, withDefaults, type EvaluatorId, type MethodId, type RunConfig, type Speed } from '../engine/core/config';
+import { DATASET_IDS, isUserDatasetId, type DatasetId } from '../engine/data/datasets';
 import { z } from '../engine/core/schema';
 import type { BenchmarkTable } from '../engine/evaluate/table';
 import type { Nb201Op } from '../engine/spaces/nb201';
@@ -131,7 +131,8 @@ export const linkSchema = {
     .refine((v) => METHOD_OPTIONS.some((m) => m.id === v), { error: () => `unknown method (choose ${METHOD_OPTIONS.filter((m) => m.available).map((m) => m.id).join(', ')})`, abort: true })
     .refine(isAvailableMethod, { error: 'that method is not available yet' }),
   preset: oneOf(() => PRESET_IDS, 'preset'),
-  dataset: oneOf(() => DATASET_IDS, 'dataset'),
+  // A learner's dataset is accepted by its form here; whether this browser holds it is the run check's to say.
+  dataset: z.string().refine((v) => (DATASET_IDS as readonly string[]).includes(v) || (isUserDatasetId(v) && runConfigSchema.shape.dataset.safeParse(v).success), { error: () => `unknown dataset (choose ${DATASET_IDS.join(', ')} or one of your own, user:…)` }),
   evaluator: oneOf(() => EVALUATORS.map((e) => e.id), 'evaluator'),
   budget: wholeNumber(1),
   seed: z.string().refine((v) => /^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)), { error: 'not a whole number' }),

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { RunController } from '../engine/core/runLoop';
 import { measureSupernetThroughput } from '../engine/evaluate/throughput';
 import type { RunEvent } from '../engine/core/events';
-import { loadDataset, type Dataset, type DatasetId } from '../engine/data/datasets';
-import { readCheckpoint, writeCheckpoint } from '../app/restore/idb';
+import { isUserDatasetId, loadDataset, registerDataset, unknownDatasetMessage, type Dataset, type DatasetId } from '../engine/data/datasets';
+import { checkStoredDataset, prepareUserDataset, userDatasetInfo } from '../engine/data/userData';
+import { readCheckpoint, readUserDataset, writeCheckpoint } from '../app/restore/idb';
 import { type BatchEnd, runCompareCommand, runRepeatCommand, runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
@@ -76,10 +77,20 @@ function flush(): void {
   post({ type: 'events', runId, events, memory: { numTensors, numBytes } });
 }
 
+/** A learner's dataset from IndexedDB, checked against its hash and made known to the engine's lookups here. */
+async function loadUserDataset(id: DatasetId): Promise<Dataset> {
+  const raw = await readUserDataset(id);
+  if (raw === undefined) throw new Error(unknownDatasetMessage(id));
+  const d = await checkStoredDataset(raw);
+  if (typeof d === 'string') throw new Error(d);
+  registerDataset(userDatasetInfo(d));
+  return prepareUserDataset(d);
+}
+
 function getDataset(id: DatasetId): Promise<Dataset> {
   let p = datasets.get(id);
   if (!p) {
-    p = loadDataset(id, async (rel) => {
+    p = isUserDatasetId(id) ? loadUserDataset(id) : loadDataset(id, async (rel) => {
       const res = await fetch(`${datasetsUrl}${rel}`);
       if (!res.ok) throw new Error(`could not load ${rel}: HTTP ${res.status}`);
       return new Uint8Array(await res.arrayBuffer());
@@ -144,6 +155,8 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
         write: (key: string, cp: Parameters<typeof writeCheckpoint>[1]) =>
           writeCheckpoint(key, cp).catch((err: unknown) => post({ type: 'checkpoint-failed', runId: id, message: err instanceof Error ? err.message : String(err) })),
       };
+      // A learner's dataset is known to the config check only once loaded here, whatever the evaluator.
+      if (isUserDatasetId(cmd.config.dataset)) await getDataset(cmd.config.dataset);
       await runStartCommand(cmd, { dataset: getDataset, read: readPublic, checkpoints }, c, (e) => queue.push(e));
     } catch (err) {
       queue.push({ type: 'run-end', t: 0, status: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { RunConfig } from '../../engine/core/config';
 import { checkRunConfig } from '../../engine/methods/configCheck';
-import { DATASETS, isDatasetId, type DatasetId } from '../../engine/data/datasets';
+import { DATASETS, datasetInfo, isDatasetId, isUserDatasetId, type DatasetId } from '../../engine/data/datasets';
+import { openOwnData } from '../owndata/OwnDataDialog';
+import { useOwnData } from '../owndata/ownData';
+
+const OWN_DATA_OPTION = '(own)';
 import { isAvailableMethod, methodOption, METHOD_OPTIONS } from '../methods';
 import { methodInfo, PRESET_IDS, PRESET_TITLES } from '../../engine/methods/catalog';
 import { BACKENDS, changedFromPreset, configFromSettings, EVALUATORS, parseMethodSettings, presetFields, SPEEDS, useSettings, type Settings, type TableFile } from '../settings';
@@ -70,6 +74,7 @@ function useRunActions() {
 export function RunBar() {
   const { settings: s } = useSettings();
   const { status, live, start, step, reset } = useRunActions();
+  const own = useOwnData((o) => o.list);
   return (
     <div className="run-bar" role="group" aria-label="Run controls">
       <Field label="Method" hint={methodOption(s.method).summary} compact>
@@ -100,13 +105,28 @@ export function RunBar() {
         </div>
       </Field>
 
-      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : (isDatasetId(s.dataset) ? DATASETS[s.dataset].title : s.dataset)} compact>
-        <select data-testid="dataset-select" value={s.dataset} onChange={(e) => changeSetup({ dataset: e.target.value as DatasetId }, 'the dataset')}>
+      <Field label="Dataset" hint={s.evaluator === 'table' ? 'Not used by the table evaluator: the table holds results measured on its own data.' : (isDatasetId(s.dataset) ? datasetInfo(s.dataset).title : s.dataset)} compact>
+        <select
+          data-testid="dataset-select"
+          value={s.dataset}
+          onChange={(e) => {
+            // The last entry opens the upload dialog; the setting changes only when a dataset is kept.
+            if (e.target.value === OWN_DATA_OPTION) return openOwnData();
+            changeSetup({ dataset: e.target.value as DatasetId }, 'the dataset');
+          }}
+        >
           {Object.values(DATASETS).map((d) => (
             <option key={d.id} value={d.id}>
               {d.id === 'digits' ? 'Digits (8×8)' : 'Fashion-MNIST (14×14)'}
             </option>
           ))}
+          {own.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.user?.name ?? d.id} ({d.inputShape[0]}×{d.inputShape[1]}{d.inputShape[2] === 3 ? ' RGB' : ''})
+            </option>
+          ))}
+          {isUserDatasetId(s.dataset) && !own.some((d) => d.id === s.dataset) && <option value={s.dataset}>{s.dataset} (not in this browser)</option>}
+          <option value={OWN_DATA_OPTION}>Your own images…</option>
         </select>
       </Field>
 
@@ -251,7 +271,7 @@ export function Controls() {
 /** One line for the run on screen: method, dataset, evaluator (where the method uses one), budget or what bounds it, seed. */
 function runSummary(c: RunConfig): string {
   const info = methodInfo(c.method);
-  const parts = [info.title, c.dataset === 'digits' ? 'digits' : 'Fashion-MNIST'];
+  const parts = [info.title, c.dataset === 'digits' ? 'digits' : c.dataset === 'fashion' ? 'Fashion-MNIST' : isDatasetId(c.dataset) ? (datasetInfo(c.dataset).user?.name ?? c.dataset) : c.dataset];
   if (!info.views?.evaluatorUnused) parts.push(EVALUATORS.find((e) => e.id === c.evaluator)?.title ?? c.evaluator);
   if (info.budget !== null) parts.push(`budget ${c.budget}`);
   parts.push(`seed ${c.seed}`);

@@ -1,4 +1,5 @@
 import type { RunCheckpoint } from '../../engine/methods/resume';
+import type { UserDataset } from '../../engine/data/userData';
 import type { RunStorage } from './saver';
 import type { SavedChunk, SavedRunMeta } from './savedRun';
 import { idsToPrune } from './savedRun';
@@ -11,12 +12,14 @@ import { idsToPrune } from './savedRun';
  * Stores: `runs` (SavedRunMeta, key `id`), `chunks` (SavedChunk, key [runId, seq]), `tables`
  * (the last uploaded CSV, key `key`), and a run's checkpoint under its saved id in two stores:
  * `checkpoints` (CheckpointHeader: what the page reads to say whether a run can continue) and
- * `checkpointState` (the weights, which only the worker reads and writes). e2e/restore.spec.ts writes into `runs` and `chunks` to
+ * `checkpointState` (the weights, which only the worker reads and writes), and `datasets`: a
+ * learner's own images (engine/data/userData.ts `UserDataset`, key `id`), which the page lists and
+ * the worker trains on. e2e/restore.spec.ts writes into `runs` and `chunks` to
  * check that a damaged record is refused.
  */
 
 export const DB_NAME = 'nas-playground';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface StoredTable {
   key: 'upload';
@@ -43,6 +46,7 @@ function open(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains('tables')) db.createObjectStore('tables', { keyPath: 'key' });
       if (!db.objectStoreNames.contains('checkpoints')) db.createObjectStore('checkpoints', { keyPath: 'key' });
       if (!db.objectStoreNames.contains('checkpointState')) db.createObjectStore('checkpointState', { keyPath: 'key' });
+      if (!db.objectStoreNames.contains('datasets')) db.createObjectStore('datasets', { keyPath: 'id' });
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -190,4 +194,26 @@ export async function readTable(): Promise<StoredTable | null> {
   if (typeof row !== 'object' || row === null) return null;
   const r = row as Partial<StoredTable>;
   return typeof r.name === 'string' && typeof r.text === 'string' && typeof r.savedAt === 'string' ? (r as StoredTable) : null;
+}
+
+/** Keeps a learner's dataset (its id holds its content hash: the same images overwrite themselves). */
+export async function saveUserDataset(d: UserDataset): Promise<void> {
+  await transact(['datasets'], 'readwrite', (tx) => {
+    tx.objectStore('datasets').put(d);
+  });
+}
+
+/** Every stored dataset record, unchecked: the reader checks each (userData.ts `checkStoredDataset`). */
+export async function readUserDatasets(): Promise<unknown[]> {
+  return transact(['datasets'], 'readonly', (tx) => request(tx.objectStore('datasets').getAll()));
+}
+
+export async function readUserDataset(id: string): Promise<unknown> {
+  return transact(['datasets'], 'readonly', (tx) => request(tx.objectStore('datasets').get(id)));
+}
+
+export async function deleteUserDataset(id: string): Promise<void> {
+  await transact(['datasets'], 'readwrite', (tx) => {
+    tx.objectStore('datasets').delete(id);
+  });
 }

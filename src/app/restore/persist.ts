@@ -6,6 +6,7 @@ import { fetchBenchmarkCsv, fetchBenchmarkIndex } from '../panels/benchmark/benc
 import { useSettings, type TableFile } from '../settings';
 import { useRunStore } from '../store';
 import { replayLog, setRunSpeed, startRun } from '../workerClient';
+import { loadOwnDatasets } from '../owndata/ownData';
 import { deleteRun, idbRunStorage, readCheckpointHeader, readChunks, readRunRecords, readTable, saveTable } from './idb';
 import { textHash } from '../../engine/core/hash';
 import { continuePlan, newestRecord, RerunCheck, validateSavedRun, type ContinuePlan, type RerunCheckState, type SavedRun, type SavedTableRef } from './savedRun';
@@ -135,6 +136,8 @@ async function readBack(): Promise<void> {
   const savedAt = (record as { savedAt?: unknown }).savedAt;
   try {
     const chunks = typeof id === 'string' ? await readChunks(id) : [];
+    // A run on a learner's images is checked once those are read back and known to the config check.
+    await loadOwnDatasets();
     const r = validateSavedRun(record, chunks);
     if (r.ok) set({ phase: 'offer', saved: r.run });
     else set({ phase: 'refused', refused: { id, savedAt: typeof savedAt === 'string' ? savedAt : null, errors: r.errors } });

@@ -76,7 +76,8 @@ export type StandaloneSettings = z.output<typeof standaloneSchema>;
 /** The run config's schema: strict objects (a misspelt key is refused, not ignored), every number in its range. */
 export const runConfigSchema = z.strictObject({
   method: z.string({ error: (iss) => `method must be a string ${got(iss.input)}` }).regex(/^[a-z][a-z0-9-]{0,39}$/, { error: (iss) => `unknown method ${describeValue(iss.input)} (a method's name is lower-case letters, digits and "-")` }).describe('a registered method: random, evolution, nao, dna, cream, …'),
-  dataset: z.string({ error: (iss) => `dataset must be a string ${got(iss.input)}` }).regex(/^[a-z][a-z0-9-]{0,39}$/, { error: (iss) => `unknown dataset ${describeValue(iss.input)} (a dataset's name is lower-case letters, digits and "-")` }).describe('a dataset the app ships: digits, fashion'),
+  // A learner's own images go by "user:<name>-<content hash>" (engine/data/userData.ts); core only bounds the text.
+  dataset: z.string({ error: (iss) => `dataset must be a string ${got(iss.input)}` }).regex(/^[a-z][a-z0-9-]{0,39}(?::[a-z0-9-]{1,60})?$/, { error: (iss) => `unknown dataset ${describeValue(iss.input)} (a dataset's name is lower-case letters, digits and "-", a learner's own starts with "user:")` }).describe('a dataset the app ships (digits, fashion), or a learner\'s own images kept in the browser (user:<name>-<content hash>)'),
   evaluator: oneOf('evaluator', EVALUATOR_IDS),
   budget: intIn('budget', INT_LIMITS.budget).describe('candidates the search may evaluate (table queries, supernet scorings or standalone trainings)'),
   seed: intIn('seed', INT_LIMITS.seed),

@@ -9,6 +9,7 @@ export const FILE_LIMITS = {
   architecture: { bytes: 16 * 2 ** 20, what: 'an architecture file (with its run’s event log)' },
   table: { bytes: 8 * 2 ** 20, what: 'a benchmark table' },
   lesson: { bytes: 2 ** 20, what: 'a lesson file' },
+  images: { bytes: 64 * 2 ** 20, what: 'an upload of your own images (all its files together)' },
 } as const;
 
 export type FileKind = keyof typeof FILE_LIMITS;

@@ -1,5 +1,7 @@
 import { Rng } from '../core/rng';
 import { gunzip, parseIdx } from './idx';
+import { quote } from '../core/quote';
+import type { UserDatasetSummary } from './userData';
 
 /**
  * Datasets the playground ships (public/datasets). Splits are fixed by a split seed that is
@@ -20,6 +22,8 @@ export interface DatasetInfo {
   /** Shape the network sees, after preprocessing. */
   inputShape: [number, number, number];
   license: string;
+  /** A learner's own images (data/userData.ts): what the dataset is, as exports name it. */
+  user?: UserDatasetSummary;
 }
 
 export const DATASETS: Record<(typeof DATASET_IDS)[number], DatasetInfo> = {
@@ -44,13 +48,57 @@ export const DATASETS: Record<(typeof DATASET_IDS)[number], DatasetInfo> = {
   },
 };
 
-export const isDatasetId = (id: string): id is (typeof DATASET_IDS)[number] => Object.hasOwn(DATASETS, id);
+export const isShippedDataset = (id: string): id is (typeof DATASET_IDS)[number] => Object.hasOwn(DATASETS, id);
 
-/** The shipped dataset `id`, or a throw naming the ones there are (configs are checked before they get here). */
-export function datasetInfo(id: DatasetId): DatasetInfo {
-  if (!isDatasetId(id)) throw new Error(`unknown dataset ${JSON.stringify(id.slice(0, 60))} (datasets: ${DATASET_IDS.join(', ')})`);
-  return DATASETS[id];
+/**
+ * A learner's datasets present in this realm (the page after reading IndexedDB, the worker after
+ * loading one): the sync lookups below (shapes, classes, defaults) answer for them only once they
+ * are here, so a config naming one that this browser does not hold is refused by the check.
+ */
+const present = new Map<string, DatasetInfo>();
+
+/** Makes a learner's dataset known to `isDatasetId` / `datasetInfo` (its id starts with `user:`). */
+export function registerDataset(info: DatasetInfo): void {
+  if (!isUserDatasetId(info.id)) throw new Error(`a learner's dataset id starts with "${USER_PREFIX}" (got ${JSON.stringify(info.id.slice(0, 60))})`);
+  present.set(info.id, info);
 }
+
+export function forgetDataset(id: DatasetId): void {
+  present.delete(id);
+}
+
+/** The learner's datasets known here, in the order they were registered. */
+export const presentUserDatasets = (): DatasetInfo[] => [...present.values()];
+
+export const USER_PREFIX = 'user:';
+export const isUserDatasetId = (id: string) => id.startsWith(USER_PREFIX);
+
+/** A dataset the app ships or a learner's dataset present here. */
+export const isDatasetId = (id: string): boolean => isShippedDataset(id) || present.has(id);
+
+/** The dataset `id`, or a throw naming what is wrong (configs are checked before they get here). */
+export function datasetInfo(id: DatasetId): DatasetInfo {
+  if (isShippedDataset(id)) return DATASETS[id];
+  const own = present.get(id);
+  if (own) return own;
+  throw new Error(unknownDatasetMessage(id));
+}
+
+/** Why `id` names no dataset here: a learner's dataset that this browser does not hold reads differently from a typo. */
+export function unknownDatasetMessage(id: string): string {
+  return isUserDatasetId(id)
+    ? `the dataset ${quote(id)} is someone's own images, not kept in this browser: upload the same images again (Dataset → Your own images) to run it`
+    : `unknown dataset ${quote(id)} (datasets: ${[...DATASET_IDS, ...present.keys()].join(', ')})`;
+}
+
+/** Images in the training split: shipped ones are fixed, a learner's is stated by its split. */
+export function trainImages(id: DatasetId): number {
+  const info = datasetInfo(id);
+  return info.user ? info.user.splits.train : SHIPPED_TRAIN_IMAGES[id as (typeof DATASET_IDS)[number]];
+}
+
+/** Training images of the shipped datasets (test/workPlan.test.ts checks them against the loaded splits). */
+const SHIPPED_TRAIN_IMAGES: Record<(typeof DATASET_IDS)[number], number> = { digits: 1078, fashion: 8000 };
 
 export const SPLIT_SEED = 20201;
 
@@ -162,7 +210,7 @@ function downsample2x(img: Uint8Array, count: number, side: number): Float32Arra
   return out;
 }
 
-function take(pixels: Float32Array, labels: Uint8Array, idx: number[], size: number): Split {
+export function take(pixels: Float32Array, labels: ArrayLike<number>, idx: number[], size: number): Split {
   const x = new Float32Array(idx.length * size);
   const y = new Int32Array(idx.length);
   idx.forEach((src, i) => {
@@ -173,7 +221,7 @@ function take(pixels: Float32Array, labels: Uint8Array, idx: number[], size: num
 }
 
 /** Computes mean/std over `ref` (when no stats are given) and standardises each split in place. */
-function standardise(ref: Float32Array, splits: Split[], given?: { mean: number; std: number }) {
+export function standardise(ref: Float32Array, splits: Split[], given?: { mean: number; std: number }) {
   let stats = given;
   if (!stats) {
     let s = 0;

@@ -1,6 +1,7 @@
 import { fileTooLarge } from '../core/limits';
 import { csvParseRows } from 'd3';
 import { clip, quote } from '../core/quote';
+import { DECIMAL } from '../core/decimal';
 import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
@@ -34,12 +35,6 @@ export interface BenchmarkTable {
 
 export class TableError extends Error {}
 
-/**
- * A number in a table cell: decimal digits with an optional sign, fraction and exponent
- * (91.25, -776.443, .5, 1.5e-3). Hex, binary, "Infinity", "NaN" and trailing text are refused,
- * where `Number()` would read "0x10" as 16 and "" as 0. Spaces around the number are ignored.
- */
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const LINE_BREAK = /\r\n|\r|\n/g;
 const breaks = (s: string) => s.match(LINE_BREAK)?.length ?? 0;
 

@@ -5,6 +5,7 @@ import type { Phase, RunEvent } from '../core/events';
 import type { BlockStructure } from '../core/formats';
 import { describeValue, issueMessages, z } from '../core/schema';
 import { datasetInfo, isDatasetId, SPLIT_SEED, type DatasetId } from '../data/datasets';
+import type { UserDatasetSummary } from '../data/userData';
 import { formatCell, NB201_EDGES, NB201_OPS, parseCell, spaceOps, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
 import { BLOCK_LIMITS, BLOCK_OPS, BLOCK_STRIDES, blockArchFromJson, blockSpaceFitsDataset, type BlockSpace, formatBlockArch, parseBlockArch, trainableBlockArch, type BlockArchJson } from '../spaces/blocks';
 import { checkRunConfig } from '../methods/configCheck';
@@ -41,7 +42,8 @@ export interface ArchitectureFile {
   search?: { candidateIndex: number; score: number | null; scoreLabel?: string };
   recipe?: string;
   cost: { params: number; flops: number };
-  dataset: { id: string; preprocessing: { source: string } & Record<string, unknown> };
+  /** A learner's own images are named (name, classes, counts, content hash, size), never embedded: `user`. */
+  dataset: { id: string; preprocessing: { source: string } & Record<string, unknown>; user?: UserDatasetSummary };
   config: RunConfig;
   seed: number;
   backend: string;
@@ -70,11 +72,18 @@ export interface BuildOptions {
 export function describePreprocessing(id: DatasetId): { source: string } & Record<string, unknown> {
   if (!isDatasetId(id)) return { source: `unknown dataset ${quote(id)}` };
   const info = datasetInfo(id);
+  if (info.user) return { source: `${info.user.source} (your own images)`, inputShape: info.inputShape, splitSeed: info.user.splitSeed };
   const common = { source: info.files.map((f) => f.images).join(', '), inputShape: info.inputShape, splitSeed: SPLIT_SEED };
   const standardise = { from: 'train split', note: 'mean/std not recorded by this run: recompute them from the train split' };
   return id === 'digits'
     ? { ...common, scale: 'pixel / 16 (values 0..16 → 0..1)', downsample: 'none (8×8)', standardise, split: 'shuffle of all images with the split seed; train 60% / val 20% / test 20%' }
     : { ...common, scale: 'pixel / 255', downsample: '2×2 mean pooling, 28×28 → 14×14', standardise, split: 'train file shuffled with the split seed: train 80% / val 20%; the test file as test' };
+}
+
+/** A learner's dataset as the file names it: what another browser needs to tell whether it holds the same images. */
+function userPart(id: DatasetId): { user?: UserDatasetSummary } {
+  const user = isDatasetId(id) ? datasetInfo(id).user : undefined;
+  return user ? { user: structuredClone(user) } : {};
 }
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -107,7 +116,7 @@ export function buildArchitectureFile(o: BuildOptions): ArchitectureFile {
             ...(o.table?.provenance?.length ? { provenance: o.table.provenance } : {}),
           },
         }
-      : { id: config.dataset, preprocessing: { ...describePreprocessing(config.dataset), ...(fromRun ?? {}), ...(o.preprocessing ?? {}) } as ArchitectureFile['dataset']['preprocessing'] };
+      : { id: config.dataset, preprocessing: { ...describePreprocessing(config.dataset), ...(fromRun ?? {}), ...(o.preprocessing ?? {}) } as ArchitectureFile['dataset']['preprocessing'], ...userPart(config.dataset) };
   const file: ArchitectureFile = {
     schema: ARCHITECTURE_SCHEMA_ID,
     version: ARCHITECTURE_FILE_VERSION,
@@ -324,7 +333,25 @@ const fileFields = {
   search: z.looseObject({ candidateIndex: z.int().min(0), score: measured, scoreLabel: text.optional() }).optional(),
   recipe: text.optional(),
   cost: z.looseObject({ params: z.number().min(0), flops: z.number().min(0) }),
-  dataset: z.looseObject({ id: nonEmpty, preprocessing: z.looseObject({ source: text }) }),
+  dataset: z.looseObject({
+    id: nonEmpty,
+    preprocessing: z.looseObject({ source: text }),
+    user: z
+      .looseObject({
+        name: text,
+        classes: z.array(text),
+        counts: z.array(z.int().min(0)),
+        contentHash: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 in hex (64 characters 0-9, a-f)' }),
+        size: z.int().min(1),
+        channels: z.int().min(1).max(3),
+        splitSeed: z.int().min(0),
+        splits: z.looseObject({ train: z.int().min(0), val: z.int().min(0), test: z.int().min(0) }),
+        source: text,
+        corrupt: z.int().min(0),
+      })
+      .optional()
+      .describe("a learner's own images, named and hashed, not embedded: the dataset must be uploaded again in another browser"),
+  }),
   config: fileConfigSchema,
   seed: z.int().min(INT_LIMITS.seed[0], { error: `must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size)` }).max(INT_LIMITS.seed[1], { error: `must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size)` }),
   backend: nonEmpty,

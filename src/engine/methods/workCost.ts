@@ -1,6 +1,6 @@
 import type { RunConfig } from '../core/config';
 import type { Phase } from '../core/events';
-import type { DatasetId } from '../data/datasets';
+import { datasetInfo, trainImages, type DatasetId } from '../data/datasets';
 
 /**
  * How long a run will take, before it starts and while it runs. A run is planned as stages of
@@ -30,10 +30,11 @@ export interface WorkStage {
   counter: WorkCounter;
 }
 
-/** Training images per dataset (test/workPlan.test.ts checks them against the loaded splits). */
-export const TRAIN_IMAGES: Record<DatasetId, number> = { digits: 1078, fashion: 8000 };
 /** Pixels per image relative to the digits' 8×8: convolution cost grows with them. */
-export const PIXELS: Record<DatasetId, number> = { digits: 1, fashion: (14 * 14) / 64 };
+export const pixelFactor = (dataset: DatasetId): number => {
+  const [h, w] = datasetInfo(dataset).inputShape;
+  return (h * w) / 64;
+};
 
 /**
  * Cost of one unit of each kind of work in calibration steps, on the CPU backend (Node and the
@@ -59,11 +60,11 @@ export const WORK_COST = {
 } as const;
 
 /** The batch sampler drops the last partial batch (engine/data/datasets.ts). */
-export const stepsPerEpoch = (dataset: DatasetId, batch: number) => Math.floor(TRAIN_IMAGES[dataset] / batch);
+export const stepsPerEpoch = (dataset: DatasetId, batch: number) => Math.floor(trainImages(dataset) / batch);
 
 /** The final retrain(s) of the found architecture, or nothing where the run has none. */
 export function finalRetrain(config: RunConfig, retrains: number, stepCost: number): WorkStage[] {
-  const f = PIXELS[config.dataset];
+  const f = pixelFactor(config.dataset);
   return config.final.enabled && config.evaluator !== 'table'
     ? [{ label: retrains > 1 ? `final retrains (${retrains})` : 'final retrain', units: retrains * config.final.epochs * stepsPerEpoch(config.dataset, config.final.batchSize), unit: 'steps', cost: stepCost * f * (config.final.batchSize / 64), counter: { kind: 'train', phase: 'final' } }]
     : [];
@@ -81,7 +82,7 @@ export interface Nb201PlanExtras {
 
 /** The NB-201 plan: the supernet (with that evaluator), the candidates, the method's extras, the final retrain. */
 export function nb201Plan(config: RunConfig, extras: Nb201PlanExtras = {}): WorkStage[] {
-  const f = PIXELS[config.dataset];
+  const f = pixelFactor(config.dataset);
   const stages: WorkStage[] = [];
   if (config.evaluator === 'supernet') {
     const sn = config.supernet;

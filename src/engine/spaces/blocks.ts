@@ -2,7 +2,7 @@ import type { BlockStructure } from '../core/formats';
 import { quote } from '../core/quote';
 import type { Rng } from '../core/rng';
 import type { DatasetId } from '../data/datasets';
-import { DATASETS, datasetInfo, isDatasetId } from '../data/datasets';
+import { datasetInfo, isDatasetId, unknownDatasetMessage } from '../data/datasets';
 import type { Cost } from '../core/cost';
 
 /**
@@ -420,8 +420,8 @@ export function describeBlockSpace(space: BlockSpace): string {
 
 /** Null when a network of `space` takes `dataset`'s images and predicts its classes, else why not. */
 export function blockSpaceFitsDataset(space: Pick<BlockSpace, 'inputShape' | 'numClasses'>, dataset: DatasetId): string | null {
-  const info = isDatasetId(dataset) ? DATASETS[dataset] : undefined;
-  if (!info) return `unknown dataset ${JSON.stringify(String(dataset).slice(0, 40))}`;
+  const info = isDatasetId(dataset) ? datasetInfo(dataset) : undefined;
+  if (!info) return unknownDatasetMessage(String(dataset));
   const shape = (s: readonly number[]) => s.join('×');
   if (!Array.isArray(space.inputShape) || shape(space.inputShape) !== shape(info.inputShape)) {
     return `the structure takes ${Array.isArray(space.inputShape) ? shape(space.inputShape).slice(0, 40) : 'no'} images, but "${dataset}" has ${shape(info.inputShape)} images`;

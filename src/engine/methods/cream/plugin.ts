@@ -1,5 +1,5 @@
 import type { MethodPlugin } from '../contract';
-import { finalRetrain, PIXELS, WORK_COST } from '../workCost';
+import { finalRetrain, pixelFactor, WORK_COST } from '../workCost';
 import { checkCreamSettings, creamSettingsOf, creamSettingsSchema, defaultCreamSettings } from './settings';
 
 export const creamPlugin: MethodPlugin = {
@@ -36,7 +36,7 @@ export const creamPlugin: MethodPlugin = {
   planWork(config) {
     const s = creamSettingsOf(config);
     return [
-      { label: 'supernet with the board', units: s.supernet.steps, unit: 'steps', cost: WORK_COST.creamStep * PIXELS[config.dataset] * (s.supernet.batchSize / 32), counter: { kind: 'progress', unit: 'steps' } },
+      { label: 'supernet with the board', units: s.supernet.steps, unit: 'steps', cost: WORK_COST.creamStep * pixelFactor(config.dataset) * (s.supernet.batchSize / 32), counter: { kind: 'progress', unit: 'steps' } },
       // The pick and one random path of similar FLOPs.
       ...finalRetrain(config, 2, WORK_COST.blockStep),
     ];

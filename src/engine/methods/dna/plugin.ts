@@ -1,6 +1,7 @@
 import { blockPaths, defaultBlockSpace } from '../../spaces/blocks';
 import type { MethodPlugin } from '../contract';
-import { PIXELS, stepsPerEpoch, WORK_COST, type WorkStage } from '../workCost';
+import { isShippedDataset } from '../../data/datasets';
+import { pixelFactor, stepsPerEpoch, WORK_COST, type WorkStage } from '../workCost';
 import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf, dnaSettingsSchema } from './settings';
 import type { TeacherFiles } from './teacher';
 
@@ -34,7 +35,8 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
   needs: { dataset: 'always' },
   resume: { checkpoint: false, why: 'a whole run with its own supernet, students and teacher: no checkpoint is taken' },
   async loadFiles(dataset, read) {
-    // The shipped teacher of the dataset; without one DNA trains its teacher live.
+    // The shipped teacher of the dataset; without one (a learner's own images) DNA trains its teacher live.
+    if (!isShippedDataset(dataset)) return undefined;
     const { loadTeacherFiles } = await import('./teacher');
     return loadTeacherFiles(dataset, read).catch(() => undefined);
   },
@@ -42,7 +44,7 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
   settingsSchema: dnaSettingsSchema,
   checkSettings: (c) => checkDnaSettings(dnaSettingsOf(c)),
   planWork(config) {
-    const f = PIXELS[config.dataset];
+    const f = pixelFactor(config.dataset);
     const s = dnaSettingsOf(config);
     const space = defaultBlockSpace(config.dataset, s.ops);
     const blocks = space.stages.length;

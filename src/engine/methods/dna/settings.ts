@@ -1,7 +1,7 @@
 import { type DeepPartial, mergeSettings, type RunConfig } from '../../core/config';
 import type { z } from '../../core/schema';
 import { enumSetting, numberSetting, settingsGroup, settingsProblems } from '../../core/settings';
-import type { DatasetId } from '../../data/datasets';
+import { isShippedDataset, type DatasetId } from '../../data/datasets';
 import { DEFAULT_BLOCK_OPS } from '../../spaces/blocks';
 import { blockOpsSchema } from '../blockSettings';
 
@@ -60,7 +60,8 @@ export function defaultDnaSettings(dataset: DatasetId = 'digits'): DnaSettings {
   const fashion = dataset === 'fashion';
   return {
     ops: [...DEFAULT_BLOCK_OPS],
-    teacher: { source: 'pretrained', epochs: fashion ? 4 : 15, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
+    // Only the shipped datasets have a shipped teacher: on a learner's own images it trains live.
+    teacher: { source: isShippedDataset(dataset) ? 'pretrained' : 'train', epochs: fashion ? 4 : 15, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
     students: { stepsPerBlock: 400, batchSize: 16, lr: 0.05, schedule: 'sequential', featureEvery: 50 },
     rating: { calibration: 64, heldOut: 256 },
     search: { metric: 'params', limit: null, fraction: 0.5 },
