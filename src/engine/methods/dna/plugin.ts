@@ -1,5 +1,6 @@
 import { blockPaths, defaultBlockSpace } from '../../spaces/blocks';
 import type { MethodPlugin } from '../contract';
+import { isDnaEvent } from './events';
 import { PIXELS, stepsPerEpoch, WORK_COST, type WorkStage } from '../workCost';
 import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf, dnaSettingsSchema } from './settings';
 import type { TeacherFiles } from './teacher';
@@ -40,6 +41,7 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
   },
   defaultSettings: (dataset) => defaultDnaSettings(dataset),
   settingsSchema: dnaSettingsSchema,
+  events: isDnaEvent,
   checkSettings: (c) => checkDnaSettings(dnaSettingsOf(c)),
   planWork(config) {
     const f = PIXELS[config.dataset];
