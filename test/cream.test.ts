@@ -19,7 +19,7 @@ import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwis
 import { crossEntropy } from '../src/engine/nn/trainer';
 import { type BlockArch, blockArchCost, formatBlockArch, layerOps, parseBlockArch, validateBlockArch } from '../src/engine/spaces/blocks';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
-import { cpu, untimed } from './helpers';
+import { cpu, untimed, payloadProblems } from './helpers';
 
 let digits: Dataset;
 
@@ -278,6 +278,10 @@ describe('Cream on the digits (CPU backend)', () => {
     const before = tf.memory().numTensors;
     const a = await run(config(7));
     expect(tf.memory().numTensors).toBe(before);
+    // As an imported file or saved run carries them, every method event passes its payload schema.
+    const payloads = payloadProblems(a);
+    expect(payloads.problems).toEqual([]);
+    expect(payloads.checked).toBeGreaterThan(0);
     const b = await run(config(7));
     const c = await run(config(8));
     expect(a.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });

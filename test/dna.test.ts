@@ -17,7 +17,7 @@ import { loadTeacherFiles, type TeacherFiles, teacherFromFiles } from '../src/en
 import type { TeacherNetwork } from '../src/engine/nn/blocks/teacher';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
 import { blockPaths, type BlockSpace, defaultBlockSpace } from '../src/engine/spaces/blocks';
-import { cpu, untimed } from './helpers';
+import { cpu, untimed, payloadProblems } from './helpers';
 
 let digits: Dataset;
 let files: TeacherFiles;
@@ -146,6 +146,10 @@ describe('DNA on the digits (CPU backend)', () => {
     const before = tf.memory().numTensors;
     const a = await run(tinyConfig(11));
     expect(a.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
+    // As an imported file or saved run carries them, every method event passes its payload schema.
+    const payloads = payloadProblems(a);
+    expect(payloads.problems).toEqual([]);
+    expect(payloads.checked).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(a.some((e) => e.type === 'log' && e.message.includes('outlived'))).toBe(false);
     const b = await run(tinyConfig(11));

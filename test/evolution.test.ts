@@ -10,7 +10,7 @@ import type { EvolutionMutationData, EvolutionPopulationData } from '../src/engi
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Op } from '../src/engine/spaces/nb201';
 import { searchOnTable, type TableSearchSpec } from '../scripts/lib/searchOnTable';
 import { loadNb201Table, loadShippedTable, readShippedIndex } from '../scripts/lib/tables';
-import { cpu, untimed } from './helpers';
+import { cpu, untimed, payloadProblems } from './helpers';
 
 beforeAll(() => cpu());
 
@@ -129,6 +129,10 @@ describe('regularised evolution: events, reproducibility, settings', () => {
     expect(config[0].data).toMatchObject({ populationSize: P, sampleSize: 2, budget: 30 });
     const mutations = methodEvents(r.events, 'mutation').map((e) => e.data as EvolutionMutationData);
     const pops = methodEvents(r.events, 'population').map((e) => e.data as EvolutionPopulationData);
+    // As an imported file or saved run carries them, every method event passes its payload schema.
+    const payloads = payloadProblems(r.events);
+    expect(payloads.problems).toEqual([]);
+    expect(payloads.checked).toBeGreaterThan(0);
     expect(mutations).toHaveLength(30 - P);
     expect(pops).toHaveLength(30);
     let previous: number[] = [];

@@ -29,6 +29,11 @@ import { NB201_OPS, parseCell, spaceOps } from '../src/engine/spaces/nb201';
 import { checkRunConfig } from '../src/engine/methods/configCheck';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import { cpu } from './helpers';
+import { foldCream } from '../src/app/panels/cream/creamState';
+import { foldDna } from '../src/app/panels/dna/dnaState';
+import { foldEvolution } from '../src/app/panels/evolution/evolutionState';
+import { foldNao } from '../src/app/panels/nao/naoState';
+import { tableInfoOf } from '../src/app/panels/benchmark/regret';
 
 /**
  * Whatever the architecture-file import accepts can run (issue #12). A seeded generator mutates
@@ -39,6 +44,9 @@ import { cpu } from './helpers';
  * passes checkConfig and the method's settings check, the method searches the file's space, the
  * arch parses in that space with ops the config allows, and a block chain's network is built from
  * the file's structure (the function Train calls, then the classifier it trains, one forward pass).
+ * Method events are taken from the shipped logs, edited (a field's type, a key deleted, a list
+ * blown up, an unknown kind or method) and put into a file's log: an accepted log folds through
+ * every method's view without a throw.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -47,6 +55,8 @@ const FILES_PER_RUN = 1200;
 /** Networks actually built from accepted block files (each a forward pass of one image): enough to mean something, few enough to stay quick. */
 const MAX_BUILDS = 40;
 const MESSAGE_MAX = 240;
+/** The slowest files of a run, timed again alone (the 1 s bound). */
+const RETIMED = 5;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObj = { [k: string]: Json };
@@ -199,6 +209,9 @@ function followStructure(rng: Rng, file: JsonObj): void {
   }
 }
 
+/** Real method events of every method (and the table's), from the shipped logs: what the method-event mutation starts from. */
+let methodEventPool: JsonObj[] = [];
+
 let marker = 0;
 const nextMarker = () => `@@MARK${marker++}@@`;
 
@@ -334,6 +347,55 @@ const MUTATIONS: Mutation[] = [
       else if (choice === 2) arch.space = arch.space === 'nb201' ? 'blocks' : 'nb201';
       else if (choice === 3) arch.arch = 'mb3_k3|mb3_k3|mb3_k3';
       else arch.arch = rng.choice([NB_ARCH, NB_ARCH.replace('none', 'avg_pool_3x3')]);
+    },
+  },
+  {
+    kind: 'method-event',
+    weight: 6,
+    apply(rng, file) {
+      if (methodEventPool.length === 0) return;
+      // A file without its log gets a short one around the event: most bases are kept small that way.
+      if (!Array.isArray(file.log) || file.log.length < 2) file.log = [{ type: 'run-start', t: 0, config: clone(file.config ?? null), backend: 'cpu', tfjsVersion: '4.22.0' }, { type: 'run-end', t: 1, status: 'completed' }];
+      const e = clone(rng.choice(methodEventPool));
+      const data = e.data as Json;
+      const inData = (filter: (v: Json | undefined) => boolean) => {
+        const paths = nodePaths(data, ['data']).filter((p) => filter(getAt(e, p)));
+        return paths.length > 0 ? rng.choice(paths) : null;
+      };
+      switch (rng.int(8)) {
+        case 0: // a real event as it is: accepted where the rest of the file is
+          break;
+        case 1: {
+          const p = inData(() => true);
+          if (p) setAt(e, p, clone(rng.choice(WEIRD_VALUES)));
+          break;
+        }
+        case 2: {
+          const p = inData(() => true);
+          if (p) deleteAt(e, p);
+          break;
+        }
+        case 3: {
+          const p = inData((v) => typeof v === 'number');
+          if (p) setAt(e, p, rng.choice([null, ...EXTREME_NUMBERS]));
+          break;
+        }
+        case 4: {
+          const p = inData((v) => Array.isArray(v));
+          // One item repeated: JSON writes each copy, and the text is cut at the size limit if it grows past it.
+          if (p) setAt(e, p, new Array<Json>(rng.choice([1000, 100_001])).fill((getAt(e, p) as Json[])[0] ?? 0));
+          break;
+        }
+        case 5:
+          e.kind = rng.choice(['plan', 'setup', 'steps', 'move', 'Plan', '', 'x'.repeat(500)]);
+          break;
+        case 6:
+          e.method = rng.choice(['table', 'random', 'local-search', 'NAO', '', '__proto__x']);
+          break;
+        default:
+          e.data = clone(rng.choice(WEIRD_VALUES));
+      }
+      file.log.splice(1 + rng.int(file.log.length - 1), 0, e);
     },
   },
   {
@@ -648,6 +710,16 @@ function dryStartProblems(file: ArchitectureFile, build: boolean): string[] {
       out.push(`Train refuses: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  if (file.log) {
+    // The views read an accepted log's method events as their schemas typed them.
+    for (const [name, fold] of [['evolution', foldEvolution], ['nao', foldNao], ['dna', foldDna], ['cream', foldCream], ['table', tableInfoOf]] as const) {
+      try {
+        fold(file.log);
+      } catch (err) {
+        out.push(`the ${name} fold throws: ${String(err).slice(0, 200)}`);
+      }
+    }
+  }
   for (const [i, e] of (file.log ?? []).entries()) {
     if (e.type !== 'candidate' && e.type !== 'final') continue;
     if (e.arch.space !== file.space) out.push(`log[${i}] in space ${e.arch.space}`);
@@ -667,6 +739,7 @@ describe('architecture-file import, fuzzed', () => {
   beforeAll(async () => {
     await cpu();
     const shipped = shippedFiles();
+    methodEventPool = shipped.flatMap((b) => (Array.isArray(b.file.log) ? b.file.log.filter((e): e is JsonObj => isObj(e) && e.type === 'method') : []));
     // Most mutations go to files without their log (quick to copy); the three smallest keep it, for the log's own mutations.
     const bySize = [...shipped].sort((a, b) => JSON.stringify(a.file).length - JSON.stringify(b.file).length);
     const withLog = bySize.slice(0, 3).map((b) => ({ name: `${b.name} (with log)`, file: b.file }));
@@ -687,9 +760,10 @@ describe('architecture-file import, fuzzed', () => {
 
   it(`${FILES_PER_RUN} mutated files: answered in under 1 s without a throw, short messages, Object.prototype untouched, and every accepted file starts Train`, () => {
     const before = prototypeSnapshot();
-    const stats = { accepted: 0, refused: 0, built: 0, slowest: 0, totalMs: 0 };
+    const stats = { accepted: 0, refused: 0, built: 0, slowest: 0, totalMs: 0, payloadRefusals: 0 };
     const acceptedKinds: Record<string, number> = {};
     const failures: string[] = [];
+    const slowest: { ms: number; c: FuzzCase }[] = [];
     for (const c of fuzzFiles(FUZZ_SEED, FILES_PER_RUN, bases)) {
       expect(c.text.length).toBeLessThanOrEqual(FILE_LIMITS.architecture.bytes);
       const t0 = performance.now();
@@ -703,11 +777,15 @@ describe('architecture-file import, fuzzed', () => {
       const ms = performance.now() - t0;
       stats.totalMs += ms;
       stats.slowest = Math.max(stats.slowest, ms);
-      if (ms >= 1000) failures.push(`${c.base} [${c.kinds.join(', ')}]: took ${ms.toFixed(0)} ms`);
+      slowest.push({ ms, c });
+      slowest.sort((a, b) => b.ms - a.ms);
+      slowest.length = Math.min(slowest.length, RETIMED);
       if (prototypeSnapshot() !== before || ({} as Record<string, unknown>).polluted !== undefined) failures.push(`${c.base} [${c.kinds.join(', ')}]: Object.prototype changed`);
       if (!r.ok) {
         stats.refused++;
         if (r.errors.length === 0) failures.push(`${c.base} [${c.kinds.join(', ')}]: refused without a message`);
+        // A field of a payload named by its path (an unknown method or kind is refused without the schemas).
+        if (r.errors.some((m) => /^log\[\d+\] \(\S+ \S+\): (?!no method |\S+ emits no )/.test(m))) stats.payloadRefusals++;
         for (const m of r.errors) if (typeof m !== 'string' || m.length > MESSAGE_MAX) failures.push(`${c.base} [${c.kinds.join(', ')}]: a message of ${String(m).length} characters`);
         continue;
       }
@@ -720,13 +798,28 @@ describe('architecture-file import, fuzzed', () => {
     }
     console.log(
       `import fuzz (seed ${FUZZ_SEED}): ${FILES_PER_RUN} files, ${stats.accepted} accepted, ${stats.refused} refused; ${stats.built} block networks built; ` +
-        `validation ${stats.totalMs.toFixed(0)} ms in all, slowest ${stats.slowest.toFixed(0)} ms; accepted by mutation: ${JSON.stringify(acceptedKinds)}`,
+        `${stats.payloadRefusals} refused for a field of a method event's payload; validation ${stats.totalMs.toFixed(0)} ms in all, slowest ${stats.slowest.toFixed(0)} ms; accepted by mutation: ${JSON.stringify(acceptedKinds)}`,
     );
+    // "No file under the size limit takes more than 1 s": in the loop the 2-core machine is shared
+    // (other tests, the collector after a big file), so a wall-clock assert there flakes. The
+    // slowest few are timed again alone, best of 3 (the time the file itself needs), and judged.
+    const retimed = slowest.map(({ ms, c }) => {
+      let best = Infinity;
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        parseArchitectureFile(c.text, 'fuzz.json');
+        best = Math.min(best, performance.now() - t0);
+      }
+      return { first: ms, best, what: `${c.base} [${c.kinds.join(', ')}] ${(c.text.length / 2 ** 20).toFixed(1)} MB` };
+    });
+    console.log(`import fuzz: the ${RETIMED} slowest files, first time → best of 3 alone: ${retimed.map((r) => `${r.first.toFixed(0)} → ${r.best.toFixed(0)} ms (${r.what})`).join('; ')}`);
+    for (const r of retimed) if (r.best >= 1000) failures.push(`${r.what}: takes ${r.best.toFixed(0)} ms (best of 3)`);
     expect(failures.slice(0, 20)).toEqual([]);
     // Not vacuous: a good share of the mutated files is accepted, and so checked against the app.
     expect(stats.accepted).toBeGreaterThan(0.05 * FILES_PER_RUN);
     expect(stats.refused).toBeGreaterThan(0.5 * FILES_PER_RUN);
     expect(stats.built).toBeGreaterThan(5);
+    expect(stats.payloadRefusals).toBeGreaterThan(15);
   });
 });
 

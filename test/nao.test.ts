@@ -1,3 +1,4 @@
+import { payloadProblems } from './helpers';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -228,6 +229,10 @@ describe.skipIf(!hasTable)('NAO on the NAS-Bench-201 table', () => {
     });
     expect(a.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
     expect(a.filter((e) => e.type === 'log' && e.level === 'warn' && /outlived/.test(e.message))).toEqual([]);
+    // As an imported file or saved run carries them, every method event passes its payload schema.
+    const payloads = payloadProblems(a);
+    expect(payloads.problems).toEqual([]);
+    expect(payloads.checked).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(n0);
     // After round 1 the model's variables exist; nothing may accumulate from round to round.
     expect(atPool.length).toBe(4);

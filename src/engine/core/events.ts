@@ -1,6 +1,7 @@
 import type { RunConfig } from './config';
 import type { Cost } from './cost';
 import type { BlockStructure, Preprocessing } from './formats';
+import type { z } from './schema';
 
 /**
  * Everything a run tells the page. The page is a function of this log, so a recorded run can be
@@ -66,18 +67,44 @@ export type RunEventType = RunEvent['type'];
 export type Untimed<E> = E extends unknown ? Omit<E, 't'> : never;
 export type EmitFn = (e: Untimed<RunEvent>) => void;
 
+/**
+ * A method's event payloads: one zod schema per kind, the one source of both the payload's type
+ * (the schema's output, what the emitter builds and the fold reads) and the check an imported
+ * file or saved run gets (export/architectureFile.ts). Schemas import `z` from core/schema.ts.
+ */
+export type PayloadSchemas = Record<string, z.ZodType>;
+
+/** The `{ kind, data }` union a method's payload schemas declare, each payload as the emitter builds it. */
+export type PayloadUnion<S extends PayloadSchemas> = { [K in keyof S & string]: { kind: K; data: z.output<S[K]> } }[keyof S & string];
+
+/** A method's id and its payload schemas by kind: what a plugin declares (contract.ts `events`) and the import checks a log against. */
+export interface MethodEventSchemas {
+  readonly method: string;
+  readonly payloads: PayloadSchemas;
+}
+
 /** A method's own events, from the union of `{ kind, data }` it declares: each as the log carries it (the time aside). */
 export type MethodEventOf<M extends string, U extends { kind: string; data: unknown }> = U extends unknown ? { type: 'method'; method: M; kind: U['kind']; data: U['data'] } : never;
 
 /**
  * The one way code reads a method's events with their types: the log holds every method's
  * events with `data: unknown` (it may have come from a file), and each method declares its id
- * and every kind it emits (a Record, so the compiler makes the list complete); an event of that
- * id and one of those kinds is that kind's payload. Replaces an `as` at every read; works on
- * events with or without their time.
+ * and a payload schema for every kind it emits; an event of that id and one of those kinds is
+ * that kind's payload. The guard checks the method and the kind only: folds call it on every
+ * event of every scrub frame, and a log from a file had its payloads parsed by these same
+ * schemas when it was read (validateRunLog, validateArchitectureFile). Replaces an `as` at every
+ * read; works on events with or without their time. The schemas ride along (`payloads`) for the import.
  */
-export function methodEventGuard<M extends string, U extends { kind: string; data: unknown }>(method: M, kinds: Record<U['kind'], true>) {
-  return <E extends RunEvent | Untimed<RunEvent>>(e: E): e is E & MethodEventOf<M, U> => e.type === 'method' && e.method === method && Object.hasOwn(kinds, e.kind);
+export function methodEventGuard<M extends string, S extends PayloadSchemas>(method: M, payloads: S): MethodEventGuard<M, S> {
+  const guard = <E extends RunEvent | Untimed<RunEvent>>(e: E): e is E & MethodEventOf<M, PayloadUnion<S>> => e.type === 'method' && e.method === method && Object.hasOwn(payloads, e.kind);
+  return Object.assign(guard, { method, payloads });
+}
+
+/** What methodEventGuard returns: the guard, callable as a predicate (`log.find(isNaoEvent)`), with its method and schemas. */
+export interface MethodEventGuard<M extends string, S extends PayloadSchemas> extends MethodEventSchemas {
+  <E extends RunEvent | Untimed<RunEvent>>(e: E): e is E & MethodEventOf<M, PayloadUnion<S>>;
+  readonly method: M;
+  readonly payloads: S;
 }
 
 /** A method's event with its declared type, to emit: the counterpart of methodEventGuard. */

@@ -12,6 +12,14 @@ export const FILE_LIMITS = {
   images: { bytes: 64 * 2 ** 20, what: 'an upload of your own images (all its files together)' },
 } as const;
 
+/**
+ * Sizes inside a method event's payload (its schema's bounds, `core/schema.ts` `list`): a view
+ * draws one mark per item and a loop walks a grid per side, so a hostile file must not make
+ * either huge. `items` is the longest list a real run emits (NAO's pool is at most the budget,
+ * 100,000); `gridSide` bounds a grid's side (NAO's landscape, DNA's feature maps).
+ */
+export const PAYLOAD_LIMITS = { items: 100_000, gridSide: 1024 } as const;
+
 export type FileKind = keyof typeof FILE_LIMITS;
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAYLOAD_LIMITS } from './limits';
 import { clip, QUOTE_MAX, quote } from './quote';
 
 /**
@@ -64,8 +65,8 @@ export function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${clip(String(k), 40)}` : clip(String(k), 40)), '');
 }
 
-/** Messages of the wording above, which need the field's path in front. */
-const GENERIC = /^(must|is missing|has unknown)/;
+/** Messages of the wording above, which need the field's path in front; or a context in parentheses, "(nao embedding): …", that follows it. */
+const GENERIC = /^(must|is missing|has unknown|\()/;
 
 export interface IssueOptions {
   /** A path put before every path ("config"). */
@@ -97,6 +98,12 @@ export function issueMessages(issues: readonly z.core.$ZodIssue[], opts: IssueOp
   }
   return out;
 }
+
+/** A measurement: JSON writes NaN (a diverged loss, a missing table cell) as null, read back as NaN. */
+export const measured = z.number().nullable().transform((v) => v ?? NaN);
+
+/** A list in an event's payload, bounded (core/limits.ts): a view draws one mark per item. */
+export const list = <T extends z.ZodType>(item: T, max: number = PAYLOAD_LIMITS.items) => z.array(item).max(max);
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

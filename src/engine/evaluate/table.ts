@@ -6,19 +6,22 @@ import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
 import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from './types';
-import { methodEvent, methodEventGuard } from '../core/events';
+import { methodEvent, methodEventGuard, type PayloadUnion } from '../core/events';
+import { measured, z } from '../core/schema';
 
 /** The table evaluator's one event: where the scores come from, and the best the table holds (what regret is measured against). */
-export interface TableInfoData {
-  name: string;
-  rows: number;
-  searchColumn: string;
-  reportColumn: string;
-  optimum: { arch: string; value: number };
-  searchOptimum: { arch: string; value: number };
-}
-export type TableEvent = { kind: 'table-info'; data: TableInfoData };
-export const isTableEvent = methodEventGuard<'table', TableEvent>('table', { 'table-info': true });
+const best = z.object({ arch: z.string(), value: measured });
+const tableInfo = z.object({
+  name: z.string(),
+  rows: z.int().min(0),
+  searchColumn: z.string(),
+  reportColumn: z.string(),
+  optimum: best,
+  searchOptimum: best,
+});
+export type TableInfoData = z.output<typeof tableInfo>;
+export const isTableEvent = methodEventGuard('table', { 'table-info': tableInfo });
+export type TableEvent = PayloadUnion<typeof isTableEvent.payloads>;
 
 /**
  * A tabular benchmark: one row per NB-201 arch string, numeric metric columns

@@ -1,9 +1,10 @@
 import { fileTooLarge } from '../core/limits';
 import { clip, quote, QUOTE_MAX } from '../core/quote';
 import { INT_LIMITS, runConfigSchema, type RunConfig, type Speed, withDefaults } from '../core/config';
-import type { Phase, RunEvent } from '../core/events';
+import type { MethodEventSchemas, Phase, RunEvent } from '../core/events';
 import type { BlockStructure } from '../core/formats';
-import { describeValue, issueMessages, z } from '../core/schema';
+import { type Checked, describeValue, issueMessages, measured, z } from '../core/schema';
+import { costSchema } from '../core/cost';
 import { datasetInfo, isDatasetId, SPLIT_SEED, type DatasetId } from '../data/datasets';
 import type { UserDatasetSummary } from '../data/userData';
 import { formatCell, NB201_EDGES, NB201_OPS, parseCell, spaceOps, type CellEdge, type Nb201Op, cellEdges } from '../spaces/nb201';
@@ -12,6 +13,7 @@ import { checkRunConfig } from '../methods/configCheck';
 import { isTableEvent } from '../evaluate/table';
 import { methodSpace, methodsOfSpace } from '../methods/catalog';
 import { PROTOTYPE_KEYS, prototypeKeyPaths } from '../methods/settingsCheck';
+import { findMethod, methodPlugins } from '../methods/registry';
 
 /**
  * An exported architecture: the found cell (NB-201) or block chain (DNA, Cream) plus everything needed to rebuild and retrain it
@@ -203,8 +205,6 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = describeValue;
 
-/** JSON writes NaN (a diverged loss, a missing table cell) as null: read back as NaN. */
-const measured = z.number().nullable().transform((v) => v ?? NaN);
 const intIn = ([min, max]: readonly [number, number]) => z.int().min(min).max(max);
 const nb201Op = z.enum(NB201_OPS, { error: (iss) => `unknown op ${describe(iss.input)} (ops: ${NB201_OPS.join(', ')})` }).meta({ id: 'op' });
 const blockOp = z.enum(BLOCK_OPS, { error: (iss) => `unknown op ${describe(iss.input)} (ops: ${BLOCK_OPS.join(', ')})` }).meta({ id: 'blockOp' });
@@ -268,7 +268,6 @@ export const fileConfigSchema = z
   .meta({ id: 'runConfig', description: "the run's settings (engine/core/config.ts); omitted groups take the defaults" });
 
 const archRef = z.looseObject({ space: z.enum(['nb201', 'blocks']), arch: text });
-const costSchema = z.looseObject({ params: measured, flops: measured });
 const metricsSchema = z.record(z.string(), measured);
 
 /** Each event as a replay reads it (core/events.ts); a log that passes can be fed to the store. */
@@ -301,8 +300,42 @@ const e = {
   }),
   log: z.looseObject({ type: z.literal('log'), t: measured, level: z.enum(['info', 'warn']), message: text }),
   'run-end': z.looseObject({ type: z.literal('run-end'), t: measured, status: z.enum(['completed', 'stopped', 'error']), message: text.optional() }),
-  method: z.looseObject({ type: z.literal('method'), t: measured, method: text, kind: text, data: z.record(z.string(), z.unknown()) }),
+  // The payload is parsed by its method's schema for its kind (checkMethodPayload): a fold trusts it as typed.
+  method: z.looseObject({ type: z.literal('method'), t: measured, method: text, kind: text, data: z.record(z.string(), z.unknown()) }).transform((ev, ctx) => {
+    const r = checkMethodPayload(ev.method, ev.kind, ev.data);
+    if (r.ok) return { ...ev, data: r.value };
+    for (const message of r.errors) ctx.issues.push({ code: 'custom', message, input: ev.data });
+    return z.NEVER;
+  }),
 } as const;
+
+/** The evaluators' method events (the table's `table-info`), beside the methods' own. */
+const EVALUATOR_EVENTS: readonly MethodEventSchemas[] = [isTableEvent];
+
+/** Who declares events of `method`: its plugin (read at each call, so a method registered at run time counts) or an evaluator. */
+function eventSchemasOf(method: string): MethodEventSchemas | undefined {
+  return EVALUATOR_EVENTS.find((s) => s.method === method) ?? findMethod(method)?.events;
+}
+
+/** A method or kind as a message names it: bare when it is a plain name, else quoted and clipped. */
+const named = (s: string) => (/^[a-z0-9-]{1,40}$/i.test(s) ? s : quote(s, 40));
+
+/**
+ * A method event's payload checked against its method's schema for its kind, the payload as the
+ * schema outputs it (null read back as NaN where the log writes NaN as null). Messages start with
+ * "(method kind)", which the event's path goes before: `log[12] (nao embedding): points[3].x must be …`.
+ */
+export function checkMethodPayload(method: string, kind: string, data: unknown): Checked<unknown> {
+  const at = `(${named(method)} ${named(kind)})`;
+  const schemas = eventSchemasOf(method);
+  if (!schemas) {
+    const known = [...methodPlugins().filter((p) => p.events).map((p) => p.id), ...EVALUATOR_EVENTS.map((s) => s.method)];
+    return { ok: false, errors: [`${at}: no method ${quote(method, 40)} emits events (methods with events: ${known.join(', ')})`] };
+  }
+  if (!Object.hasOwn(schemas.payloads, kind)) return { ok: false, errors: [`${at}: ${schemas.method} emits no ${quote(kind, 40)} events (its kinds: ${Object.keys(schemas.payloads).join(', ')})`] };
+  const r = schemas.payloads[kind].safeParse(data, { reportInput: true });
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: issueMessages(r.error.issues, { max: 3 }).map((m) => `${at}: ${m}`) };
+}
 
 /** One event: its type first (an unknown type is one message), then that type's fields. */
 export const runEventSchema: z.ZodType<RunEvent, unknown> = z

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../core/config';
-import type { RunEvent } from '../core/events';
+import type { MethodEventSchemas, RunEvent } from '../core/events';
 import type { z } from '../core/schema';
 import type { RunContext, RunController } from '../core/runLoop';
 import type { Dataset, DatasetId } from '../data/datasets';
@@ -139,6 +139,13 @@ export interface MethodPlugin<X = unknown> extends MethodInfo {
    * that read the settings (a form, the generated JSON Schema); `checkSettings` is what a run asks.
    */
   settingsSchema?: z.ZodType;
+  /**
+   * The payload schema of every kind of `method` event the method emits, by kind: the guard its
+   * `events.ts` makes with `methodEventGuard` (its `method` is this plugin's id). An imported file's
+   * or saved run's events of this method are parsed with them; an event of a kind not listed is
+   * refused, and so is any event of a method that declares none.
+   */
+  events?: MethodEventSchemas;
   /** Why the config's settings for this method cannot run, empty when they can (no TensorFlow.js). */
   checkSettings(config: RunConfig): string[];
   /**

@@ -9,7 +9,7 @@ import type {
   NaoSummaryData,
 } from '../../../engine/methods/nao/events';
 import { isNaoEvent } from '../../../engine/methods/nao/events';
-import type { EpochLoss } from '../../../engine/methods/nao/train';
+import type { EpochLoss } from '../../../engine/methods/nao/events';
 
 /** One NAO round as the page sees it; parts arrive one after another while the round runs. */
 export interface NaoRound {

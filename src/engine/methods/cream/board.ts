@@ -1,3 +1,6 @@
+import type { z } from '../../core/schema';
+import type { admissionSchema } from './events';
+
 /**
  * The prioritized path board: the K best paths seen so far, by accuracy and FLOPs. Pure
  * bookkeeping — what an entry remembers for the matching network (its stored images and its own
@@ -5,7 +8,7 @@
  */
 
 /** Why a path entered the board (null: it did not). */
-export type Admission = 'not-full' | 'gap' | 'fewer-flops';
+export type Admission = z.output<typeof admissionSchema>;
 
 export interface BoardCandidate {
   arch: string;

@@ -1,8 +1,7 @@
-import { methodEventGuard } from '../../core/events';
-import type { Cost } from '../../core/cost';
-import type { BlockOp, BlockStage } from '../../spaces/blocks';
-import type { Admission } from './board';
-import type { BoardMetric, PathSampling } from './settings';
+import { methodEventGuard, type PayloadUnion } from '../../core/events';
+import { list, measured, z } from '../../core/schema';
+import { blockOpSchema, blockStageSchema, inputShapeSchema } from '../blockSettings';
+import { creamSettingsSchema } from './settings';
 
 /**
  * The `method` events Cream emits (method: 'cream') and their payloads. The page's Cream view is
@@ -14,130 +13,135 @@ export const CREAM_METHOD = 'cream';
 export const LOOKAHEAD_TEXT =
   'one-step look-ahead: a simulated plain-SGD student step on the distillation loss, w′ = w − η·ρ·∇KD(w), then the validation loss L(w′). Because M reaches that step only through the scalar ρ, dL/dθ = −η·⟨∇L(w′), ∇KD(w)⟩ · dρ/dθ exactly — two first-order gradients, no Hessian. Held fixed: which entry teaches (an argmax), and momentum / weight decay (not simulated). The simulated step is undone afterwards.';
 
-export interface CreamSetupData {
-  dataset: string;
-  inputShape: [number, number, number];
-  stemChannels: number;
-  stages: BlockStage[];
-  ops: BlockOp[];
-  spaceSize: number;
-  summary: string;
+const count = z.int().min(0);
+const id = z.int().min(0);
+const step = z.int().min(0);
+const settings = creamSettingsSchema.shape;
+
+const setup = z.object({
+  dataset: z.string(),
+  inputShape: inputShapeSchema,
+  stemChannels: z.int().min(1),
+  stages: list(blockStageSchema),
+  ops: list(blockOpSchema),
+  spaceSize: measured,
+  summary: z.string(),
   /** Cheapest and dearest architecture's FLOPs (multiply-accumulates), and the final pick's budget. */
-  minFlops: number;
-  maxFlops: number;
-  flopsLimit: number;
-  steps: number;
-  warmup: number;
-  batchSize: number;
-  sampling: PathSampling;
-  boardSize: number;
-  gap: number;
-  boardMetric: BoardMetric;
-  valBatch: number;
-  distill: boolean;
-  matchImages: number;
-  metaEvery: number;
-  flushEvery: number;
-  lookahead: string;
-}
+  minFlops: measured,
+  maxFlops: measured,
+  flopsLimit: measured,
+  steps: count,
+  warmup: count,
+  batchSize: count,
+  sampling: settings.supernet.shape.sampling,
+  boardSize: count,
+  gap: measured,
+  boardMetric: settings.board.shape.metric,
+  valBatch: count,
+  distill: z.boolean(),
+  matchImages: count,
+  metaEvery: count,
+  flushEvery: count,
+  lookahead: z.string(),
+});
 
 /** A board entry as shown: no tensors. */
-export interface BoardEntryView {
-  id: number;
-  arch: string;
-  acc: number;
-  flops: number;
-  params: number;
+const boardEntry = z.object({
+  id,
+  arch: z.string(),
+  acc: measured,
+  flops: measured,
+  params: measured,
   /** Step at which it entered (or was last re-measured). */
-  step: number;
-}
+  step,
+});
+
+/** Why the entry rule let a path onto the board (board.ts `admission`). */
+export const admissionSchema = z.enum(['not-full', 'gap', 'fewer-flops']);
 
 /** One training step of the supernet, read back at the flush that followed it. */
-export interface StepRow {
-  step: number;
-  arch: string;
-  flops: number;
+const stepRow = z.object({
+  step,
+  arch: z.string(),
+  flops: measured,
   /** The path's accuracy (%) by the board's metric, right after its step. */
-  acc: number;
+  acc: measured,
   /** Accuracy (%) on its own training batch. */
-  trainAcc: number;
-  ce: number;
+  trainAcc: measured,
+  ce: measured,
   /** Null while the path trained without a teacher (warm-up, empty board, distillation off). */
-  kd: number | null;
+  kd: z.number().nullable(),
   /** The loss minimised (weight decay excluded). */
-  loss: number;
+  loss: measured,
   /** Matching: each board entry's score for this path, the chosen teacher and ρ = sigmoid(its score). */
-  scores: { id: number; score: number }[] | null;
-  teacherId: number | null;
-  rho: number | null;
+  scores: list(z.object({ id, score: measured })).nullable(),
+  teacherId: id.nullable(),
+  rho: z.number().nullable(),
   /** What the entry rule decided when the path was offered (null: turned away or not offered). */
-  admitted: Admission | 'refresh' | null;
+  admitted: z.union([admissionSchema, z.literal('refresh')]).nullable(),
   /** The worst entry's accuracy and FLOPs when the path was offered (the line it had to beat). */
-  worst: { acc: number; flops: number } | null;
-  phase: 'warmup' | 'board';
-}
+  worst: z.object({ acc: measured, flops: measured }).nullable(),
+  phase: z.enum(['warmup', 'board']),
+});
 
 /** One meta matching network update. */
-export interface MetaRow {
-  step: number;
-  teacherId: number;
+const metaRow = z.object({
+  step,
+  teacherId: id,
   /** Validation loss after the simulated student step. */
-  lookaheadLoss: number;
+  lookaheadLoss: measured,
   /** dL/dρ: negative means a larger ρ (more distillation) would have lowered the validation loss. */
-  dLossDRho: number;
-  rhoBefore: number;
-  rhoAfter: number;
+  dLossDRho: measured,
+  rhoBefore: measured,
+  rhoAfter: measured,
   /** ‖θ‖ of M after the update. */
-  weightNorm: number;
-}
+  weightNorm: measured,
+});
 
-export interface StepsData {
-  rows: StepRow[];
-  metas: MetaRow[];
-  lr: number;
-}
+const steps = z.object({ rows: list(stepRow), metas: list(metaRow), lr: measured });
 
-export interface BoardData {
+const board = z.object({
   /** Last step of the chunk this board follows. */
-  step: number;
-  entries: BoardEntryView[];
-  entered: number[];
-  left: number[];
-}
+  step,
+  entries: list(boardEntry),
+  entered: list(id),
+  left: list(id),
+});
 
-export interface FinalPickEntry {
-  role: 'chosen' | 'random';
-  arch: string;
-  flops: number;
-  params: number;
+const finalPickEntry = z.object({
+  role: z.enum(['chosen', 'random']),
+  arch: z.string(),
+  flops: measured,
+  params: measured,
   /** Supernet path accuracy (%) on the first `valImages` validation images with the final shared weights. */
-  supernetValAcc: number;
-  testAcc?: number;
-  valAcc?: number;
-}
+  supernetValAcc: measured,
+  testAcc: measured.optional(),
+  valAcc: measured.optional(),
+});
 
-export interface FinalPickData {
-  flopsLimit: number;
+const finalPick = z.object({
+  flopsLimit: measured,
   /** Validation images the board and the random path were re-measured on (the first ones of the split). */
-  valImages: number;
+  valImages: count,
   /** The board at the end, re-measured on those images with the final shared weights. */
-  board: (BoardEntryView & { finalValAcc: number; underBudget: boolean })[];
-  chosenId: number | null;
+  board: list(boardEntry.extend({ finalValAcc: measured, underBudget: z.boolean() })),
+  chosenId: id.nullable(),
   /** How the random path was drawn. */
-  randomRule: string;
-  recipe: string | null;
-  entries: FinalPickEntry[];
-}
+  randomRule: z.string(),
+  recipe: z.string().nullable(),
+  entries: list(finalPickEntry),
+});
 
-export type CreamEvent =
-  | { kind: 'setup'; data: CreamSetupData }
-  | { kind: 'steps'; data: StepsData }
-  | { kind: 'board'; data: BoardData }
-  | { kind: 'final-pick'; data: FinalPickData };
+export type CreamSetupData = z.output<typeof setup>;
+export type BoardEntryView = z.output<typeof boardEntry>;
+export type StepRow = z.output<typeof stepRow>;
+export type MetaRow = z.output<typeof metaRow>;
+export type StepsData = z.output<typeof steps>;
+export type BoardData = z.output<typeof board>;
+export type FinalPickEntry = z.output<typeof finalPickEntry>;
+export type FinalPickData = z.output<typeof finalPick>;
 
+/** This method's events in a run's log, typed by kind (core/events.ts methodEventGuard); the schemas check an imported log's payloads. */
+export const isCreamEvent = methodEventGuard(CREAM_METHOD, { setup, steps, board, 'final-pick': finalPick });
+export type CreamEvent = PayloadUnion<typeof isCreamEvent.payloads>;
 export type CreamEventKind = CreamEvent['kind'];
-
-export type { Cost };
-
-/** This method's events in a run's log, typed by kind (core/events.ts methodEventGuard). */
-export const isCreamEvent = methodEventGuard<typeof CREAM_METHOD, CreamEvent>(CREAM_METHOD, { setup: true, steps: true, board: true, 'final-pick': true });

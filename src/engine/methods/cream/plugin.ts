@@ -1,4 +1,5 @@
 import type { MethodPlugin } from '../contract';
+import { isCreamEvent } from './events';
 import { finalRetrain, pixelFactor, WORK_COST } from '../workCost';
 import { checkCreamSettings, creamSettingsOf, creamSettingsSchema, defaultCreamSettings } from './settings';
 
@@ -32,6 +33,7 @@ export const creamPlugin: MethodPlugin = {
   resume: { checkpoint: false, why: 'a whole run with its own supernet and prioritised board: no checkpoint is taken' },
   defaultSettings: (dataset) => defaultCreamSettings(dataset),
   settingsSchema: creamSettingsSchema,
+  events: isCreamEvent,
   checkSettings: (c) => checkCreamSettings(creamSettingsOf(c)),
   planWork(config) {
     const s = creamSettingsOf(config);

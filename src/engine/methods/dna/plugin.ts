@@ -1,6 +1,7 @@
 import { blockPaths, defaultBlockSpace } from '../../spaces/blocks';
 import type { MethodPlugin } from '../contract';
 import { isShippedDataset } from '../../data/datasets';
+import { isDnaEvent } from './events';
 import { pixelFactor, stepsPerEpoch, WORK_COST, type WorkStage } from '../workCost';
 import { checkDnaSettings, defaultDnaSettings, dnaSettingsOf, dnaSettingsSchema } from './settings';
 import type { TeacherFiles } from './teacher';
@@ -42,6 +43,7 @@ export const dnaPlugin: MethodPlugin<TeacherFiles> = {
   },
   defaultSettings: (dataset) => defaultDnaSettings(dataset),
   settingsSchema: dnaSettingsSchema,
+  events: isDnaEvent,
   checkSettings: (c) => checkDnaSettings(dnaSettingsOf(c)),
   planWork(config) {
     const f = pixelFactor(config.dataset);

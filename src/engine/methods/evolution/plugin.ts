@@ -1,4 +1,5 @@
 import type { MethodPlugin } from '../contract';
+import { isEvolutionEvent } from './events';
 import { thrownMessages } from '../../core/config';
 import { EVOLUTION_DEFAULTS, EVOLUTION_SETTING_HELP, evolutionSettings, evolutionSettingsSchema } from './settings';
 
@@ -15,6 +16,7 @@ export const evolutionPlugin: MethodPlugin = {
   defaultSettings: () => ({ ...EVOLUTION_DEFAULTS }),
   settingHelp: EVOLUTION_SETTING_HELP,
   settingsSchema: evolutionSettingsSchema,
+  events: isEvolutionEvent,
   checkSettings: (c) => thrownMessages(() => evolutionSettings(c)),
   async load() {
     const { regularizedEvolution } = await import('./index');

@@ -1,5 +1,6 @@
 import { spaceOps } from '../../spaces/nb201';
 import type { MethodPlugin } from '../contract';
+import { isNaoEvent } from './events';
 import { thrownMessages } from '../../core/config';
 import { nb201Plan, WORK_COST } from '../workCost';
 import { NAO_DEFAULTS, NAO_SETTING_HELP, naoSettingsSchema, parseNaoSettings, planRounds } from './settings';
@@ -27,6 +28,7 @@ export const naoPlugin: MethodPlugin = {
   defaultSettings: () => structuredClone(NAO_DEFAULTS),
   settingHelp: NAO_SETTING_HELP,
   settingsSchema: naoSettingsSchema,
+  events: isNaoEvent,
   checkSettings: (c) => thrownMessages(() => parseNaoSettings(c.methodSettings.nao)),
   planWork(config) {
     const s = parseNaoSettings(config.methodSettings.nao ?? {});

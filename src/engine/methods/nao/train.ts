@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng';
+import type { EpochLoss } from './events';
 import type { EncoderPredictorDecoder } from './model';
 
 export interface EpdTrainOptions {
@@ -13,12 +14,6 @@ export interface EpdTrainOptions {
   reportEvery: number;
 }
 
-export interface EpochLoss {
-  epoch: number;
-  loss: number;
-  mse: number;
-  nll: number;
-}
 
 /**
  * One pass of NAO's controller training: minibatches of (tokens, normalised score), joint loss,
