@@ -123,7 +123,7 @@ function nb201Graph(net: Extract<RetrainedNetwork, { space: 'nb201' }>): ModelGr
   const cell = parsed.cell;
   const { macro } = net;
   const g = new GraphBuilder();
-  const input = g.add({ op: 'input', name: 'input', inputs: [], shape: [...macro.inputShape] });
+  const input = g.add({ op: 'input', name: 'image', inputs: [], shape: [...macro.inputShape] });
   let h = g.bn('stem.bn', g.conv('stem', input, 3, macro.channels, 1));
   let c = macro.channels;
   const reluConvBn = (prefix: string, x: string, k: number, co: number, stride: number) => g.bn(`${prefix}.bn`, g.conv(prefix, g.relu(`${prefix}.relu`, x), k, co, stride));
@@ -169,7 +169,7 @@ function blockGraph(net: Extract<RetrainedNetwork, { space: 'blocks' }>): ModelG
   const { space, arch } = blockArchFromJson(net.structure);
   const shapes = layerShapes(space);
   const g = new GraphBuilder();
-  const input = g.add({ op: 'input', name: 'input', inputs: [], shape: [...space.inputShape] });
+  const input = g.add({ op: 'input', name: 'image', inputs: [], shape: [...space.inputShape] });
   let h = g.relu('stem.relu', g.bn('stem.bn', g.conv('stem', input, 3, space.stemChannels, 1)));
   arch.blocks.forEach((ops, b) => {
     ops.forEach((op, l) => {
