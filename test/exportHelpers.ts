@@ -18,8 +18,15 @@ export const small = (d: Dataset): Dataset => ({ ...d, train: head(d.train, 128,
 
 export const recipe = { enabled: true, epochs: 1, batchSize: 32, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
 
-/** Every NB-201 op, and (second) a node no edge feeds: node 1 is zeros, which a 1×1 conv then reads. */
-export const CELLS = ['|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_1x1~0|none~1|nor_conv_3x3~2|', '|none~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|'];
+/**
+ * Every NB-201 op; (second) a node no edge feeds: node 1 is zeros, which a 1×1 conv then reads;
+ * (third) a dead op: node 1's 3×3 conv reaches nothing (every edge from node 1 is none).
+ */
+export const CELLS = [
+  '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_1x1~0|none~1|nor_conv_3x3~2|',
+  '|none~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|',
+  '|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|',
+];
 export const BLOCK_ARCH = 'mb3_k3-skip|mb6_k5-mb3_k5|mb6_k3-skip';
 
 /** The final retrain of the playground (4 SGD steps, seeded) with the trained network kept, as the worker keeps it. */

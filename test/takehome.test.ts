@@ -8,9 +8,14 @@ import { defaultMacro, nb201Cost } from '../src/engine/nn/macro';
 import { DeviceData } from '../src/engine/nn/trainer';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
 import { blockArchCost, blockArchFromString, defaultBlockSpace } from '../src/engine/spaces/blocks';
-import { BLOCK_ARCH, CELLS, retrainedBlocks, retrainedCell, small } from './exportHelpers';
+import { BLOCK_ARCH, CELLS, recipe, retrainedBlocks, retrainedCell, small } from './exportHelpers';
 import { parseCell } from '../src/engine/spaces/nb201';
 import { cpu } from './helpers';
+import { withDefaults } from '../src/engine/core/config';
+import type { RetrainedNetwork } from '../src/engine/core/formats';
+import type { RunEvent } from '../src/engine/core/events';
+import { RunController } from '../src/engine/core/runLoop';
+import { runSearch } from '../src/engine/run';
 
 describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', () => {
   let fashion: Dataset;
@@ -41,7 +46,10 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
         const net = await retrainedCell(data, dataset, arch);
         const cell = parseCell(arch);
         if (!cell.ok) throw new Error(cell.reason);
-        expect(graphParams(modelGraph(net))).toBe(nb201Cost(cell.cell, defaultMacro(dataset.info.id)).params);
+        const graph = modelGraph(net);
+        expect(graphParams(graph) + graph.deadParams).toBe(nb201Cost(cell.cell, defaultMacro(dataset.info.id)).params);
+        // The third cell's dead 3×3 conv (and its BN) in each stage: 8, 16 and 32 channels.
+        expect(graph.deadParams).toBe(i === 2 ? [8, 16, 32].reduce((n, c) => n + 9 * c * c + 2 * c, 0) : 0);
         const files = await exportLayersModel(net);
         expect(JSON.parse(files.modelJson).format).toBe('layers-model');
         const before = tf.memory().numTensors;
@@ -49,12 +57,30 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
         const check = await comparePredictions(model, net, data.test.x);
         model.dispose();
         expect(tf.memory().numTensors).toBe(before);
+        console.log(`cell ${i + 1} on ${dataset.info.id}: tf.loadLayersModel vs playground, max |Δ| over ${check.images} images = ${check.maxAbsDiff.toExponential(2)}`);
         expect(check.images).toBe(96);
         expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-4);
         expect(check.sameClass).toBe(96);
       }
     }, 120_000);
   }
+
+  it("a run hands its final retrain's network to the controller's onRetrained, once, and it exports", async () => {
+    const config = withDefaults({ method: 'random', evaluator: 'supernet', budget: 3, seed: 5, supernet: { steps: 4 }, final: recipe });
+    const controller = new RunController();
+    const kept: RetrainedNetwork[] = [];
+    controller.onRetrained = (n) => kept.push(n);
+    const events: RunEvent[] = [];
+    await runSearch(config, { dataset: digits }, controller, (e) => events.push(e));
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
+    const final = events.find((e) => e.type === 'final');
+    expect(kept.length).toBe(1);
+    expect(kept[0].arch).toBe(final?.type === 'final' ? final.arch.arch : null);
+    const model = await loadLayersModelFiles(await exportLayersModel(kept[0]));
+    const check = await comparePredictions(model, kept[0], digitsData.test.x);
+    model.dispose();
+    expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+  }, 120_000);
 
   it('MBConv block chain: exported, loaded, predicts as the playground within 1e-4', async () => {
     for (const [dataset, data] of [[fashion, fashionData], [digits, digitsData]] as const) {
@@ -65,6 +91,7 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
       const model = await loadLayersModelFiles(await exportLayersModel(net));
       const check = await comparePredictions(model, net, data.test.x);
       model.dispose();
+      console.log(`blocks on ${dataset.info.id}: tf.loadLayersModel vs playground, max |Δ| over ${check.images} images = ${check.maxAbsDiff.toExponential(2)}`);
       expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-4);
       expect(check.sameClass).toBe(96);
     }

@@ -20,6 +20,9 @@ function header(graph: ModelGraph, what: string, usage: string[]): string[] {
     `The network the NAS Playground retrained from scratch: ${graph.space === 'nb201' ? 'NAS-Bench-201 cell' : 'MBConv block chain'}`,
     `    ${graph.arch}`,
     `Inputs are images standardised as in the playground; ${graph.numClasses} classes; ${params.toLocaleString('en-US')} trainable parameters.`,
+    ...(graph.deadParams > 0
+      ? [`The playground counts ${(params + graph.deadParams).toLocaleString('en-US')}: ${graph.deadParams.toLocaleString('en-US')} belong to ops whose output never reaches the logits (every later edge`, 'from their node is none), which no exported format keeps.']
+      : []),
     `BatchNorm: epsilon ${graph.bn.epsilon}, running statistics for evaluation. Padding is TensorFlow's 'same' (the odd pixel`,
     'goes bottom / right); average pools count only real pixels, never the padding.',
     '',

@@ -48,6 +48,11 @@ export interface ModelGraph {
   output: string;
   numClasses: number;
   bn: { epsilon: number; momentum: number };
+  /**
+   * Parameters of ops whose output never reaches the logits (in a cell whose later edges from a
+   * node are all 'none'): the playground counts them (nb201Cost), no exported format holds them.
+   */
+  deadParams: number;
 }
 
 /** TensorFlow's 'same' padding for one axis: out = ⌈in / s⌉, the total split with the extra pixel after. */
@@ -105,14 +110,20 @@ class GraphBuilder {
     return this.add({ op: 'dense', name: 'head_fc', inputs: [pooled], shape: [1, 1, numClasses], units: numClasses, weight: 'head.fc.w', bias: 'head.fc.b' });
   }
 
-  /** Drops layers the output does not depend on (an op whose node no later edge reads): no format would keep them. */
-  reachable(output: string): GraphLayer[] {
+  /**
+   * Drops layers the output does not depend on (an op whose node no later edge reads): a
+   * functional model keeps only what leads to its output, so no format holds them. Their
+   * parameters are counted apart.
+   */
+  reachable(output: string): { layers: GraphLayer[]; deadParams: number } {
     const keep = new Set<string>([output]);
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
       if (keep.has(l.name)) for (const x of l.inputs) keep.add(x);
     }
-    return this.layers.filter((l) => keep.has(l.name));
+    const shapeOf = (n: string) => this.byName.get(n)!.shape;
+    const deadParams = this.layers.filter((l) => !keep.has(l.name)).reduce((n, l) => n + paramsOf(l, shapeOf), 0);
+    return { layers: this.layers.filter((l) => keep.has(l.name)), deadParams };
   }
 }
 
@@ -161,7 +172,7 @@ function nb201Graph(net: Extract<RetrainedNetwork, { space: 'nb201' }>): ModelGr
   }
   h = g.relu('head.relu', g.bn('head.bn', h));
   const output = g.head(h, macro.numClasses);
-  return { space: 'nb201', arch: net.arch, layers: g.reachable(output), input, output, numClasses: macro.numClasses, bn: { epsilon: BN_EPS, momentum: BN_MOMENTUM } };
+  return { space: 'nb201', arch: net.arch, ...g.reachable(output), input, output, numClasses: macro.numClasses, bn: { epsilon: BN_EPS, momentum: BN_MOMENTUM } };
 }
 
 /** The block chain of `blockNetwork.ts` (stem, MBConv layers with residuals, pooled linear head). */
@@ -189,7 +200,7 @@ function blockGraph(net: Extract<RetrainedNetwork, { space: 'blocks' }>): ModelG
     });
   });
   const output = g.head(h, space.numClasses);
-  return { space: 'blocks', arch: net.arch, layers: g.reachable(output), input, output, numClasses: space.numClasses, bn: { epsilon: BN_EPS, momentum: BN_MOMENTUM } };
+  return { space: 'blocks', arch: net.arch, ...g.reachable(output), input, output, numClasses: space.numClasses, bn: { epsilon: BN_EPS, momentum: BN_MOMENTUM } };
 }
 
 export function modelGraph(net: RetrainedNetwork): ModelGraph {
@@ -198,7 +209,11 @@ export function modelGraph(net: RetrainedNetwork): ModelGraph {
 
 /** Trainable parameters of one layer: what PyTorch's parameters() and Keras's trainable_weights hold (BN running statistics are neither). */
 export function layerParams(l: GraphLayer, graph: ModelGraph): number {
-  const cin = (i = 0) => graph.layers.find((x) => x.name === l.inputs[i])!.shape[2];
+  return paramsOf(l, (n) => graph.layers.find((x) => x.name === n)!.shape);
+}
+
+function paramsOf(l: GraphLayer, shapeOf: (name: string) => Shape): number {
+  const cin = () => shapeOf(l.inputs[0])[2];
   switch (l.op) {
     case 'conv':
       return l.kernel * l.kernel * cin() * l.filters;
