@@ -46,6 +46,7 @@ test('a retrained winner exported as a TF.js model loads in the page and predict
   const [, images, same] = /over ([\d,]+) test images; same class on ([\d,]+)/.exec((await result.textContent()) ?? '') ?? [];
   expect(Number(images.replace(/,/g, ''))).toBeGreaterThan(100);
   expect(same).toBe(images);
+  console.log(`in the page's worker: max |Δ| ${diff} over ${images} test images`);
 
   downloads.length = 0;
   await page.getByTestId('download-pytorch').click();
