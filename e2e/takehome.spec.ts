@@ -55,7 +55,7 @@ test('a retrained winner exported as a TF.js model loads in the page and predict
   const code = Object.fromEntries(await Promise.all(downloads.map(async (d) => [d.suggestedFilename(), readFileSync((await d.path())!, 'utf8')] as const)));
   expect(code['model.py']).toContain('class Net(nn.Module)');
   expect(code['model_keras.py']).toContain('def build_model()');
-  const params = (text: string) => /PLAYGROUND_PARAMS = (\d+)/.exec(text)?.[1];
+  const params = (text: string) => /PARAMS = (\d+)/.exec(text)?.[1];
   expect(params(code['model.py'])).toBeDefined();
   expect(params(code['model.py'])).toBe(params(code['model_keras.py']));
   expect(await violations()).toEqual([]);

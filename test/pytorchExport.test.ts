@@ -74,8 +74,8 @@ describe('generated PyTorch and Keras code', () => {
       const torchFile = pytorchCode(graph);
       const kerasFile = kerasCode(graph);
       // The Keras file states the count the description gives, and checks its own against it when run.
-      expect(kerasFile).toContain(`PLAYGROUND_PARAMS = ${playgroundParams(net) - graph.deadParams}`);
-      expect(torchFile).toContain(`PLAYGROUND_PARAMS = ${playgroundParams(net) - graph.deadParams}`);
+      expect(kerasFile).toContain(`PARAMS = ${playgroundParams(net) - graph.deadParams}`);
+      expect(torchFile).toContain(`PARAMS = ${playgroundParams(net) - graph.deadParams}`);
       if (graph.deadParams > 0) expect(torchFile).toContain(`The playground counts ${playgroundParams(net).toLocaleString('en-US')}`);
       if (!hasPython) continue;
       for (const [name, text] of [['model.py', torchFile], ['model_keras.py', kerasFile]]) {

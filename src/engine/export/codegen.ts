@@ -35,6 +35,11 @@ function layerIndex(graph: ModelGraph): Map<string, GraphLayer> {
   return new Map(graph.layers.map((l) => [l.name, l]));
 }
 
+/** The count the file checks itself against: the playground's, less any dead ops' (the docstring says so). */
+function paramsLine(graph: ModelGraph): string {
+  return `PARAMS = ${graphParams(graph)}  # trainable parameters: the playground's count${graph.deadParams > 0 ? ` less ${graph.deadParams} of dead ops` : ''}`;
+}
+
 /** A PyTorch module with a `forward` in NCHW, a loader for the exported model.json + weights, and a command line that prints the parameter count and, given images, the logits. */
 export function pytorchCode(graph: ModelGraph): string {
   const byName = layerIndex(graph);
@@ -105,7 +110,7 @@ export function pytorchCode(graph: ModelGraph): string {
     '',
     `BN_EPS = ${py(graph.bn.epsilon)}`,
     `BN_MOMENTUM = ${py(graph.bn.momentum)}  # PyTorch's convention: the new batch's weight (Keras writes 1 - this)`,
-    `PLAYGROUND_PARAMS = ${graphParams(graph)}`,
+    paramsLine(graph),
     `INPUT_SHAPE = (${c}, ${h}, ${w})  # channels, height, width`,
     '',
     '',
@@ -187,8 +192,8 @@ export function pytorchCode(graph: ModelGraph): string {
     '    args = parser.parse_args()',
     '    model = Net()',
     '    params = count_params(model)',
-    '    if params != PLAYGROUND_PARAMS:',
-    '        raise SystemExit("parameter count %d differs from the playground\'s %d" % (params, PLAYGROUND_PARAMS))',
+    '    if params != PARAMS:',
+    '        raise SystemExit("parameter count %d differs from the expected %d" % (params, PARAMS))',
     '    out = {"params": params}',
     '    if args.model_json:',
     '        load_tfjs_weights(model, args.model_json)',
@@ -252,10 +257,11 @@ export function kerasCode(graph: ModelGraph): string {
       '    tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras model.json model.h5',
     ]),
     '',
+    'import numpy as np',
     'from tensorflow import keras',
     'from tensorflow.keras import layers',
     '',
-    `PLAYGROUND_PARAMS = ${graphParams(graph)}`,
+    paramsLine(graph),
     '',
     '',
     'def build_model():',
@@ -265,9 +271,9 @@ export function kerasCode(graph: ModelGraph): string {
     '',
     'if __name__ == "__main__":',
     '    model = build_model()',
-    '    params = sum(int(keras.backend.count_params(w)) for w in model.trainable_weights)',
-    '    if params != PLAYGROUND_PARAMS:',
-    '        raise SystemExit("parameter count %d differs from the playground\'s %d" % (params, PLAYGROUND_PARAMS))',
+    '    params = sum(int(np.prod(w.shape)) for w in model.trainable_weights)',
+    '    if params != PARAMS:',
+    '        raise SystemExit("parameter count %d differs from the expected %d" % (params, PARAMS))',
     '    model.summary()',
     '    print(params)',
     '',
