@@ -60,3 +60,17 @@ test('a retrained winner exported as a TF.js model loads in the page and predict
   expect(params(code['model.py'])).toBe(params(code['model_keras.py']));
   expect(await violations()).toEqual([]);
 });
+
+test('a run without retrained weights in this page says why there is no model', async ({ page }) => {
+  await page.goto('/');
+  // A table run looks its scores up: nothing was trained.
+  await page.locator('[data-testid="gallery-card"][data-run="evolution-nb201"]').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+  await expect(page.getByTestId('model-unavailable')).toContainText('table evaluator looks scores up and trains nothing');
+  // A recorded run that did retrain its winner: its weights were never in this page.
+  await page.locator('[data-testid="gallery-card"][data-run="random-digits"]').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+  await expect(page.getByTestId('model-unavailable')).toContainText('replayed, restored or imported run has none');
+  await expect(page.getByTestId('download-tfjs')).toBeDisabled();
+  await expect(page.getByTestId('model-check-input')).toBeDisabled();
+});
