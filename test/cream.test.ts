@@ -12,6 +12,7 @@ import { randomOfSimilarFlops } from '../src/engine/methods/cream/final';
 import { creamLoss, softCrossEntropy } from '../src/engine/methods/cream/losses';
 import { creamRankingScores } from '../src/engine/methods/cream/ranking';
 import { creamSpace, runCream } from '../src/engine/methods/cream/run';
+import type { RetrainedNetwork } from '../src/engine/core/formats';
 import { opCounts, samplePath } from '../src/engine/methods/cream/sampling';
 import { type CreamSettingsInput, checkCreamSettings, defaultCreamSettings, mergeCreamSettings } from '../src/engine/methods/cream/settings';
 import { CreamSupernet, lookaheadGradient, pathVariables } from '../src/engine/methods/cream/supernet';
@@ -268,15 +269,19 @@ describe('Cream on the digits (CPU backend)', () => {
       final: { enabled: true, epochs: 1, batchSize: 128, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
       methodSettings: { cream: mergeCreamSettings(tiny(), over) },
     });
-  const run = async (c: RunConfig) => {
+  /** `kept` collects what the run hands the controller's onRetrained (the model export's weights). */
+  const run = async (c: RunConfig, kept?: RetrainedNetwork[]) => {
     const events: RunEvent[] = [];
-    await runCream(c, { dataset: digits }, new RunController(), (e) => events.push(e));
+    const controller = new RunController();
+    if (kept) controller.onRetrained = (n) => kept.push(n);
+    await runCream(c, { dataset: digits }, controller, (e) => events.push(e));
     return events;
   };
 
   it('runs end to end reproducibly by seed, leaks no tensor, and reports the pick beside a random path of similar FLOPs', async () => {
     const before = tf.memory().numTensors;
-    const a = await run(config(7));
+    const kept: RetrainedNetwork[] = [];
+    const a = await run(config(7), kept);
     expect(tf.memory().numTensors).toBe(before);
     // As an imported file or saved run carries them, every method event passes its payload schema.
     const payloads = payloadProblems(a);
@@ -309,6 +314,8 @@ describe('Cream on the digits (CPU backend)', () => {
     expect(Number.isFinite(chosen.testAcc) && Number.isFinite(random.testAcc)).toBe(true);
     const final = a.find((e) => e.type === 'final');
     expect(final).toMatchObject({ arch: { space: 'blocks', arch: chosen.arch } });
+    // The pick's retrained weights are kept for the export, not the random path's.
+    expect(kept.map((k) => k.arch)).toEqual([chosen.arch]);
   });
 
   it('with distillation off trains plain one-shot (no teacher, M untouched) and still keeps the board', async () => {

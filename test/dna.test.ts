@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
 import { type RunConfig, withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
+import type { RetrainedNetwork } from '../src/engine/core/formats';
 import { RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
@@ -40,9 +41,12 @@ const tinyConfig = (seed: number, dna: DnaSettingsInput = tiny, final = true): R
     methodSettings: { dna: dna as Record<string, unknown> },
   });
 
-async function run(config: RunConfig): Promise<RunEvent[]> {
+/** `kept` collects what the run hands the controller's onRetrained (the model export's weights). */
+async function run(config: RunConfig, kept?: RetrainedNetwork[]): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
-  await runDna(config, { dataset: digits, teacher: files }, new RunController(), (e) => events.push(e));
+  const controller = new RunController();
+  if (kept) controller.onRetrained = (n) => kept.push(n);
+  await runDna(config, { dataset: digits, teacher: files }, controller, (e) => events.push(e));
   return events;
 }
 
@@ -144,7 +148,8 @@ describe('DNA on the digits (CPU backend)', () => {
 
   it('runs end to end: reproducible by seed, events in order, no tensor outlives the run', { timeout: 300_000 }, async () => {
     const before = tf.memory().numTensors;
-    const a = await run(tinyConfig(11));
+    const kept: RetrainedNetwork[] = [];
+    const a = await run(tinyConfig(11), kept);
     expect(a.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
     // As an imported file or saved run carries them, every method event passes its payload schema.
     const payloads = payloadProblems(a);
@@ -177,6 +182,8 @@ describe('DNA on the digits (CPU backend)', () => {
     expect(candidates[0]).toMatchObject({ index: 0, arch: { space: 'blocks', arch: search.exact.arch } });
     const check = methodData<{ entries: { role: string; testAcc: number }[] }>(a, 'final-check')[0];
     expect(check.entries.map((e) => e.role)).toEqual(['chosen', 'random', 'teacher']);
+    // The chosen architecture's retrained weights are kept for the export, not the random baseline's.
+    expect(kept.map((k) => k.arch)).toEqual([search.exact.arch]);
     // One epoch of 4 steps trains little; the numbers are real accuracies all the same.
     expect(check.entries.every((e) => e.testAcc >= 0 && e.testAcc <= 100)).toBe(true);
     expect(check.entries.find((e) => e.role === 'teacher')!.testAcc).toBeCloseTo(files.manifest.accuracy.test, 1);

@@ -4,6 +4,7 @@ import type { BlockStructure } from '../engine/core/formats';
 import type { BackendChoice, BackendName, BackendRate, BackendReport, RepeatSpec, WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { useCompare } from './compare/compareStore';
 import { useRepeats } from './repeats';
+import { useModelExport } from './modelExport';
 import { useSettings } from './settings';
 import { useRunStore } from './store';
 import { newSavedRunId } from './restore/savedRun';
@@ -103,6 +104,15 @@ export function connectWorker(backend: BackendChoice, opts: { timeSoftware?: boo
         break;
       case 'state':
         s.setLive(m.runId, m.state);
+        break;
+      case 'retrained':
+        useModelExport.getState().setRetrained(m.runId, m.space, m.arch);
+        break;
+      case 'model-export':
+        useModelExport.getState().receiveExport(m.runId, m.files, m.error);
+        break;
+      case 'model-check':
+        useModelExport.getState().receiveCheck(m.runId, m.result, m.error);
         break;
       case 'checkpoint-failed':
         if (m.runId === s.runId) s.addError(`This run's checkpoint could not be kept in this browser (${m.message}): after a reload it would continue by running again from the start.`);
@@ -216,6 +226,18 @@ export const resumeRun = () => send({ type: 'resume', runId: onScreen() });
 export const stepRun = () => send({ type: 'step', runId: onScreen() });
 export const stopRun = () => send({ type: 'stop', runId: onScreen() });
 export const setRunSpeed = (speed: RunConfig['speed']) => send({ type: 'speed', runId: onScreen(), speed });
+
+/** Asks the worker for the run on screen's retrained network as model files (answered by 'model-export'). */
+export function requestModelExport(): void {
+  useModelExport.getState().setPending('export');
+  send({ type: 'export-model', runId: onScreen() });
+}
+
+/** Sends exported model files to the worker to load and compare with the run on screen's network ('model-check'). */
+export function checkExportedModel(files: File[]): void {
+  useModelExport.getState().setPending('check');
+  send({ type: 'check-model', runId: onScreen(), files });
+}
 
 /** Repeats table searches over seeds in the worker ('repeat'); the answers land in `useRepeats`. */
 export function startRepeat(spec: RepeatSpec, tableCsv: { name: string; text: string }): void {

@@ -4,6 +4,8 @@ import type { Nb201Op } from '../engine/spaces/nb201';
 import type { RunEvent } from '../engine/core/events';
 import type { BlockStructure } from '../engine/core/formats';
 import type { ThroughputResult } from '../engine/evaluate/throughput';
+import type { ModelExport } from '../engine/export/modelExport';
+import type { PredictionCheck } from '../engine/export/layersModel';
 
 /** Backends the worker can run on, fastest first. wasm is absent: tfjs-backend-wasm 4.22 cannot train convolutions. */
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
@@ -70,6 +72,13 @@ export type WorkerCommand =
    */
   | { type: 'compare'; runId: number; spec: RepeatSpec; tableCsv: { name: string; text: string } }
   | { type: 'compare-stop'; runId: number }
+  /**
+   * The network run `runId` retrained in its final phase, as a TensorFlow.js model and PyTorch /
+   * Keras code ('model-export'). Only the run whose weights this worker kept ('retrained').
+   */
+  | { type: 'export-model'; runId: number }
+  /** Load an exported model from the files a learner picked (tf.io.browserFiles) and compare its predictions with run `runId`'s network on the test images ('model-check'). */
+  | { type: 'check-model'; runId: number; files: File[] }
   /** Measure supernet training throughput on this worker's backend (npm run bench drives it). */
   | { type: 'bench'; dataset: 'digits' | 'fashion'; steps: number; warmup: number; batchSize: number };
 
@@ -128,6 +137,10 @@ export type WorkerMessage =
   | { type: 'compare-run'; runId: number; method: MethodId; seed: number; events: RunEvent[]; ms: number }
   | { type: 'compare-end'; runId: number; status: 'completed' | 'stopped' | 'error'; message?: string }
   | { type: 'state'; runId: number; state: 'idle' | 'running' | 'paused' | 'stopped' | 'done' }
+  /** The run's final phase retrained its pick and the worker keeps the weights: the model export is available for this run. */
+  | { type: 'retrained'; runId: number; space: 'nb201' | 'blocks'; arch: string }
+  | { type: 'model-export'; runId: number; files?: ModelExport; error?: string }
+  | { type: 'model-check'; runId: number; result?: PredictionCheck; error?: string }
   /** The run's checkpoint could not be written (a full disk …): a reload then continues it by a rerun. */
   | { type: 'checkpoint-failed'; runId: number; message: string }
   | { type: 'error'; message: string };

@@ -8,6 +8,8 @@ import { checkStoredDataset, prepareUserDataset, userDatasetInfo } from '../engi
 import { readCheckpoint, readUserDataset, writeCheckpoint } from '../app/restore/idb';
 import { type BatchEnd, runCompareCommand, runRepeatCommand, runStartCommand } from './runCommand';
 import { CALIBRATION, chooseBackend } from './backend';
+import type { RetrainedNetwork } from '../engine/core/formats';
+import { checkExportedModel, exportModel } from '../engine/export/modelExport';
 import { type BackendName, EVENT_FLUSH_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
 /**
@@ -28,6 +30,14 @@ let queue: RunEvent[] = [];
 /** A calibration in progress after 'ready' (see init's `knownRates`), stopped when a run starts. */
 let calibration: { controller: RunController; done: Promise<void> } | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
+/** The last run's retrained winner (weights read back after its final phase), kept for the model export until the next run starts. */
+let retained: { runId: number; net: RetrainedNetwork; dataset: DatasetId } | null = null;
+
+/** The kept network of run `id`, or a throw saying why there is none. */
+function retainedOf(id: number): NonNullable<typeof retained> {
+  if (!retained || retained.runId !== id) throw new Error('this run kept no retrained network in this worker: only a run trained in this page session, whose final phase retrained its pick, has weights');
+  return retained;
+}
 /**
  * A batch of table searches in progress — a repeat over seeds or a comparison — with its own
  * runId and controller, apart from the run's. One at a time: a new batch or a 'start' stops it.
@@ -140,6 +150,11 @@ async function start(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<vo
   controller = c;
   runId = cmd.runId;
   const id = cmd.runId;
+  retained = null;
+  c.onRetrained = (net) => {
+    retained = { runId: id, net, dataset: cmd.config.dataset };
+    post({ type: 'retrained', runId: id, space: net.space, arch: net.arch });
+  };
   // Queued events go first, so the page never hears 'done' before the run's last events.
   c.onState = (state) => {
     flush();
@@ -206,6 +221,35 @@ scope.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
       case 'compare-stop':
         if (batch && batch.kind === cmd.type.replace('-stop', '') && batch.runId === cmd.runId) await stopBatch();
         break;
+      case 'export-model': {
+        const id = cmd.runId;
+        try {
+          const files = await exportModel(retainedOf(id).net);
+          post({ type: 'model-export', runId: id, files });
+        } catch (err) {
+          post({ type: 'model-export', runId: id, error: err instanceof Error ? err.message : String(err) });
+        }
+        break;
+      }
+      case 'check-model': {
+        const id = cmd.runId;
+        try {
+          const kept = retainedOf(id);
+          const json = cmd.files.find((f) => f.name.endsWith('.json'));
+          if (!json) throw new Error('pick the model.json file and its weights file together');
+          if (!cmd.files.some((f) => f.name.endsWith('.bin'))) throw new Error('pick the weights file (.bin) together with model.json');
+          // browserFiles wants model.json first, then its weights files.
+          const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...cmd.files.filter((f) => f !== json)]));
+          try {
+            post({ type: 'model-check', runId: id, result: await checkExportedModel(model, kept.net, await getDataset(kept.dataset)) });
+          } finally {
+            model.dispose();
+          }
+        } catch (err) {
+          post({ type: 'model-check', runId: id, error: err instanceof Error ? err.message : String(err) });
+        }
+        break;
+      }
       case 'bench': {
         if (calibration) await calibration.done;
         if (running) throw new Error('a run is in progress: stop it before measuring throughput');

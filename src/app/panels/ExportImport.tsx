@@ -18,6 +18,7 @@ import { methodOption } from '../methods';
 import { useSettings } from '../settings';
 import { useRunStatus, useRunStore } from '../store';
 import { replayLog, startRun } from '../workerClient';
+import { TakeItHome } from './TakeItHome';
 
 /**
  * The last accepted import and the last refusal. Kept apart from the run and settings stores on
@@ -126,6 +127,7 @@ export function ExportImport() {
           Export failed: {exportError}
         </p>
       )}
+      <TakeItHome />
       <label className="field">
         <span className="field-label">Import an architecture file</span>
         <input ref={input} data-testid="import-input" type="file" accept=".json,application/json" onChange={(e) => void onImport(e.target.files?.[0])} />

@@ -22,3 +22,20 @@ export interface BlockStructure {
   inputShape: [number, number, number];
   numClasses: number;
 }
+
+/** One named weight or running statistic as plain numbers: what a checkpoint or an export keeps of a network. */
+export interface NamedValues {
+  name: string;
+  kind: 'weight' | 'stat';
+  shape: number[];
+  values: Float32Array;
+}
+
+/**
+ * The network a run's final phase trained from scratch, with its weights read back after training:
+ * what the export turns into a TensorFlow.js model and PyTorch / Keras code. An NB-201 cell names
+ * its macro skeleton; a block chain carries its structure.
+ */
+export type RetrainedNetwork =
+  | { space: 'nb201'; arch: string; macro: { inputShape: [number, number, number]; channels: number; cellsPerStage: number; numClasses: number }; weights: NamedValues[] }
+  | { space: 'blocks'; arch: string; structure: BlockStructure; weights: NamedValues[] };

@@ -2,6 +2,7 @@ import type { RunConfig } from './config';
 import { SPEED_DELAY_MS, type Speed } from './config';
 import type { RunEvent, Untimed } from './events';
 import { Rng } from './rng';
+import type { RetrainedNetwork } from './formats';
 
 export class StopRequested extends Error {
   constructor() {
@@ -23,6 +24,12 @@ export class RunController {
   private wake: (() => void) | null = null;
   speed: Speed = 'max';
   onState?: (s: RunState) => void;
+  /**
+   * Given, the run hands over the network its final phase retrained (weights read back once, after
+   * training) — the worker keeps it for the model export. Held here because every run, whole-run
+   * methods included, already receives its controller; absent, no weights are read back.
+   */
+  onRetrained?: (net: RetrainedNetwork) => void;
 
   start(): void {
     this.set('running');
@@ -99,6 +106,8 @@ export interface RunContext {
   /** Paused or single-stepping: a learner is watching step by step, so batch nothing. */
   held(): boolean;
   backend: string;
+  /** Present when someone keeps the retrained winner (the controller's `onRetrained`): the final retrain of the pick calls it. */
+  keepRetrained?: (net: RetrainedNetwork) => void;
 }
 
 export function makeContext(
@@ -116,6 +125,7 @@ export function makeContext(
     emit: (e) => sink({ ...e, t: Math.round(now() - t0) }),
     checkpoint: () => controller.checkpoint(),
     held: () => controller.state === 'paused',
+    keepRetrained: controller.onRetrained,
   };
 }
 

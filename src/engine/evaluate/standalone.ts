@@ -29,6 +29,8 @@ export async function trainStandalone(
   rng: Rng,
   phase: Phase,
   withTest: boolean,
+  /** Called with the trained network before it is freed (the final retrain hands its weights over here). */
+  onTrained?: (net: CellNetwork) => Promise<void>,
 ): Promise<TrainedResult> {
   const net = new CellNetwork(macro, rng.fork('init'), 'running');
   const sampler = new BatchSampler(data.train.n, settings.batchSize, rng.fork('batches'));
@@ -71,6 +73,7 @@ export async function trainStandalone(
       result.testAcc = test.acc;
       result.testLoss = test.loss;
     }
+    await onTrained?.(net);
     return result;
   } finally {
     metrics.dispose();
@@ -129,7 +132,9 @@ export class StandaloneEvaluator implements Evaluator<Nb201Cell> {
 
 export async function finalRetrain(cell: Nb201Cell, ctx: RunContext, data: DeviceData, macro: MacroConfig): Promise<FinalReport> {
   const s = ctx.config.final;
-  const r = await trainStandalone(ctx, cell, s, data, macro, ctx.rng.fork(`final/${formatCell(cell)}`), 'final', true);
+  const keep = ctx.keepRetrained;
+  const onTrained = keep && (async (net: CellNetwork) => keep({ space: 'nb201', arch: formatCell(cell), macro: { ...macro, inputShape: [...macro.inputShape] }, weights: await net.store.read() }));
+  const r = await trainStandalone(ctx, cell, s, data, macro, ctx.rng.fork(`final/${formatCell(cell)}`), 'final', true, onTrained);
   return {
     metrics: { testAcc: r.testAcc!, valAcc: r.valAcc, testLoss: r.testLoss!, valLoss: r.valLoss, trainLoss: r.trainLoss },
     cost: nb201Cost(cell, macro),

@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
+import type { NamedValues } from '../core/formats';
 
-/** One named weight or running statistic as plain numbers: what a checkpoint keeps of a network. */
-export interface NamedValues {
-  name: string;
-  kind: 'weight' | 'stat';
-  shape: number[];
-  values: Float32Array;
-}
+export type { NamedValues } from '../core/formats';
 
 /**
  * Named trainable variables with seeded initialisation. Weight-sharing supernets and standalone

@@ -4,7 +4,8 @@ import type { Phase, RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
 import type { DeviceData, TrainedResult } from '../../nn/trainer';
 import { BlockNetwork } from '../../nn/blockNetwork';
-import { trainClassifier } from '../../nn/blocks/train';
+import { retainedBlockNetwork, trainClassifier } from '../../nn/blocks/train';
+import type { RetrainedNetwork } from '../../core/formats';
 import type { BnRecorder, Mode } from '../../nn/params';
 import { type BlockArch, type BlockSpace, blockArchCost, blockPaths, fixedCost, formatBlockArch, pathCost, sampleBlockArch } from '../../spaces/blocks';
 import type { CreamSettings } from './settings';
@@ -51,8 +52,11 @@ export interface RetrainContext {
   checkpoint(): Promise<void>;
 }
 
-/** Trains one block-space architecture from scratch with the standalone recipe (BN running statistics for evaluation). */
-export async function retrainArch(ctx: RetrainContext, space: BlockSpace, arch: BlockArch, data: DeviceData, s: StandaloneSettings, rng: Rng, phase: Phase, emitTrain: boolean): Promise<TrainedResult> {
+/**
+ * Trains one block-space architecture from scratch with the standalone recipe (BN running
+ * statistics for evaluation); `keep` (the pick's retrain only) receives the trained weights.
+ */
+export async function retrainArch(ctx: RetrainContext, space: BlockSpace, arch: BlockArch, data: DeviceData, s: StandaloneSettings, rng: Rng, phase: Phase, emitTrain: boolean, keep?: (net: RetrainedNetwork) => void): Promise<TrainedResult> {
   const net = new BlockNetwork(space, rng.fork('init'), 'running');
   const classifier = {
     store: net.store,
@@ -60,7 +64,9 @@ export async function retrainArch(ctx: RetrainContext, space: BlockSpace, arch: 
     variables: () => pathVariables(net, arch),
   };
   try {
-    return await trainClassifier(classifier, data, s, rng, { phase, emit: emitTrain ? ctx.emit : undefined, checkpoint: ctx.checkpoint, withTest: true });
+    const r = await trainClassifier(classifier, data, s, rng, { phase, emit: emitTrain ? ctx.emit : undefined, checkpoint: ctx.checkpoint, withTest: true });
+    if (keep) keep(await retainedBlockNetwork(space, arch, net.store));
+    return r;
   } finally {
     net.dispose();
   }

@@ -165,7 +165,7 @@ async function finalPick(ctx: RunContext, settings: CreamSettings, supernet: Cre
   for (const [i, arch] of [chosenArch, random].entries()) {
     const e = pick.entries[i];
     ctx.emit({ type: 'phase', phase: 'final', detail: `retraining ${i === 0 ? 'the pick' : `a random path of similar FLOPs (${e.flops.toLocaleString('en-US')})`} from scratch for ${config.final.epochs} epochs: ${e.arch}` });
-    const r = await retrainArch(ctx, space, arch, data, config.final, ctx.rng.fork(`cream/final/${e.arch}`), 'final', true);
+    const r = await retrainArch(ctx, space, arch, data, config.final, ctx.rng.fork(`cream/final/${e.arch}`), 'final', true, i === 0 ? ctx.keepRetrained : undefined);
     results.push({ ...e, testAcc: r.testAcc!, valAcc: r.valAcc });
   }
   pick.entries = results;
@@ -178,7 +178,7 @@ async function trainOne(ctx: RunContext, settings: CreamSettings, data: DeviceDa
   const { space, arch } = blockTrainTarget(text, structure, ctx.config.dataset, () => creamSpace(ctx.config, settings));
   const name = formatBlockArch(arch);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${name} from scratch for ${ctx.config.final.epochs} epochs` });
-  const r = await retrainArch(ctx, space, arch, data, ctx.config.final, ctx.rng.fork(`cream/final/${name}`), 'final', true);
+  const r = await retrainArch(ctx, space, arch, data, ctx.config.final, ctx.rng.fork(`cream/final/${name}`), 'final', true, ctx.keepRetrained);
   ctx.emit({
     type: 'final',
     arch: { space: 'blocks', arch: name },

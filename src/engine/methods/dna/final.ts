@@ -4,7 +4,8 @@ import type { Phase, RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
 import type { DeviceData, TrainedResult } from '../../nn/trainer';
 import { BlockNetwork } from '../../nn/blockNetwork';
-import { type Classifier, trainClassifier } from '../../nn/blocks/train';
+import { type Classifier, retainedBlockNetwork, trainClassifier } from '../../nn/blocks/train';
+import type { RetrainedNetwork } from '../../core/formats';
 import type { BnRecorder, Mode } from '../../nn/params';
 import { type BlockArch, type BlockSpace, blockArchCost, formatBlockArch, sampleBlockArch } from '../../spaces/blocks';
 import type { BudgetMetric } from './events';
@@ -25,11 +26,16 @@ export interface RetrainContext {
   checkpoint(): Promise<void>;
 }
 
-/** Trains one architecture from scratch with the standalone recipe; `emitTrain` sends the run's train / val events. */
-export async function retrainBlockArch(ctx: RetrainContext, space: BlockSpace, arch: BlockArch, data: DeviceData, s: StandaloneSettings, rng: Rng, phase: Phase, emitTrain: boolean): Promise<TrainedResult> {
+/**
+ * Trains one architecture from scratch with the standalone recipe; `emitTrain` sends the run's
+ * train / val events; `keep` (the pick's retrain only) receives the trained weights.
+ */
+export async function retrainBlockArch(ctx: RetrainContext, space: BlockSpace, arch: BlockArch, data: DeviceData, s: StandaloneSettings, rng: Rng, phase: Phase, emitTrain: boolean, keep?: (net: RetrainedNetwork) => void): Promise<TrainedResult> {
   const net = archClassifier(space, arch, rng.fork('init'));
   try {
-    return await trainClassifier(net, data, s, rng, { phase, emit: emitTrain ? ctx.emit : undefined, checkpoint: ctx.checkpoint, withTest: true });
+    const r = await trainClassifier(net, data, s, rng, { phase, emit: emitTrain ? ctx.emit : undefined, checkpoint: ctx.checkpoint, withTest: true });
+    if (keep) keep(await retainedBlockNetwork(space, arch, net.store));
+    return r;
   } finally {
     net.dispose();
   }

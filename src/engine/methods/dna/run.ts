@@ -185,7 +185,7 @@ async function search(ctx: RunContext, settings: DnaSettings, res: DnaResources,
   ctx.emit({ type: 'phase', phase: 'final', detail: `retraining the chosen architecture and ${randoms.length} random one(s) of the same budget from scratch for ${config.final.epochs} epochs`, total });
   const entries: FinalEntry[] = [];
   const scoreOf = (a: BlockArch) => a.blocks.reduce((s, ops, b) => s + scores[b].candidates.find((c) => c.key === pathKey(ops))!.score, 0);
-  const chosenResult = await retrainBlockArch(ctx, space, chosen, data, config.final, ctx.rng.fork(`dna/final/${formatBlockArch(chosen)}`), 'final', true);
+  const chosenResult = await retrainBlockArch(ctx, space, chosen, data, config.final, ctx.rng.fork(`dna/final/${formatBlockArch(chosen)}`), 'final', true, ctx.keepRetrained);
   entries.push({ role: 'chosen', arch: formatBlockArch(chosen), testAcc: chosenResult.testAcc!, valAcc: chosenResult.valAcc, cost: blockArchCost(chosen, space), blockScore: chosenSum });
   ctx.emit({ type: 'progress', done: 1, total, unit: 'retrains' });
   for (let i = 0; i < randoms.length; i++) {
@@ -222,7 +222,7 @@ async function trainOne(ctx: RunContext, settings: DnaSettings, res: DnaResource
   const { space, arch: target } = blockTrainTarget(text, structure, ctx.config.dataset, () => runSpace(ctx.config, settings, res));
   const arch = formatBlockArch(target);
   ctx.emit({ type: 'phase', phase: 'final', detail: `training ${arch} from scratch for ${ctx.config.final.epochs} epochs` });
-  const r = await retrainBlockArch(ctx, space, target, data, ctx.config.final, ctx.rng.fork(`dna/final/${arch}`), 'final', true);
+  const r = await retrainBlockArch(ctx, space, target, data, ctx.config.final, ctx.rng.fork(`dna/final/${arch}`), 'final', true, ctx.keepRetrained);
   ctx.emit({
     type: 'final',
     arch: { space: 'blocks', arch },

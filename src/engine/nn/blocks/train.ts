@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { StandaloneSettings } from '../../core/config';
 import type { Phase, RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
+import type { RetrainedNetwork } from '../../core/formats';
+import { type BlockArch, type BlockSpace, blockArchToJson, formatBlockArch } from '../../spaces/blocks';
 import { BatchSampler } from '../../data/datasets';
 import { type DeviceData, evaluateSplit, l2, type TrainedResult } from '../trainer';
 import { PathSgd } from '../optim';
@@ -89,4 +91,9 @@ export async function trainClassifier(net: Classifier, data: DeviceData, s: Stan
     updater.discard();
     opt.dispose();
   }
+}
+
+/** A trained block network as the export keeps it: its structure and every weight and running statistic, read back once. */
+export async function retainedBlockNetwork(space: BlockSpace, arch: BlockArch, store: ParamStore): Promise<RetrainedNetwork> {
+  return { space: 'blocks', arch: formatBlockArch(arch), structure: blockArchToJson(arch, space), weights: await store.read() };
 }
