@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { deflateSync, gunzipSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import { type Download, expect, test, type Page } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
 import { validateArchitectureFile } from '../src/engine/export/architectureFile';
 import AxeBuilder from '@axe-core/playwright';
@@ -67,7 +67,7 @@ async function openDialog(page: Page): Promise<void> {
 }
 const upload = (page: Page, name: string, bytes: Uint8Array) => page.getByTestId('owndata-file').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(bytes) });
 
-test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, and a quick random search runs to its end', async ({ page }) => {
+test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, a quick random search, and its winner exported as a TF.js model that predicts the same in the page', async ({ page }) => {
   const violations = await watchCsp(page);
   await openQuick(page, { budget: '4', supernetSteps: '20' });
   await openDialog(page);
@@ -97,6 +97,24 @@ test('three Fashion-MNIST classes × 50 PNGs in a zip: preview, keep, and a quic
   const seconds = (Date.now() - started) / 1000;
   console.log(`quick random search on 150 own images: ${seconds.toFixed(1)} s`);
   await expect(page.getByTestId('final-result')).toContainText(/test/i);
+
+  // Take it home: the winner retrained on the learner's images, exported as a TF.js model and
+  // loaded back with tf.loadLayersModel in the page's worker, predicts as the playground does on
+  // every one of the learner's test images.
+  const modelFiles: Download[] = [];
+  const onDownload = (d: Download) => modelFiles.push(d);
+  page.on('download', onDownload);
+  await page.getByTestId('model-prepare').click();
+  await page.getByTestId('download-tfjs').click();
+  await expect.poll(() => modelFiles.length).toBe(2);
+  page.off('download', onDownload);
+  const picked = await Promise.all(modelFiles.map(async (d) => ({ name: d.suggestedFilename(), mimeType: d.suggestedFilename().endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: await readFile((await d.path())!) })));
+  expect(picked.map((f) => f.name).sort()).toEqual(['model.json', 'model.weights.bin']);
+  await page.getByTestId('model-check-input').setInputFiles(picked);
+  const check = page.getByTestId('model-check-result');
+  await expect(check).toBeVisible({ timeout: 30_000 });
+  expect(Number(await check.getAttribute('data-max-abs-diff'))).toBeLessThanOrEqual(1e-4);
+  await expect(check).toContainText(/over 30 test images; same class on 30/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
   const file = JSON.parse(await readFile((await download.path())!, 'utf8'));
