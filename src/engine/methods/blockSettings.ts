@@ -1,4 +1,4 @@
-import { z } from '../core/schema';
+import { list, z } from '../core/schema';
 import { shown } from '../core/settings';
 import { BLOCK_LIMITS, BLOCK_OPS } from '../spaces/blocks';
 
@@ -28,3 +28,12 @@ export const inputShapeSchema = z.tuple([
   z.int().min(BLOCK_LIMITS.inputSide[0]).max(BLOCK_LIMITS.inputSide[1]),
   z.int().min(BLOCK_LIMITS.inputChannels[0]).max(BLOCK_LIMITS.inputChannels[1]),
 ]);
+
+/** What a block method's `setup` event says of the space it searches: the same fields for DNA and Cream. */
+export const blockSetupFields = {
+  dataset: z.string(),
+  inputShape: inputShapeSchema,
+  stemChannels: z.int().min(1),
+  stages: list(blockStageSchema),
+  ops: list(blockOpSchema),
+};

@@ -1,6 +1,6 @@
 import { methodEventGuard, type PayloadUnion } from '../../core/events';
 import { list, measured, z } from '../../core/schema';
-import { blockOpSchema, blockStageSchema, inputShapeSchema } from '../blockSettings';
+import { blockSetupFields } from '../blockSettings';
 import { creamSettingsSchema } from './settings';
 
 /**
@@ -19,11 +19,7 @@ const step = z.int().min(0);
 const settings = creamSettingsSchema.shape;
 
 const setup = z.object({
-  dataset: z.string(),
-  inputShape: inputShapeSchema,
-  stemChannels: z.int().min(1),
-  stages: list(blockStageSchema),
-  ops: list(blockOpSchema),
+  ...blockSetupFields,
   spaceSize: measured,
   summary: z.string(),
   /** Cheapest and dearest architecture's FLOPs (multiply-accumulates), and the final pick's budget. */

@@ -2,7 +2,7 @@ import { methodEventGuard, type PayloadUnion } from '../../core/events';
 import { costSchema } from '../../core/cost';
 import { PAYLOAD_LIMITS } from '../../core/limits';
 import { list, measured, z } from '../../core/schema';
-import { blockOpSchema, blockStageSchema, inputShapeSchema } from '../blockSettings';
+import { blockOpSchema, blockSetupFields } from '../blockSettings';
 import { dnaSettingsSchema } from './settings';
 
 /**
@@ -19,11 +19,7 @@ const teacherSource = s.teacher.shape.source;
 export type BudgetMetric = z.output<typeof metric>;
 
 const setup = z.object({
-  dataset: z.string(),
-  inputShape: inputShapeSchema,
-  stemChannels: z.int().min(1),
-  stages: list(blockStageSchema),
-  ops: list(blockOpSchema),
+  ...blockSetupFields,
   /** Paths per block and architectures in the space. */
   pathsPerBlock: list(count),
   spaceSize: measured,
