@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpuBackend } from '../src/cli/nodeIo';
 import { NaoView } from '../src/app/panels/nao/NaoView';
 import { foldNao } from '../src/app/panels/nao/naoState';
+import { holdoutInterval, holdoutTauText } from '../src/app/panels/nao/parts';
+import { kendallTau } from '../src/engine/core/metrics';
 import { withDefaults } from '../src/engine/core/config';
 import type { RunEvent } from '../src/engine/core/events';
 import { RunController } from '../src/engine/core/runLoop';
@@ -52,6 +55,32 @@ describe('NAO view', () => {
     expect(m.pools.map((p) => p.iteration)).toEqual([0, 1, 2]);
     expect(m.rounds.every((r) => r.embedding && r.generation && r.landscape && r.holdout && r.losses.length > 0)).toBe(true);
     expect(m.summary).toBeDefined();
+  });
+
+  it("writes each round's hold-out τ with its bootstrap interval over the round's new cells, the same on every replay", () => {
+    // The shipped NAO run: its rounds bring enough new cells for an interval (the small run above does not).
+    const recorded = (JSON.parse(readFileSync('public/runs/nao-nb201.json', 'utf8')) as { log: RunEvent[] }).log.filter((e) => e.type === 'method');
+    const m = foldNao(recorded);
+    expect(m.rounds.filter((r) => (r.holdout?.points.length ?? 0) >= 3).length).toBeGreaterThan(1);
+    for (const r of m.rounds) {
+      const h = r.holdout!;
+      const t = holdoutInterval(h);
+      if (h.points.length < 3) {
+        expect(t).toBeNull();
+        continue;
+      }
+      // The estimate is the engine's τ; the interval holds it and, on a handful of cells, is wide.
+      expect(t!.tau).toBeCloseTo(h.tau, 12);
+      expect(t!.tau).toBeCloseTo(kendallTau(h.points.map((p) => p.predicted), h.points.map((p) => p.measured)), 12);
+      expect(t!.lo).toBeLessThanOrEqual(t!.tau);
+      expect(t!.hi).toBeGreaterThanOrEqual(t!.tau);
+      expect(t!.hi - t!.lo).toBeGreaterThan(0.3);
+      expect(holdoutTauText(h)).toMatch(/^−?\d\.\d\d \[−?\d\.\d\d, −?\d\.\d\d\]$/);
+      // A fresh fold of the same events (a replay) gives the same interval.
+      expect(holdoutInterval(foldNao(recorded.map((e) => structuredClone(e))).rounds.find((x) => x.iteration === r.iteration)!.holdout!)).toEqual(t);
+    }
+    const html = renderToStaticMarkup(createElement(NaoView, { events: recorded }));
+    expect(html).toContain(holdoutTauText(m.rounds.at(-1)!.holdout!));
   });
 
   it('draws the embedding, one path per seed, and the predictor panel, with stable test ids', () => {

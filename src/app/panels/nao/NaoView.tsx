@@ -4,7 +4,7 @@ import type { NaoSettings } from '../../../engine/methods/nao/settings';
 import { CellGraph } from '../../graphs/CellGraph';
 import { EmbeddingChart, type Inspect } from './EmbeddingChart';
 import { drawableRounds, firstChange, foldNao, type NaoModel, type NaoRound } from './naoState';
-import { fmt } from './parts';
+import { fmt, holdoutTauText } from './parts';
 import { PoolPanel } from './PoolPanel';
 import { PredictorPanel } from './PredictorPanel';
 import './nao.css';
@@ -142,7 +142,7 @@ function WeakPoints({ model, round }: { model: NaoModel; round: NaoRound | undef
         )}
         {round?.holdout && (
           <li>
-            <strong>Ranking cells it never saw:</strong> Kendall τ {fmt(round.holdout.tau)} on this round’s {round.holdout.points.length} new cells, against {fmt(round.embedding?.fit.tau)} on its own training pool.
+            <strong>Ranking cells it never saw:</strong> Kendall τ {holdoutTauText(round.holdout)} on this round’s {round.holdout.points.length} new cells (the 95 % interval in brackets: few cells, wide interval), against {fmt(round.embedding?.fit.tau)} on its own training pool.
           </li>
         )}
         {fromInitial !== undefined && latest && (

@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { useMemo } from 'react';
 import type { NaoModel, NaoRound } from './naoState';
 import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
-import { fmt } from './parts';
+import { fmt, holdoutTauText } from './parts';
 
 const H = 280;
 const M = { left: 50, right: 12, top: 14, bottom: 40 };
@@ -30,7 +30,7 @@ export function PredictorPanel({ model, round }: { model: NaoModel; round: NaoRo
             <th title="share of pairs ordered correctly, training pool">fit pairs</th>
             <th title="tokens / whole cells decoded back from their own embedding">reconstruction</th>
             <th title="new cells of this round, predicted before evaluation">hold-out n</th>
-            <th title="Kendall τ on the new cells — the predictor never trained on them">hold-out τ</th>
+            <th title="Kendall τ on the new cells — the predictor never trained on them — with its bootstrap 95 % interval over those cells">hold-out τ [95 %]</th>
             <th title="share of pairs of new cells ordered correctly">hold-out pairs</th>
           </tr>
         </thead>
@@ -47,7 +47,7 @@ export function PredictorPanel({ model, round }: { model: NaoModel; round: NaoRo
                 {fmt(100 * r.embedding!.fit.reconstructionTokens, 0)}% / {fmt(100 * r.embedding!.fit.reconstructionCells, 0)}%
               </td>
               <td>{r.holdout ? r.holdout.points.length : '…'}</td>
-              <td>{r.holdout ? fmt(r.holdout.tau) : '…'}</td>
+              <td>{r.holdout ? holdoutTauText(r.holdout) : '…'}</td>
               <td>{r.holdout ? fmt(r.holdout.pairwise) : '…'}</td>
             </tr>
           ))}

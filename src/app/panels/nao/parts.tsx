@@ -1,7 +1,33 @@
 import * as d3 from 'd3';
+import { formatTauInterval, kendallTauBootstrap, type TauInterval } from '../../../engine/core/metrics';
+import { Rng } from '../../../engine/core/rng';
+import type { NaoHoldoutData } from '../../../engine/methods/nao/events';
 
 /** Small pieces the NAO charts share. React owns every SVG node; d3 supplies numbers only. */
 export const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+const holdoutIntervals = new WeakMap<NaoHoldoutData, TauInterval | null>();
+
+/**
+ * The hold-out τ's bootstrap 95 % interval over the round's new cells, from the statistics module
+ * the bench uses, seeded by the round so a replay shows the same interval. A round brings only a
+ * few new cells, so the interval is wide: a τ of 0.6 on six cells can still be chance, and the
+ * page should say so. Null below three cells, where no interval means anything.
+ */
+export function holdoutInterval(h: NaoHoldoutData): TauInterval | null {
+  let t = holdoutIntervals.get(h);
+  if (t === undefined) {
+    t = h.points.length < 3 ? null : kendallTauBootstrap([h.points.map((p) => p.predicted)], h.points.map((p) => p.measured), new Rng(`nao-holdout/${h.iteration}`));
+    holdoutIntervals.set(h, t);
+  }
+  return t;
+}
+
+/** The hold-out τ as the page writes it: τ [lo, hi] where an interval exists. */
+export function holdoutTauText(h: NaoHoldoutData): string {
+  const t = holdoutInterval(h);
+  return t ? formatTauInterval(t, 2) : fmt(h.tau);
+}
 
 /**
  * The score colour scale shared by the points and the landscape. Its floor is the pool's 10th
