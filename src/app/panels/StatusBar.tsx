@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Phase } from '../../engine/core/events';
 import { methodInfo } from '../../engine/methods/catalog';
 import { useRunEstimate } from '../estimate';
@@ -110,8 +110,11 @@ function EarlyEnd({ used, budget, unit }: { used: number; budget: number; unit: 
   );
 }
 
-/** The backend the worker runs on; the reasons faster ones were skipped on hover and on request. */
-function BackendBadge() {
+/**
+ * The backend the worker runs on; the reasons faster ones were skipped on hover and on request.
+ * Memoised: the status line re-renders on every scrub frame, the backend does not change with it.
+ */
+const BackendBadge = memo(function BackendBadge() {
   const { report, state } = useBackend();
   const [open, setOpen] = useState(false);
   const why = report?.skipped.length ? `Skipped: ${report.skipped.join('; ')}` : report ? 'The fastest backend was available.' : '';
@@ -164,7 +167,7 @@ function BackendBadge() {
       )}
     </span>
   );
-}
+});
 
 /** Every tensor a step creates is released in that step, so this number holds still while a run trains. */
 function TensorCount() {
