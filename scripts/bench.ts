@@ -4,19 +4,22 @@
  *   2. ranking quality of the weight-sharing supernet against the project's ground truth,
  *   2b. ranking quality on the block space: DNA's block scores, a plain one-shot supernet and
  *       Cream's supernet with and without distillation, against public/benchmarks/blocks-digits.csv,
- *   3. supernet training throughput in Node (CPU backend).
+ *   3. supernet training throughput in Node (CPU backend),
+ *   4. the same training step in PyTorch (scripts/peer/nb201_peer.py), side by side with the project's.
  * In-browser throughput and responsiveness: npm run bench:browser (scripts/bench-browser.spec.ts).
  * It rewrites its own blocks of docs/benchmarks.md (scripts/lib/benchDoc.ts); blocks the
  * Playwright measurements own are kept.
  *
  *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 2 supernet seeds)
  *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
- *   npx tsx scripts/bench.ts --only search    one section: search | ranking | blocks | throughput
+ *   npx tsx scripts/bench.ts --only search    one section: search | ranking | blocks | throughput | peer
  *   npx tsx scripts/bench.ts --fresh          retrain the block-space evaluators instead of reading runs/bench-blocks-cache.json
  *   npx tsx scripts/bench.ts --methods random,evolution   a subset of the registry
  *   npx tsx scripts/bench.ts --no-write       print only
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
@@ -30,10 +33,15 @@ import { SupernetEvaluator } from '../src/engine/evaluate/supernet';
 import type { BenchmarkTable } from '../src/engine/evaluate/table';
 import { methodPlugins } from '../src/engine/methods/registry';
 import { defaultMacro } from '../src/engine/nn/macro';
-import { cellFromString, NB201_OPS, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
+import * as tf from '@tensorflow/tfjs';
+import { CellNetwork } from '../src/engine/nn/cellNetwork';
+import { PathSgd } from '../src/engine/nn/optim';
+import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
+import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { BLOCK_RANKERS, BLOCK_TRUTH, blockCosts, blockScores, readBlockTruth } from './lib/blockRanking';
 import { searchOnTable } from './lib/searchOnTable';
+import { findTorchPython } from './lib/python';
 import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
 import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
 
@@ -61,7 +69,8 @@ const BLOCK_TOP_K = 5;
 const METHOD_CAP_S = Number(args['method-cap'] ?? (QUICK ? 60 : 180));
 const DOC = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-const sections = new Set(args.only ? args.only.split(',') : ['search', 'ranking', 'blocks', 'throughput']);
+const ALL_SECTIONS = ['search', 'ranking', 'blocks', 'throughput', 'peer'];
+const sections = new Set(args.only ? args.only.split(',') : ALL_SECTIONS);
 
 /** mean ± std over seeds: the page's repeat panel prints the same function's output (src/engine/core/stats.ts). */
 const pm = formatMeanStd;
@@ -409,6 +418,220 @@ async function throughputSection(): Promise<void> {
   blocks['throughput-node'] = `Supernet training with the default settings (one uniformly sampled path per step, SGD on that path's weights), timed over ${STEPS} steps after ${WARM} warm-up steps, read-backs every 10 steps as in a run. The in-browser rows below use the same columns.\n\n${mdTable(THROUGHPUT_HEADER, [row], ['l', 'l', 'l', 'r', 'r', 'r', 'l'])}`;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// 4. The same step in PyTorch
+
+const PEER_SCRIPT = path.join(REPO_ROOT, 'scripts', 'peer', 'nb201_peer.py');
+const PEER_ROUNDS = 3;
+const CONV_PATH: Nb201Cell = { ops: NB201_EDGES.map(() => 'nor_conv_3x3' as const) };
+
+interface StepTime {
+  msPerStep: number;
+  cpuMsPerStep: number;
+}
+interface PeerOutput {
+  torch: string;
+  threads: number;
+  params: { supernet: number; conv3x3: number };
+  paths: { random: StepTime; conv3x3: StepTime };
+}
+
+/**
+ * The project's supernet step on one kind of path: a fresh supernet with every op of every edge
+ * built first (so no timed step creates weights) and a few warm-up steps; fewer than 50 steps in
+ * all, so the run's validation probe never fires. Also returns the parameter counts the peer must match.
+ */
+async function projectSteps(dataset: Dataset, kind: 'random' | 'conv3x3', steps: number, seed: number): Promise<StepTime & { supernet: number; conv3x3: number }> {
+  const config = withDefaults({ dataset: 'digits', evaluator: 'supernet', seed });
+  config.supernet.steps = 0;
+  const controller = new RunController();
+  controller.start();
+  const ctx = makeContext(config, controller, () => {}, 'cpu');
+  const ev = new SupernetEvaluator(dataset, defaultMacro('digits'));
+  try {
+    await ev.prepare(ctx);
+    const net = ev.net!;
+    for (const op of NB201_OPS) net.pathVariables({ ops: NB201_EDGES.map(() => op) });
+    const rng = new Rng(seed).fork('bench/peer-paths');
+    const pick = kind === 'random' ? () => sampleCell(rng) : () => CONV_PATH;
+    await ev.train(ctx, 5, pick);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await ev.train(ctx, steps, pick);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, supernet: net.parameterCount, conv3x3: net.store.count(net.pathVariableNames(CONV_PATH)) };
+  } finally {
+    ev.dispose();
+  }
+}
+
+function runPeer(python: string, steps: number): PeerOutput {
+  const r = spawnSync(python, [PEER_SCRIPT, '--steps', String(steps), '--warmup', '10', '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${PEER_SCRIPT} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().slice(-500)}`);
+  return JSON.parse(r.stdout) as PeerOutput;
+}
+
+/** A profiled kernel's category in the step's table: conv by kernel size, the rest by what the kernel does. */
+function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes: number[][] }): string {
+  const filter = k.name === 'Conv2DBackpropFilter' ? k.outputShapes[0] : k.inputShapes[1];
+  if (k.name === 'Conv2D' || k.name.startsWith('Conv2DBackprop')) return `conv ${filter?.[0]}×${filter?.[1]}`;
+  if (k.name.startsWith('DepthwiseConv2dNative')) return 'depthwise conv';
+  if (k.name === 'FusedBatchNorm') return 'BatchNorm (fused kernel)';
+  if (/Pool/.test(k.name)) return 'pooling';
+  if (/^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin)$/.test(k.name)) return 'reductions (BN moments, mean, …)';
+  if (/MatMul/.test(k.name)) return 'matmul (head)';
+  return 'elementwise and other';
+}
+
+/**
+ * tfjs kernel time of the project's step by kernel category and phase, from tf.profile: the
+ * whole step (PathSgd.minimize) over the given paths on one fixed batch. A kernel's name does not
+ * say which phase launched it; the kernel counts of the forward pass alone and of forward +
+ * tf.variableGrads on the same path mark where the backward pass and the update begin in the
+ * step's kernel list. Returns ms per step.
+ */
+async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps: number): Promise<{ byCat: Map<string, [number, number, number]>; byName: Map<string, number>; wallMs: number }> {
+  const s = withDefaults({ dataset: 'digits', evaluator: 'supernet' }).supernet;
+  const net = new CellNetwork(defaultMacro('digits'), new Rng(1).fork('bench/profile-init'), 'batch');
+  for (const op of NB201_OPS) net.pathVariables({ ops: NB201_EDGES.map(() => op) });
+  const opt = new PathSgd(s.lr, s.momentum);
+  const data = new DeviceData(dataset);
+  const { x, y } = data.train.head(s.batchSize);
+  const rng = new Rng(1).fork('bench/profile-paths');
+  const cells = Array.from({ length: steps }, () => (kind === 'random' ? sampleCell(rng) : CONV_PATH));
+  const lossOf = (cell: Nb201Cell, vars: tf.Variable[]) => () => tf.add(crossEntropy(net.forward(x, cell, 'train'), y), l2(vars, s.weightDecay)) as tf.Scalar;
+  const phases = [
+    (cell: Nb201Cell, vars: tf.Variable[]) => tf.tidy(() => void lossOf(cell, vars)()),
+    (cell: Nb201Cell, vars: tf.Variable[]) => {
+      const { value, grads } = tf.variableGrads(lossOf(cell, vars), vars);
+      value.dispose();
+      Object.values(grads).forEach((g) => g.dispose());
+    },
+    (cell: Nb201Cell, vars: tf.Variable[]) => opt.minimize(lossOf(cell, vars), vars).dispose(),
+  ];
+  const byCat = new Map<string, [number, number, number]>();
+  const byName = new Map<string, number>();
+  let wallMs = 0;
+  try {
+    for (const cell of cells.slice(0, 3)) phases.forEach((run) => run(cell, net.pathVariables(cell))); // warm-up, momentum buffers made
+    for (const cell of cells) {
+      const vars = net.pathVariables(cell);
+      // Kernels run in order (forward, then gradients, then the update) and a path launches the
+      // same kernels every time, so the counts of the first two phases split the whole step's list.
+      const nForward = (await tf.profile(() => phases[0](cell, vars))).kernels.length;
+      const nGrads = (await tf.profile(() => phases[1](cell, vars))).kernels.length;
+      const t0 = performance.now();
+      const info = await tf.profile(() => phases[2](cell, vars));
+      wallMs += performance.now() - t0;
+      info.kernels.forEach((k, i) => {
+        const ms = k.kernelTimeMs as number;
+        const cat = kernelCategory(k);
+        const acc = byCat.get(cat) ?? [0, 0, 0];
+        acc[i < nForward ? 0 : i < nGrads ? 1 : 2] += ms;
+        byCat.set(cat, acc);
+        byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
+      });
+    }
+  } finally {
+    x.dispose();
+    y.dispose();
+    data.dispose();
+    opt.dispose();
+    net.dispose();
+  }
+  for (const [c, v] of byCat) byCat.set(c, v.map((t) => t / steps) as [number, number, number]);
+  for (const [n, t] of byName) byName.set(n, t / steps);
+  return { byCat, byName, wallMs: wallMs / steps };
+}
+
+async function profileBlock(dataset: Dataset, build: string): Promise<string> {
+  const STEPS = QUICK ? 5 : 10;
+  const load0 = os.loadavg()[0];
+  const parts: string[] = [];
+  for (const kind of ['random', 'conv3x3'] as const) {
+    const { byCat, byName, wallMs } = await kernelProfile(dataset, kind, STEPS);
+    const total = [...byCat.values()].reduce((a, v) => a + v[0] + v[1] + v[2], 0);
+    const header = ['kernels', 'forward ms', 'backward ms', 'optimizer ms', 'total ms', 'share'];
+    const rows = [...byCat.entries()]
+      .sort((a, b) => b[1][0] + b[1][1] + b[1][2] - (a[1][0] + a[1][1] + a[1][2]))
+      .map(([c, [f, g, u]]) => [c, f.toFixed(1), g.toFixed(1), u.toFixed(1), (f + g + u).toFixed(1), `${((100 * (f + g + u)) / total).toFixed(0)} %`]);
+    rows.push(['all kernels', '', '', '', total.toFixed(1), '100 %']);
+    rows.push(['whole step under the profiler (wall)', '', '', '', wallMs.toFixed(1), '']);
+    const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(1)}`);
+    const title = kind === 'random' ? `uniformly sampled paths (${STEPS} steps)` : `the all-nor_conv_3x3 path (${STEPS} steps)`;
+    print(`Kernel profile: ${title}, ms per step`, header, rows);
+    parts.push(`#### ${title}\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r'])}\n\nHeaviest kernels of the whole step (ms per step): ${names.join(', ')}.`);
+  }
+  return [
+    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's and ReLU's gradients are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
+    ...parts,
+  ].join('\n\n');
+}
+
+async function peerSection(): Promise<void> {
+  const python = findTorchPython();
+  if (!python) {
+    const msg = 'Not measured: no Python that imports torch was found ($PYTHON, python3, /usr/bin/python3); install Debian\'s python3-torch to run the PyTorch peer.';
+    console.log(`\nPeer: ${msg}`);
+    blocks.peer = `> ${msg}`;
+    return;
+  }
+  await setupNodeTf();
+  const dataset = await loadDatasetFromDisk('digits');
+  // Node resolves tfjs to its ES5 build unless scripts/tfjs-es2017.mjs is imported (as `npm run bench` does); say which ran.
+  const build = process.execArgv.some((a) => a.includes('tfjs-es2017')) ? 'ES2017 build' : 'ES5 build (run through `npm run bench` for the ES2017 one)';
+  const STEPS = QUICK ? 10 : 20;
+  const PEER_STEPS = QUICK ? 50 : 100;
+  const load0 = os.loadavg()[0];
+  const project: Record<'random' | 'conv3x3', StepTime[]> = { random: [], conv3x3: [] };
+  const peer: PeerOutput[] = [];
+  let counts: { supernet: number; conv3x3: number } | null = null;
+  for (let round = 1; round <= PEER_ROUNDS; round++) {
+    for (const kind of ['random', 'conv3x3'] as const) {
+      const r = await projectSteps(dataset, kind, STEPS, round);
+      project[kind].push(r);
+      counts = { supernet: r.supernet, conv3x3: r.conv3x3 };
+    }
+    peer.push(runPeer(python, PEER_STEPS));
+    const last = peer[peer.length - 1];
+    console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} ms (random / conv3x3 path, wall)`);
+  }
+  const load1 = os.loadavg()[0];
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const list = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(', ');
+  const header = ['path', 'project CPU ms / step', 'PyTorch CPU ms / step', 'ratio (CPU)', 'project wall ms / step', 'PyTorch wall ms / step', 'ratio (wall)'];
+  const rows = (['random', 'conv3x3'] as const).map((kind) => {
+    const p = project[kind];
+    const t = peer.map((o) => o.paths[kind]);
+    const ratios = (f: (x: StepTime) => number) => p.map((x, i) => f(x) / f(t[i]));
+    const cpuR = ratios((x) => x.cpuMsPerStep);
+    const wallR = ratios((x) => x.msPerStep);
+    return [
+      kind === 'random' ? 'uniformly sampled' : 'all nor_conv_3x3',
+      `**${med(p.map((x) => x.cpuMsPerStep)).toFixed(0)}** (${list(p.map((x) => x.cpuMsPerStep), 0)})`,
+      `**${med(t.map((x) => x.cpuMsPerStep)).toFixed(1)}** (${list(t.map((x) => x.cpuMsPerStep), 1)})`,
+      `**${med(cpuR).toFixed(1)}×** (${list(cpuR, 1)})`,
+      `${med(p.map((x) => x.msPerStep)).toFixed(0)} (${list(p.map((x) => x.msPerStep), 0)})`,
+      `${med(t.map((x) => x.msPerStep)).toFixed(1)} (${list(t.map((x) => x.msPerStep), 1)})`,
+      `${med(wallR).toFixed(1)}× (${list(wallR, 1)})`,
+    ];
+  });
+  const pc = peer[0].params;
+  const same = counts !== null && counts.supernet === pc.supernet && counts.conv3x3 === pc.conv3x3;
+  const countLine = `Parameters: project ${counts?.supernet.toLocaleString('en')} (full supernet) and ${counts?.conv3x3.toLocaleString('en')} (all-conv3×3 path); PyTorch ${pc.supernet.toLocaleString('en')} and ${pc.conv3x3.toLocaleString('en')}${same ? ' — equal.' : ' — **they differ: the two networks are not the same, and the ratios below compare different models.**'}`;
+  print('Peer: the supernet training step, project vs PyTorch (median of rounds; each round in brackets)', header, rows);
+  console.log(countLine);
+  blocks.peer = [
+    `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
+    countLine,
+    mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    `Machine: ${machineLine()}; 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other processes shared the 2 cores, so wall times are inflated).`,
+  ].join('\n\n');
+  blocks['peer-profile'] = await profileBlock(dataset, build);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -419,13 +642,14 @@ async function main(): Promise<void> {
   if (sections.has('ranking')) await rankingSection();
   if (sections.has('blocks')) await blocksSection();
   if (sections.has('throughput')) await throughputSection();
+  if (sections.has('peer')) await peerSection();
   const wall = (performance.now() - t0) / 1000;
   const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : null;
   const line = `\`${command}\` on ${new Date().toISOString().slice(0, 10)} (${QUICK ? 'quick: fewer seeds and budgets' : 'full'}), ${fmtSeconds(wall)} wall time. ${softwareLine()}; ${machineLine()}.`;
   // A run of some sections keeps the header of the last run of all of them, so the header never
   // claims that sections it did not touch came from this command.
   const previousFull = doc?.match(/<!-- bench:begin header -->\n(Last run: [^\n]*)/)?.[1];
-  blocks.header = sections.size < 4 && previousFull ? `${previousFull}\n\nSince then: ${line}` : `Last run: ${line}`;
+  blocks.header = sections.size < ALL_SECTIONS.length && previousFull ? `${previousFull}\n\nSince then: ${line}` : `Last run: ${line}`;
   if (!args['no-write']) {
     writeFileSync(DOC, updateDoc(doc, blocks));
     console.log(`\nrewrote the bench blocks of docs/benchmarks.md (${Object.keys(blocks).join(', ')})`);

@@ -15,17 +15,12 @@ import { nb201Cost } from '../src/engine/nn/macro';
 import { DeviceData } from '../src/engine/nn/trainer';
 import { blockArchCost, blockArchFromJson } from '../src/engine/spaces/blocks';
 import { parseCell } from '../src/engine/spaces/nb201';
+import { findAnyPython, findTorchPython } from '../scripts/lib/python';
 import { BLOCK_ARCH, CELLS, retrainedBlocks, retrainedCell, small } from './exportHelpers';
 import { cpu } from './helpers';
 
-/**
- * The first Python that imports torch: $PYTHON, the one on the PATH, then Debian's own (python3-torch
- * installs into /usr/lib/python3, which a pyenv or venv python3 earlier on the PATH does not see).
- */
-const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
-const runs = (exe: string, code: string) => spawnSync(exe, ['-c', code]).status === 0;
-const torchPython = candidates.find((exe) => runs(exe, 'import torch, numpy'));
-const anyPython = torchPython ?? candidates.find((exe) => runs(exe, 'pass'));
+const torchPython = findTorchPython();
+const anyPython = torchPython ?? findAnyPython();
 const hasPython = anyPython !== undefined;
 const hasTorch = torchPython !== undefined;
 const python = (args: string[], cwd: string) => spawnSync(torchPython ?? anyPython!, args, { cwd, encoding: 'utf8', timeout: 120_000 });

@@ -61,6 +61,14 @@ ${block('bench', 'throughput-node', '_Not run yet._')}
 
 ${block('e2e', 'throughput-browser', '_Filled by the Playwright measurement._')}
 
+### Against PyTorch (the same step)
+
+${block('bench', 'peer', '_Not run yet: `npm run bench -- --only peer`._')}
+
+### Where the project's step spends its time (per kernel)
+
+${block('bench', 'peer-profile', '_Not run yet: `npm run bench -- --only peer`._')}
+
 ## 4. Responsiveness
 
 ${block('e2e', 'responsiveness', '_Filled by the Playwright measurement._')}
