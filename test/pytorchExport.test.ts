@@ -8,7 +8,8 @@ import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import type { RetrainedNetwork } from '../src/engine/core/formats';
 import type { Dataset } from '../src/engine/data/datasets';
 import { kerasCode, pytorchCode } from '../src/engine/export/codegen';
-import { exportLayersModel, playgroundForward, WEIGHTS_FILE } from '../src/engine/export/layersModel';
+import { playgroundForward, WEIGHTS_FILE } from '../src/engine/export/layersModel';
+import { exportModel } from '../src/engine/export/modelExport';
 import { graphParams, modelGraph } from '../src/engine/export/modelGraph';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
 import { nb201Cost } from '../src/engine/nn/macro';
@@ -84,7 +85,7 @@ describe('generated PyTorch and Keras code', () => {
   it.skipIf(!hasTorch)('PyTorch builds the network, counts the same parameters and reproduces the logits within 1e-4', async () => {
     const images = 32;
     for (const { label, net } of nets) {
-      const files = await exportLayersModel(net);
+      const files = await exportModel(net);
       writeFileSync(path.join(dir, 'model.py'), pytorchCode(modelGraph(net)));
       writeFileSync(path.join(dir, 'model.json'), files.modelJson);
       writeFileSync(path.join(dir, WEIGHTS_FILE), new Uint8Array(files.weights));

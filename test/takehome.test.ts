@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import type { Dataset } from '../src/engine/data/datasets';
-import { comparePredictions, exportLayersModel, loadLayersModelFiles } from '../src/engine/export/layersModel';
+import { comparePredictions, loadLayersModelFiles } from '../src/engine/export/layersModel';
+import { exportModel } from '../src/engine/export/modelExport';
 import { graphParams, modelGraph, samePad } from '../src/engine/export/modelGraph';
 import { defaultMacro, nb201Cost } from '../src/engine/nn/macro';
 import { DeviceData } from '../src/engine/nn/trainer';
@@ -50,7 +51,7 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
         expect(graphParams(graph) + graph.deadParams).toBe(nb201Cost(cell.cell, defaultMacro(dataset.info.id)).params);
         // The third cell's dead 3×3 conv (and its BN) in each stage: 8, 16 and 32 channels.
         expect(graph.deadParams).toBe(i === 2 ? [8, 16, 32].reduce((n, c) => n + 9 * c * c + 2 * c, 0) : 0);
-        const files = await exportLayersModel(net);
+        const files = await exportModel(net);
         expect(JSON.parse(files.modelJson).format).toBe('layers-model');
         const before = tf.memory().numTensors;
         const model = await loadLayersModelFiles(files);
@@ -76,7 +77,7 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
     const final = events.find((e) => e.type === 'final');
     expect(kept.length).toBe(1);
     expect(kept[0].arch).toBe(final?.type === 'final' ? final.arch.arch : null);
-    const model = await loadLayersModelFiles(await exportLayersModel(kept[0]));
+    const model = await loadLayersModelFiles(await exportModel(kept[0]));
     const check = await comparePredictions(model, kept[0], digitsData.test.x);
     model.dispose();
     expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-4);
@@ -88,7 +89,7 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
       if (net.space !== 'blocks') throw new Error('not a block chain');
       const space = defaultBlockSpace(dataset.info.id, ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'skip']);
       expect(graphParams(modelGraph(net))).toBe(blockArchCost(blockArchFromString(BLOCK_ARCH, space), space).params);
-      const model = await loadLayersModelFiles(await exportLayersModel(net));
+      const model = await loadLayersModelFiles(await exportModel(net));
       const check = await comparePredictions(model, net, data.test.x);
       model.dispose();
       console.log(`blocks on ${dataset.info.id}: tf.loadLayersModel vs playground, max |Δ| over ${check.images} images = ${check.maxAbsDiff.toExponential(2)}`);

@@ -131,16 +131,6 @@ export async function saveLayersModel(model: tf.LayersModel): Promise<LayersMode
   return files;
 }
 
-/** The retrained network as TensorFlow.js LayersModel files. */
-export async function exportLayersModel(net: RetrainedNetwork): Promise<LayersModelFiles> {
-  const model = layersModelOf(net);
-  try {
-    return await saveLayersModel(model);
-  } finally {
-    model.dispose();
-  }
-}
-
 /** Reads model.json's text and its weights back into a LayersModel (tf.io.fromMemory), as tf.loadLayersModel reads files. */
 export async function loadLayersModelFiles(files: LayersModelFiles): Promise<tf.LayersModel> {
   const json = JSON.parse(files.modelJson) as tf.io.ModelJSON;
