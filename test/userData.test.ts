@@ -246,6 +246,9 @@ describe('an IDX pair and a CSV of pixel rows', () => {
     expect(await refusal(readUpload(csv('label,a\n1,0x10\n2,3'), opts, decode))).toBe('"px.csv", row 2, column 2: "0x10" is not a pixel value (a decimal number 0..255)');
     expect(await refusal(readUpload(csv('label,a\n1,300\n2,3'), opts, decode))).toBe('"px.csv", row 2, column 2: "300" is not a pixel value (a decimal number 0..255)');
     expect(await refusal(readUpload(csv('kind,a\n1,3\n2,3'), opts, decode))).toBe('"px.csv": the header has no "label" column (found: kind, a)');
+    // The table's header rules: a second "label" (any case) or an unnamed column is refused, not read as a pixel.
+    expect(await refusal(readUpload(csv('label,p0,p1,Label\n1,3,4,5\n2,3,4,5'), opts, decode))).toBe('"px.csv": the header names column "label" twice (columns 1 and 4)');
+    expect(await refusal(readUpload(csv('label,p0,,p2\n1,3,4,5\n2,3,4,5'), opts, decode))).toBe('"px.csv": column 3 of the header has no name');
     expect(await refusal(readUpload(csv('label,a,b\n1,3,4\n2,3,4'), opts, decode))).toBe('"px.csv": 2 pixel columns are neither a square grayscale image (side²) nor a square RGB one (side² × 3)');
   });
 });

@@ -6,6 +6,7 @@ import { clip, quote } from '../core/quote';
 import { Rng } from '../core/rng';
 import { SPLIT_SEED, USER_PREFIX, standardise, take, type Dataset, type DatasetInfo } from './datasets';
 import { gunzip, parseIdx, type IdxArray } from './idx';
+import { headerNamesProblem } from '../core/csv';
 
 /**
  * A learner's own labelled images as a dataset: read from a zip or a folder of images in one
@@ -328,6 +329,8 @@ function readPixelCsv(file: UploadFile, o: ReadOptions): Collected {
   const rows = csvParseRows(text.replace(/(?:\r\n|\r|\n)$/, '')).filter((r) => !(r.length === 1 && r[0].trim() === ''));
   if (rows.length < 2) throw new UploadError(`${quote(name)}: a header and at least one row of pixels are needed`);
   const header = rows[0].map((h) => h.trim().toLowerCase());
+  const headerProblem = headerNamesProblem(header);
+  if (headerProblem) throw new UploadError(`${quote(name)}: ${headerProblem}`);
   const labelCol = header.indexOf('label');
   if (labelCol < 0) throw new UploadError(`${quote(name)}: the header has no "label" column (found: ${clip(rows[0].join(', '))})`);
   const nPix = header.length - 1;

@@ -2,6 +2,7 @@ import { fileTooLarge } from '../core/limits';
 import { csvParseRows } from 'd3';
 import { clip, quote } from '../core/quote';
 import { DECIMAL } from '../core/decimal';
+import { headerNamesProblem, LINE_BREAK, lineBreaks } from '../core/csv';
 import type { RunContext } from '../core/runLoop';
 import type { Cost } from '../core/cost';
 import { formatCell, parseCell, type Nb201Cell } from '../spaces/nb201';
@@ -38,8 +39,6 @@ export interface BenchmarkTable {
 
 export class TableError extends Error {}
 
-const LINE_BREAK = /\r\n|\r|\n/g;
-const breaks = (s: string) => s.match(LINE_BREAK)?.length ?? 0;
 
 /**
  * Reads a benchmark table: RFC 4180 CSV (quoted fields may hold commas, doubled quotes and line
@@ -77,21 +76,15 @@ export function parseBenchmarkCsv(text: string, name = 'table'): BenchmarkTable 
   // A table with no arch column is not a table at all (binary, another format): say that first.
   const archCol = header.indexOf('arch');
   if (archCol < 0) throw new TableError(`${at(headerLine)}: the header has no "arch" column (found: ${clip(header.join(', '))})`);
-  const seen = new Map<string, number>();
-  header.forEach((h, k) => {
-    if (h === '') throw new TableError(`${at(headerLine)}: column ${k + 1} of the header has no name`);
-    if (breaks(h) > 0) throw new TableError(`${at(headerLine)}: the name of column ${k + 1} runs over ${breaks(h) + 1} lines (${quote(h)}): is a closing quote missing?`);
-    const first = seen.get(h);
-    if (first !== undefined) throw new TableError(`${at(headerLine)}: the header names column ${quote(h)} twice (columns ${first + 1} and ${k + 1})`);
-    seen.set(h, k);
-  });
+  const headerProblem = headerNamesProblem(header);
+  if (headerProblem) throw new TableError(`${at(headerLine)}: ${headerProblem}`);
   const metricCols = header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'arch' && h !== 'index');
   if (metricCols.length === 0) throw new TableError(`${at(headerLine)}: no metric columns beside "arch"`);
 
   const rows = new Map<string, Record<string, number>>();
   // d3-dsv gives no positions, but each record takes one line plus the line breaks inside its
   // quoted fields, which it returns verbatim: that counts the lines exactly.
-  const spanOf = (record: string[]) => record.reduce((n, f) => n + breaks(f), 0);
+  const spanOf = (record: string[]) => record.reduce((n, f) => n + lineBreaks(f), 0);
   let next = headerLine + 1 + spanOf(records[0]);
   for (const cells of records.slice(1)) {
     const spans = spanOf(cells);
