@@ -77,3 +77,27 @@ test('a chart exports as SVG with its axes, as PNG at 2×, and its plotted point
   expect(report.svgs).toBeGreaterThanOrEqual(2);
   expect(await violations()).toEqual([]);
 });
+
+test("a layered chart (the evolution lifelines) exports its layers: the whole run's marks clipped at the moment, the moment's own on top", async ({ page }) => {
+  await page.goto('/?run=evolution-nb201&backend=cpu');
+  await expect(page.getByTestId('run-status')).toHaveText(/done/i);
+  const log = JSON.parse(readFileSync('public/runs/evolution-nb201.json', 'utf8')).log as { type: string; kind?: string; data?: { population: number[] } }[];
+  const k = Math.round(log.length * 0.8);
+  const pops = log.slice(0, k).filter((e) => e.type === 'method' && e.kind === 'population');
+  await page.getByTestId('timeline-range').fill(String(k));
+  await expect(page.getByTestId('evolution-lifelines')).toHaveAttribute('data-members', String(pops.length));
+  await expect(page.getByTestId('method-panel')).toHaveAttribute('aria-busy', 'false');
+  await page.getByTestId('figures-list').click();
+  const download = page.waitForEvent('download');
+  await page.locator('[data-testid="figure-item"][data-figure="evolution-lifelines"]').getByTestId('figure-svg').click();
+  const svgText = readFileSync((await (await download).path())!, 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const dots = [...doc.querySelectorAll('path[stroke-linecap="round"]')].reduce((n, p) => n + (p.getAttribute('d')!.match(/h0/g)?.length ?? 0), 0);
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, clips: [...doc.querySelectorAll('clipPath')].map((c) => c.id), dots, lines: [...doc.querySelectorAll('line > title')].filter((t) => t.textContent!.endsWith('(alive)')).length };
+  }, svgText);
+  expect(parsed.error).toBeNull();
+  expect(parsed.clips).toEqual(['figure-reveal', 'figure-reveal-1']);
+  expect(parsed.dots).toBe(pops.length);
+  expect(parsed.lines).toBe(pops.at(-1)!.data!.population.length);
+});

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
+import type { RunEvent } from '../src/engine/core/events';
 import { validateArchitectureFile } from '../src/engine/export/architectureFile';
 import { methodEvents, ofType, replay } from './fixtures';
 import { count } from './util';
@@ -68,6 +69,43 @@ test('evolution: population, lifelines, mutations and regret from a recorded tab
   await expect(regret).toHaveAttribute('data-queries', String(f.file.config.budget));
   expect(Number(await regret.getAttribute('data-regret'))).toBeCloseTo(info.optimum.value - pick.metrics[info.reportColumn], 6);
   await expect(page.getByTestId('table-info')).toContainText('nb201_cifar10.csv');
+});
+
+test('evolution lifelines while scrubbing: the whole run drawn once, revealed to the moment, nothing of its future shown', async ({ page }) => {
+  // The gallery's evolution run: 100 queries, so a chunk of births (64) comes from the whole run.
+  const file = JSON.parse(await readFile('public/runs/evolution-nb201.json', 'utf8')) as { log: RunEvent[] };
+  await page.goto('/?run=evolution-nb201&backend=cpu');
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toHaveAttribute('data-length', String(file.log.length));
+  const plot = page.getByTestId('evolution-lifelines');
+  const marks = () =>
+    plot.evaluate((svg) => {
+      const box = svg.parentElement!;
+      const reveal = box.querySelector<HTMLElement>(':scope > .chart-reveal')!;
+      const alive = [...box.querySelectorAll<SVGLineElement>(':scope > .chart-top line')];
+      // Birth dots are round-capped zero-length segments, one "h0" each, wherever they are drawn.
+      const dots = [...box.querySelectorAll('path[stroke-linecap="round"]')].reduce((n, p) => n + (p.getAttribute('d')!.match(/h0/g)?.length ?? 0), 0);
+      return { members: Number(svg.dataset.members), reveal: reveal.getBoundingClientRect().width, chart: svg.getBoundingClientRect().width, alive: alive.length, aliveEnd: Math.max(...alive.map((l) => Number(l.getAttribute('x2')))), dots, layers: box.querySelectorAll(':scope > .chart-reveal').length };
+    });
+  const end = await marks();
+  expect(end.members).toBe(100);
+  expect(end.dots).toBe(100);
+  expect(end.layers).toBe(2);
+  expect(Math.abs(end.reveal - end.chart)).toBeLessThan(1);
+  for (const k of [Math.round(file.log.length * 0.8), Math.round(file.log.length * 0.3)]) {
+    await page.getByTestId('timeline-range').fill(String(k));
+    await expect(timeline).toHaveAttribute('data-count', String(k));
+    await expect(page.getByTestId('method-panel')).toHaveAttribute('aria-busy', 'false');
+    const pops = file.log.slice(0, k).filter((e): e is Extract<RunEvent, { type: 'method' }> => e.type === 'method' && e.kind === 'population');
+    const m = await marks();
+    expect(m.members).toBe(pops.length);
+    // Every member born by then has its dot, and none born later.
+    expect(m.dots).toBe(pops.length);
+    expect(m.alive).toBe((pops.at(-1)!.data as { population: number[] }).population.length);
+    // The whole run's lines are cut 1 px before the moment's last query, where the alive lines end.
+    expect(Math.abs(m.reveal - (m.aliveEnd - 1))).toBeLessThan(1);
+    expect(m.reveal).toBeLessThan(m.chart * 0.95);
+  }
 });
 
 test('a broken import is refused with a message naming the fault, and changes nothing on the page', async ({ page }) => {

@@ -22,6 +22,13 @@ import type { MilestoneKinds } from './timeline';
  */
 export interface MethodViewProps {
   events: RunEvent[];
+  /**
+   * The whole run's method events, of which `events` is a prefix while the timeline is held back
+   * (the same array when it follows the run). A view may draw the whole run's marks once and
+   * reveal the moment's part of them, so a timeline move redraws only what changed; it must still
+   * show nothing of the moment's future. A live run's `whole` can trail `events`.
+   */
+  whole?: RunEvent[];
 }
 
 /** What the page shows of one method beyond the shared panels; every part is optional. */

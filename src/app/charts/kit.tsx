@@ -61,15 +61,17 @@ export function useChartWidth(fallback: number): [RefObject<HTMLDivElement | nul
 
 /**
  * A chart in a box that sets its width: the svg at `width` × `height` CSS pixels (no viewBox, so
- * nothing inside is scaled) and its legend below it, outside the plot.
+ * nothing inside is scaled) and its legend below it, outside the plot. `layers` are laid over the
+ * svg in the same coordinates: a `RevealLayer` of the whole run's marks and a `TopLayer` above it.
  */
-export function ChartFrame({ boxRef, width, height, legend, className, svgClass, children, ...svg }: { boxRef: RefObject<HTMLDivElement | null>; width: number; height: number; legend?: LegendItem[]; className?: string; svgClass?: string; children: ReactNode } & React.SVGProps<SVGSVGElement>) {
+export function ChartFrame({ boxRef, width, height, legend, className, svgClass, layers, children, ...svg }: { boxRef: RefObject<HTMLDivElement | null>; width: number; height: number; legend?: LegendItem[]; className?: string; svgClass?: string; layers?: ReactNode; children: ReactNode } & React.SVGProps<SVGSVGElement>) {
   return (
     <figure className={`chart-frame${className ? ` ${className}` : ''}`}>
-      <div ref={boxRef} className="chart-box">
+      <div ref={boxRef} className={`chart-box${layers ? ' layered' : ''}`}>
         <svg {...svg} width={width} height={height} className={`chart${svgClass ? ` ${svgClass}` : ''}`}>
           {children}
         </svg>
+        {layers}
       </div>
       {legend && legend.length > 0 && <Legend items={legend} />}
     </figure>
@@ -154,4 +156,29 @@ function KeyMark({ item: { mark, color, dash } }: { item: LegendItem }) {
     case 'swatch':
       return <rect x={3} y={1} width={16} height={10} fill={color} />;
   }
+}
+
+/**
+ * The whole run's marks, shown left of `revealTo` (null: all of them): the React twin of
+ * charts/reveal.ts. The marks are drawn once per run and their svg is its own composited layer,
+ * so a timeline move changes one box width and nothing is painted or rastered again.
+ */
+export function RevealLayer({ width, height, revealTo, children }: { width: number; height: number; revealTo: number | null; children: ReactNode }) {
+  const w = revealTo === null ? width : Math.max(0, Math.min(width, revealTo));
+  return (
+    <div className="chart-reveal" style={{ width: `${w.toFixed(1)}px`, height: `${height}px` }}>
+      <svg className="chart chart-marks" width={width} height={height} aria-hidden="true">
+        {children}
+      </svg>
+    </div>
+  );
+}
+
+/** Marks drawn above a RevealLayer (the moment's own: what is alive, what is being looked at). */
+export function TopLayer({ width, height, children }: { width: number; height: number; children: ReactNode }) {
+  return (
+    <svg className="chart chart-top" width={width} height={height} aria-hidden="true">
+      {children}
+    </svg>
+  );
 }

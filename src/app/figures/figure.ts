@@ -70,24 +70,32 @@ export function figureSvg(f: FigureSource): string {
   const { w, h } = sizeOf(f.svg);
   const chart = f.svg.cloneNode(true) as SVGSVGElement;
   inlineStyles(f.svg, chart);
-  // A chart whose marks sit in the timeline's reveal overlay (charts/reveal.ts): the marks join
-  // the figure, clipped where the overlay's box clips them on screen.
-  const overlay = f.svg.parentElement?.querySelector<SVGSVGElement>(':scope > .chart-reveal > svg');
-  if (overlay) {
+  // A chart whose marks sit in the timeline's reveal overlays (charts/reveal.ts, kit.tsx
+  // RevealLayer): the marks join the figure in their order, each clipped where its box clips it on
+  // screen.
+  const scale = w / Math.max(1, f.svg.getBoundingClientRect().width);
+  f.svg.parentElement?.querySelectorAll<SVGSVGElement>(':scope > .chart-reveal > svg').forEach((overlay, k) => {
     const box = overlay.parentElement!.getBoundingClientRect().width;
-    const scale = w / Math.max(1, f.svg.getBoundingClientRect().width);
     const marks = overlay.cloneNode(true) as SVGSVGElement;
     inlineStyles(overlay, marks);
+    const id = k === 0 ? 'figure-reveal' : `figure-reveal-${k}`;
     const clip = document.createElementNS(SVG_NS, 'clipPath');
-    clip.setAttribute('id', 'figure-reveal');
+    clip.setAttribute('id', id);
     const rect = document.createElementNS(SVG_NS, 'rect');
     rect.setAttribute('width', String(Math.min(w, box * scale)));
     rect.setAttribute('height', String(h));
     clip.append(rect);
     const g = document.createElementNS(SVG_NS, 'g');
-    g.setAttribute('clip-path', 'url(#figure-reveal)');
+    g.setAttribute('clip-path', `url(#${id})`);
     g.append(...marks.childNodes);
     chart.append(clip, g);
+  });
+  // Marks laid above the reveal (the moment's own, charts/kit.tsx TopLayer) join last, unclipped.
+  const top = f.svg.parentElement?.querySelector<SVGSVGElement>(':scope > svg.chart-top');
+  if (top) {
+    const marks = top.cloneNode(true) as SVGSVGElement;
+    inlineStyles(top, marks);
+    chart.append(...marks.childNodes);
   }
   chart.removeAttribute('style');
   chart.setAttribute('x', '0');

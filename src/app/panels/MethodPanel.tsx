@@ -14,6 +14,7 @@ export function MethodPanel() {
   const runStart = useRunStart();
   const selected = useSettings((s) => s.settings.method);
   const latest = useMethodEvents();
+  const whole = useRunStore((s) => s.source.methodEvents);
   const scrubbing = useRunStore((s) => s.cursor !== null);
   // A method's view is the heaviest render on the page (hundreds of SVG nodes, a fold of every
   // method event). While the timeline is dragged it follows at most SCRUB_VIEW_HZ times a second
@@ -32,7 +33,7 @@ export function MethodPanel() {
       </h2>
       {/* The view first: its signature chart is what a class should see without scrolling. */}
       {View ? (
-        <View events={events} />
+        <View events={events} whole={whole} />
       ) : (
         <>
           <p className="hint">{option.summary} Its picture is every candidate’s score, and the best so far.</p>

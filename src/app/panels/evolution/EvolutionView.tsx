@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
 import { NB201_EDGES } from '../../../engine/spaces/nb201';
 import { CellGraph } from '../../graphs/CellGraph';
-import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
+import { Axis, C, ChartFrame, RevealLayer, TopLayer, useChartWidth } from '../../charts/kit';
 import { OP_SHORT, opColor } from '../../graphs/ops';
 import { foldEvolution, type EvolutionModel, type Member, mutationView } from './evolutionState';
 import './evolution.css';
@@ -15,16 +15,19 @@ import './evolution.css';
  * scales and the path strings (retired members share one path, so long runs stay light).
  */
 export interface EvolutionViewProps {
-  /** The run's `method` events (others are ignored). */
+  /** The run's `method` events up to the moment shown (others are ignored). */
   events: readonly RunEvent[];
+  /** The whole run's `method` events (MethodViewProps.whole); `events` when absent. */
+  whole?: readonly RunEvent[];
 }
 
 const H = 270;
 const M = { left: 48, right: 14, top: 16, bottom: 34 };
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
 
-export function EvolutionView({ events }: EvolutionViewProps) {
-  const model = useMemo(() => foldEvolution(events), [events]);
+export function EvolutionView({ events, whole }: EvolutionViewProps) {
+  const model = useMemo(() => foldOnce(events), [events]);
+  const wholeModel = useMemo(() => (whole === undefined ? null : foldOnce(whole)), [whole]) ?? model;
   const [pinned, setPinned] = useState<number | null>(null);
   const cycles = model.mutations.length;
   const cycle = pinned !== null && pinned <= cycles ? pinned : cycles;
@@ -42,7 +45,7 @@ export function EvolutionView({ events }: EvolutionViewProps) {
           </>
         )}
       </p>
-      <Lifelines model={model} cycle={cycle} />
+      <Lifelines model={model} whole={wholeModel} cycle={cycle} />
       {cycles > 0 && (
         <label className="evo-cycle">
           <span>Tournament shown: cycle {cycle} of {cycles}</span>
@@ -60,75 +63,142 @@ export function EvolutionView({ events }: EvolutionViewProps) {
   );
 }
 
-function Lifelines({ model, cycle }: { model: EvolutionModel; cycle: number }) {
-  const budget = Math.max(model.config!.budget, model.queries, 2);
+function Lifelines({ model, whole, cycle }: { model: EvolutionModel; whole: EvolutionModel; cycle: number }) {
+  // The whole run's members are drawn once and revealed up to the moment's query, so a timeline
+  // move redraws only the alive lines and the tournament. The whole run is the base only when the
+  // moment's members are its first ones (a live run's whole log can trail the moment shown).
+  const base = holdsPrefix(whole, model) ? whole : model;
+  const budget = Math.max(base.config!.budget, base.queries, 2);
   const shown = mutationView(model, cycle);
   const [box, W] = useChartWidth(640);
   const geometry = useMemo(() => {
     const x = d3.scaleLinear().domain([0, budget]).range([M.left, W - M.right]);
-    const finite = model.members.filter((m) => Number.isFinite(m.score));
+    const finite = base.members.filter((m) => Number.isFinite(m.score));
     const [lo, hi] = finite.length ? (d3.extent(finite, (m) => m.score) as [number, number]) : [0, 100];
     const pad = Math.max((hi - lo) * 0.08, 0.5);
     const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([H - M.bottom, M.top]).nice();
-    const end = (m: Member) => x(m.retiredAt ?? model.queries);
     let retired = '';
-    let up = '';
-    let down = '';
-    let dots = '';
     for (const m of finite) {
-      if (m.retiredAt !== null) retired += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}H${end(m).toFixed(1)}`;
-      dots += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}h0`;
-      const parent = m.parentIndex === null ? undefined : model.byIndex.get(m.parentIndex);
-      if (parent && Number.isFinite(parent.score)) {
-        const seg = `M${x(m.index).toFixed(1)},${y(parent.score).toFixed(1)}V${y(m.score).toFixed(1)}`;
-        if (m.score >= parent.score) up += seg;
-        else down += seg;
-      }
+      // A line to its retirement, or to the run's last query: the reveal cuts it at the moment.
+      retired += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}H${x(m.retiredAt ?? base.queries).toFixed(1)}`;
     }
     // The best so far changes only at improvements: those corners are the whole step line.
     const best: [number, number][] = [];
     let b = -Infinity;
-    for (const m of model.members) {
+    for (const m of base.members) {
       if (m.score > b) {
         b = m.score;
         best.push([m.index, b]);
       }
     }
-    const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(model.queries)}` : '';
-    return { x, y, end, retired, up, down, dots, bestPath };
-  }, [model, budget, W]);
-  const { x, y, end } = geometry;
+    const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(base.queries)}` : '';
+    const chunks: Marks[] = [];
+    for (let k = 0; k + CHUNK <= base.members.length; k += CHUNK) chunks.push(birthMarks(base, k, k + CHUNK, x, y));
+    return { x, y, retired, bestPath, chunks };
+  }, [base, budget, W]);
+  const { x, y } = geometry;
+  const end = (m: Member) => x(m.retiredAt ?? model.queries);
   const alive = model.population.map((i) => model.byIndex.get(i)).filter((m): m is Member => !!m && Number.isFinite(m.score));
   const at = shown?.child ? shown.child.index : model.queries;
+  // Births are marked in chunks of CHUNK members: the chunks wholly before the moment come from the
+  // whole run's geometry (unchanged while the timeline moves within a chunk); the moment's
+  // unfinished chunk is drawn from its own members. Round dots are wider than a query, so cutting
+  // them at the moment's x would show slivers of the next members'.
+  const done = Math.floor(model.queries / CHUNK);
+  const recent = birthMarks(model, done * CHUNK, model.queries, x, y);
+  const layers = (
+    <>
+      {/* Lines end at their x, but the best line's rise at the next member is 2 px wide: cut 1 px short. */}
+      <RevealLayer width={W} height={H} revealTo={base === model ? null : x(model.queries) - 1}>
+        <path d={geometry.retired} stroke={C.faint} strokeOpacity={0.8} strokeWidth={1.2} fill="none" />
+        <path d={geometry.bestPath} stroke={C.best} strokeWidth={2} strokeDasharray="4 3" fill="none" />
+      </RevealLayer>
+      <RevealLayer width={W} height={H} revealTo={null}>
+        {geometry.chunks.slice(0, done).map((c, k) => (
+          <BirthMarks key={k} marks={c} />
+        ))}
+      </RevealLayer>
+      <TopLayer width={W} height={H}>
+        {alive.map((m) => (
+          <line key={m.index} x1={x(m.index)} x2={end(m)} y1={y(m.score)} y2={y(m.score)} stroke={C.primary} strokeWidth={2.5}>
+            <title>{`#${m.index}: ${fmt(m.score)} (alive)`}</title>
+          </line>
+        ))}
+        <BirthMarks marks={recent} />
+        {shown &&
+          shown.sampleMembers.map(
+            (m, k) =>
+              m && (
+                <circle key={`s${k}`} cx={x(at)} cy={y(m.score)} r={m.index === shown.mutation.parentIndex ? 7 : 5} fill="none" stroke={m.index === shown.mutation.parentIndex ? C.highlight : C.muted} strokeWidth={m.index === shown.mutation.parentIndex ? 2.5 : 1.2}>
+                  <title>{`in the tournament: #${m.index} (${fmt(m.score)})${m.index === shown.mutation.parentIndex ? ' — the winner, mutated' : ''}`}</title>
+                </circle>
+              ),
+          )}
+        {shown?.child && <circle cx={x(shown.child.index)} cy={y(shown.child.score)} r={6} fill={C.highlight} stroke={C.surface} strokeWidth={1.5} />}
+      </TopLayer>
+    </>
+  );
   return (
-    <ChartFrame boxRef={box} width={W} height={H} legend={LEGEND} className="evo-lifelines" role="img" aria-label="Population over time: each member's score from birth to retirement" data-testid="evolution-lifelines">
+    <ChartFrame boxRef={box} width={W} height={H} legend={LEGEND} layers={layers} className="evo-lifelines" role="img" aria-label="Population over time: each member's score from birth to retirement" data-testid="evolution-lifelines" data-members={model.queries}>
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={8} format={d3.format('d')} />
       <Axis scale={y} orient="left" at={M.left} ticks={5} />
       <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
         query # (birth) · a line lives until the member is the oldest of P and retires
       </text>
-      <path d={geometry.retired} stroke={C.faint} strokeOpacity={0.8} strokeWidth={1.2} fill="none" />
-      <path d={geometry.bestPath} stroke={C.best} strokeWidth={2} strokeDasharray="4 3" fill="none" />
-      {alive.map((m) => (
-        <line key={m.index} x1={x(m.index)} x2={end(m)} y1={y(m.score)} y2={y(m.score)} stroke={C.primary} strokeWidth={2.5}>
-          <title>{`#${m.index}: ${fmt(m.score)} (alive)`}</title>
-        </line>
-      ))}
-      <path d={geometry.up} stroke={C.good} strokeWidth={1.5} fill="none" />
-      <path d={geometry.down} stroke={C.bad} strokeWidth={1.5} fill="none" />
-      <path d={geometry.dots} stroke={C.ink} strokeWidth={4.5} strokeLinecap="round" fill="none" />
-      {shown &&
-        shown.sampleMembers.map(
-          (m, k) =>
-            m && (
-              <circle key={`s${k}`} cx={x(at)} cy={y(m.score)} r={m.index === shown.mutation.parentIndex ? 7 : 5} fill="none" stroke={m.index === shown.mutation.parentIndex ? C.highlight : C.muted} strokeWidth={m.index === shown.mutation.parentIndex ? 2.5 : 1.2}>
-                <title>{`in the tournament: #${m.index} (${fmt(m.score)})${m.index === shown.mutation.parentIndex ? ' — the winner, mutated' : ''}`}</title>
-              </circle>
-            ),
-        )}
-      {shown?.child && <circle cx={x(shown.child.index)} cy={y(shown.child.score)} r={6} fill={C.highlight} stroke={C.surface} strokeWidth={1.5} />}
     </ChartFrame>
   );
+}
+
+/** One fold per log array: following a run, `events` and `whole` are the same array. */
+const folds = new WeakMap<readonly RunEvent[], EvolutionModel>();
+function foldOnce(events: readonly RunEvent[]): EvolutionModel {
+  let m = folds.get(events);
+  if (!m) folds.set(events, (m = foldEvolution(events)));
+  return m;
+}
+
+const CHUNK = 64;
+
+interface Marks {
+  up: string;
+  down: string;
+  dots: string;
+}
+
+/** Members `from`…`to` − 1 (in birth order): a dot at each birth, and a tick from its parent's score to its own. */
+function birthMarks(model: EvolutionModel, from: number, to: number, x: d3.ScaleLinear<number, number>, y: d3.ScaleLinear<number, number>): Marks {
+  let up = '';
+  let down = '';
+  let dots = '';
+  for (let k = from; k < to; k++) {
+    const m = model.members[k];
+    if (!Number.isFinite(m.score)) continue;
+    dots += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}h0`;
+    const parent = m.parentIndex === null ? undefined : model.byIndex.get(m.parentIndex);
+    if (parent && Number.isFinite(parent.score)) {
+      const seg = `M${x(m.index).toFixed(1)},${y(parent.score).toFixed(1)}V${y(m.score).toFixed(1)}`;
+      if (m.score >= parent.score) up += seg;
+      else down += seg;
+    }
+  }
+  return { up, down, dots };
+}
+
+function BirthMarks({ marks }: { marks: Marks }) {
+  return (
+    <>
+      {marks.up && <path d={marks.up} stroke={C.good} strokeWidth={1.5} fill="none" />}
+      {marks.down && <path d={marks.down} stroke={C.bad} strokeWidth={1.5} fill="none" />}
+      {marks.dots && <path d={marks.dots} stroke={C.ink} strokeWidth={4.5} strokeLinecap="round" fill="none" />}
+    </>
+  );
+}
+
+/** Whether `whole` begins with `prefix`'s members: the same run, at or past the moment shown. */
+function holdsPrefix(whole: EvolutionModel, prefix: EvolutionModel): boolean {
+  if (!whole.config || whole.queries < prefix.queries) return false;
+  const k = prefix.queries - 1;
+  return k < 0 || (whole.members[k].index === prefix.members[k].index && whole.members[k].arch === prefix.members[k].arch);
 }
 
 /** Beside the plot, not over it: the lines run the chart's whole height. */
