@@ -213,6 +213,19 @@ test('Cream: the board after its last change, entries that left, matching and ρ
   const final = ofType(f.log, 'final')[0];
   await expect(page.getByTestId('final-block-graph')).toHaveAttribute('aria-label', `the found block chain`);
   await expect(page.getByTestId('final-result')).toContainText(final.arch.arch);
+
+  // Held at a moment, the loss curves are the whole run's, revealed up to the moment's last step.
+  const losses = page.getByTestId('cream-losses');
+  const reveal = () => losses.evaluate((svg) => ({ box: svg.parentElement!.querySelector(':scope > .chart-reveal')!.getBoundingClientRect().width, chart: svg.getBoundingClientRect().width }));
+  expect(Math.abs((await reveal()).box - (await reveal()).chart)).toBeLessThan(1);
+  const k = Math.round(f.log.length / 2);
+  const before = methodEvents<{ rows: { step: number }[] }>(f.log.slice(0, k), 'steps').flatMap((e) => e.rows);
+  await page.getByTestId('timeline-range').fill(String(k));
+  await expect(losses).toHaveAttribute('data-steps', String(before.length));
+  const mid = await reveal();
+  // The x axis runs over the planned steps (50 px margin left, 14 right; the charts' M).
+  const setup = methodEvents<{ steps: number }>(f.log, 'setup')[0];
+  expect(mid.box).toBeCloseTo(50 + ((mid.chart - 64) * before.at(-1)!.step) / setup.steps, 0);
 });
 
 test('timeline: scrubbing shows the run as it stood, next jumps to the next candidate, and 16× playback reaches the end', async ({ page }) => {

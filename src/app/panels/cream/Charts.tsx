@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { useMemo } from 'react';
-import { Axis, C, ChartFrame, useChartWidth, type LegendItem } from '../../charts/kit';
+import { Axis, C, ChartFrame, RevealLayer, useChartWidth, type LegendItem } from '../../charts/kit';
 import { formatCount } from '../../format';
 import { blockOpColor } from '../../graphs/ops';
 import { BLOCK_OP_SHORT } from './ArchChain';
@@ -168,27 +168,43 @@ export function RhoChart({ model }: { model: CreamModel }) {
   );
 }
 
-/** CE, KD and the total loss per step, smoothed. */
-export function LossCurves({ model }: { model: CreamModel }) {
+/**
+ * CE, KD and the total loss per step, smoothed. The whole run's curves are drawn once and revealed
+ * up to the moment's last step (the smoothing is causal: a prefix's curve is the whole curve cut
+ * there), so a timeline move redraws nothing but the reveal's width.
+ */
+export function LossCurves({ model, whole }: { model: CreamModel; whole: CreamModel }) {
   const H = 190;
   const [box, W] = useChartWidth(560);
   const s = model.setup!;
-  const x = d3.scaleLinear().domain([0, Math.max(s.steps, 1)]).range([M.left, W - M.right]);
-  const all = model.rows.flatMap((r) => [r.ce, r.loss, ...(r.kd === null ? [] : [r.kd])]).filter(Number.isFinite);
-  const y = d3
-    .scaleLinear()
-    .domain([0, 1.05 * (all.length ? Math.min(d3.max(all)!, 4) : 2.5)])
-    .range([H - M.bottom, M.top])
-    .nice();
-  const line = (key: 'ce' | 'kd' | 'loss') => d3.line()(ema(model.rows.map((r) => ({ x: x(r.step), y: r[key] === null ? null : y(Math.min(r[key]!, y.domain()[1])) })), 0.08)) ?? '';
+  // The whole run is the base only when it begins with the moment's rows (a live run's whole log can trail).
+  const k = model.rows.length;
+  const base = whole !== model && whole.setup === s && whole.rows.length >= k && (k === 0 || whole.rows[k - 1] === model.rows[k - 1]) ? whole : model;
+  const geo = useMemo(() => {
+    const x = d3.scaleLinear().domain([0, Math.max(s.steps, 1)]).range([M.left, W - M.right]);
+    const all = base.rows.flatMap((r) => [r.ce, r.loss, ...(r.kd === null ? [] : [r.kd])]).filter(Number.isFinite);
+    const y = d3
+      .scaleLinear()
+      .domain([0, 1.05 * (all.length ? Math.min(d3.max(all)!, 4) : 2.5)])
+      .range([H - M.bottom, M.top])
+      .nice();
+    const line = (key: 'ce' | 'kd' | 'loss') => d3.line()(ema(base.rows.map((r) => ({ x: x(r.step), y: r[key] === null ? null : y(Math.min(r[key]!, y.domain()[1])) })), 0.08)) ?? '';
+    return { x, y, ce: line('ce'), kd: line('kd'), loss: line('loss') };
+  }, [base, s.steps, W]);
+  const { x, y } = geo;
+  const last = model.rows.at(-1);
+  const layers = (
+    <RevealLayer width={W} height={H} revealTo={base === model ? null : last ? x(last.step) : 0}>
+      <path d={geo.ce} className="cream-line-ce" />
+      <path d={geo.kd} className="cream-line-kd" />
+      <path d={geo.loss} className="cream-line-total" />
+    </RevealLayer>
+  );
   return (
-    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" legend={LOSS_LEGEND} role="img" aria-label="Cross-entropy, distillation and total loss over training steps" data-testid="cream-losses">
+    <ChartFrame boxRef={box} width={W} height={H} svgClass="cream-chart" legend={LOSS_LEGEND} layers={layers} role="img" aria-label="Cross-entropy, distillation and total loss over training steps" data-testid="cream-losses" data-steps={model.rows.length}>
       <Axis scale={x} orient="bottom" at={H - M.bottom} ticks={6} format={d3.format('d')} />
       <Axis scale={y} orient="left" at={M.left} ticks={4} />
       <rect x={M.left} y={M.top} width={Math.max(0, x(s.warmup) - M.left)} height={H - M.bottom - M.top} className="cream-warmup-band" />
-      <path d={line('ce')} className="cream-line-ce" />
-      <path d={line('kd')} className="cream-line-kd" />
-      <path d={line('loss')} className="cream-line-total" />
       <text className="axis-title" x={W - M.right} y={H - 4} textAnchor="end">
         step (smoothed; grey band: warm-up, cross-entropy only)
       </text>

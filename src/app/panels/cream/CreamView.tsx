@@ -15,12 +15,15 @@ import './cream.css';
  * path of similar FLOPs. Everything comes from the run's `method` events.
  */
 export interface CreamViewProps {
-  /** The run's `method` events (others are ignored). */
+  /** The run's `method` events up to the moment shown (others are ignored). */
   events: readonly RunEvent[];
+  /** The whole run's `method` events (MethodViewProps.whole); `events` when absent. */
+  whole?: readonly RunEvent[];
 }
 
-export function CreamView({ events }: CreamViewProps) {
-  const model = useMemo(() => foldCream(events), [events]);
+export function CreamView({ events, whole }: CreamViewProps) {
+  const model = useMemo(() => foldOnce(events), [events]);
+  const wholeModel = useMemo(() => (whole === undefined ? null : foldOnce(whole)), [whole]) ?? model;
   if (!model.setup) return <p className="muted">Waiting for the first Cream event…</p>;
   const s = model.setup;
   const last = model.rows[model.rows.length - 1];
@@ -64,7 +67,7 @@ export function CreamView({ events }: CreamViewProps) {
         </section>
         <section className="cream-section cream-wide">
           <h3>Losses</h3>
-          <LossCurves model={model} />
+          <LossCurves model={model} whole={wholeModel} />
           {last && (
             <p className="hint">
               Step {last.step}: CE {last.ce.toFixed(3)}
@@ -77,6 +80,14 @@ export function CreamView({ events }: CreamViewProps) {
       <FinalPick model={model} />
     </div>
   );
+}
+
+/** One fold per log array: following a run, `events` and `whole` are the same array. */
+const folds = new WeakMap<readonly RunEvent[], CreamModel>();
+function foldOnce(events: readonly RunEvent[]): CreamModel {
+  let m = folds.get(events);
+  if (!m) folds.set(events, (m = foldCream(events)));
+  return m;
 }
 
 function Summary({ model }: { model: CreamModel }) {
