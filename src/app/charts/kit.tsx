@@ -38,17 +38,24 @@ export const C = {
 
 /**
  * The width of the chart's box in CSS pixels, followed as the layout changes. Measured before the
- * first paint, so a chart is never drawn once at a guessed width.
+ * first paint, so a chart is never drawn once at a guessed width. A chart with a `key` starts from
+ * the width its last mount measured: a view that mounts again while the timeline moves (or a
+ * render React restarts) then draws at the right width at once, and its cached geometry fits.
  */
-export function useChartWidth(fallback: number): [RefObject<HTMLDivElement | null>, number] {
+const lastWidths = new Map<string, number>();
+
+export function useChartWidth(fallback: number, key?: string): [RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(fallback);
+  const [width, setWidth] = useState(() => (key === undefined ? undefined : lastWidths.get(key)) ?? fallback);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const read = () => {
       const w = Math.floor(el.clientWidth);
-      if (w > 0) setWidth(w);
+      if (w > 0) {
+        setWidth(w);
+        if (key !== undefined) lastWidths.set(key, w);
+      }
     };
     read();
     if (typeof ResizeObserver === 'undefined') return;

@@ -70,32 +70,8 @@ function Lifelines({ model, whole, cycle }: { model: EvolutionModel; whole: Evol
   const base = holdsPrefix(whole, model) ? whole : model;
   const budget = Math.max(base.config!.budget, base.queries, 2);
   const shown = mutationView(model, cycle);
-  const [box, W] = useChartWidth(640);
-  const geometry = useMemo(() => {
-    const x = d3.scaleLinear().domain([0, budget]).range([M.left, W - M.right]);
-    const finite = base.members.filter((m) => Number.isFinite(m.score));
-    const [lo, hi] = finite.length ? (d3.extent(finite, (m) => m.score) as [number, number]) : [0, 100];
-    const pad = Math.max((hi - lo) * 0.08, 0.5);
-    const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([H - M.bottom, M.top]).nice();
-    let retired = '';
-    for (const m of finite) {
-      // A line to its retirement, or to the run's last query: the reveal cuts it at the moment.
-      retired += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}H${x(m.retiredAt ?? base.queries).toFixed(1)}`;
-    }
-    // The best so far changes only at improvements: those corners are the whole step line.
-    const best: [number, number][] = [];
-    let b = -Infinity;
-    for (const m of base.members) {
-      if (m.score > b) {
-        b = m.score;
-        best.push([m.index, b]);
-      }
-    }
-    const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(base.queries)}` : '';
-    const chunks: Marks[] = [];
-    for (let k = 0; k + CHUNK <= base.members.length; k += CHUNK) chunks.push(birthMarks(base, k, k + CHUNK, x, y));
-    return { x, y, retired, bestPath, chunks };
-  }, [base, budget, W]);
+  const [box, W] = useChartWidth(640, 'evolution-lifelines');
+  const geometry = lifelineGeometry(base, budget, W);
   const { x, y } = geometry;
   const end = (m: Member) => x(m.retiredAt ?? model.queries);
   const alive = model.population.map((i) => model.byIndex.get(i)).filter((m): m is Member => !!m && Number.isFinite(m.score));
@@ -147,6 +123,49 @@ function Lifelines({ model, whole, cycle }: { model: EvolutionModel; whole: Evol
       </text>
     </ChartFrame>
   );
+}
+
+/**
+ * The whole run's lines and its complete chunks of births, kept per model and width outside React:
+ * a view that mounts again (after the timeline passed the run's first event) or a deferred render
+ * that an input interrupted and restarts finds them built, instead of rebuilding 3,000 members'
+ * paths on every attempt (which kept the view from catching up during a drag).
+ */
+const geometries = new WeakMap<EvolutionModel, { budget: number; W: number; g: LifelineGeometry }>();
+type LifelineGeometry = ReturnType<typeof buildLifelineGeometry>;
+
+function lifelineGeometry(base: EvolutionModel, budget: number, W: number): LifelineGeometry {
+  const hit = geometries.get(base);
+  if (hit && hit.budget === budget && hit.W === W) return hit.g;
+  const g = buildLifelineGeometry(base, budget, W);
+  geometries.set(base, { budget, W, g });
+  return g;
+}
+
+function buildLifelineGeometry(base: EvolutionModel, budget: number, W: number) {
+  const x = d3.scaleLinear().domain([0, budget]).range([M.left, W - M.right]);
+  const finite = base.members.filter((m) => Number.isFinite(m.score));
+  const [lo, hi] = finite.length ? (d3.extent(finite, (m) => m.score) as [number, number]) : [0, 100];
+  const pad = Math.max((hi - lo) * 0.08, 0.5);
+  const y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([H - M.bottom, M.top]).nice();
+  let retired = '';
+  for (const m of finite) {
+    // A line to its retirement, or to the run's last query: the reveal cuts it at the moment.
+    retired += `M${x(m.index).toFixed(1)},${y(m.score).toFixed(1)}H${x(m.retiredAt ?? base.queries).toFixed(1)}`;
+  }
+  // The best so far changes only at improvements: those corners are the whole step line.
+  const best: [number, number][] = [];
+  let b = -Infinity;
+  for (const m of base.members) {
+    if (m.score > b) {
+      b = m.score;
+      best.push([m.index, b]);
+    }
+  }
+  const bestPath = best.length ? `${d3.line().curve(d3.curveStepAfter)(best.map(([i, v]) => [x(i), y(v)]))}H${x(base.queries)}` : '';
+  const chunks: Marks[] = [];
+  for (let k = 0; k + CHUNK <= base.members.length; k += CHUNK) chunks.push(birthMarks(base, k, k + CHUNK, x, y));
+  return { x, y, retired, bestPath, chunks };
 }
 
 /** One fold per log array: following a run, `events` and `whole` are the same array. */
