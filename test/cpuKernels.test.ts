@@ -8,21 +8,53 @@ import { cpu } from './helpers';
 
 const rnd = (rng: Rng, shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 1), shape);
 
+/**
+ * [kernel, stride, height = width, in channels, out channels]: the step's shapes (8×8 / 4×4 / 2×2,
+ * C 8–32, 3×3 and 1×1, stride 1 and 2), odd sizes, and channel counts off the fast path (not a
+ * multiple of 8: Conv2D and Conv2DBackpropInput defer to tfjs-cpu there).
+ */
+const CONV_CASES: [number, number, number, number, number][] = [
+  [3, 1, 8, 3, 5],
+  [3, 2, 7, 4, 6],
+  [1, 1, 6, 5, 3],
+  [3, 2, 8, 8, 16],
+  [3, 1, 8, 8, 8],
+  [3, 1, 4, 16, 16],
+  [3, 1, 2, 32, 32],
+  [1, 2, 8, 8, 16],
+  [1, 1, 4, 16, 32],
+  [3, 2, 5, 16, 8],
+  [3, 1, 7, 8, 24],
+  [3, 1, 8, 1, 8],
+];
+const fastForward = CONV_CASES.filter(([, , , , co]) => co % 8 === 0).length;
+const fastInputGrad = CONV_CASES.filter(([, , , ci]) => ci % 8 === 0).length;
+
+const TILE_CASES: [number[], number[]][] = [
+  [[1, 1, 1, 8], [4, 5, 3, 1]],
+  [[2, 3], [3, 2]],
+  [[3, 1, 2], [1, 4, 1]],
+  [[5], [1]],
+];
+
 /** Every op whose cpu kernel is replaced, run through gradients so the backward kernels run too. */
 function workload(rng: Rng): Float32Array[] {
   const out: Float32Array[] = [];
-  const cases: [number, number, number, number, number][] = [
-    [3, 1, 8, 3, 5],
-    [3, 2, 7, 4, 6],
-    [1, 1, 6, 5, 3],
-    [3, 2, 8, 8, 16],
-  ];
-  for (const [k, s, hw, ci, co] of cases) {
+  for (const [k, s, hw, ci, co] of CONV_CASES) {
     const x = rnd(rng, [4, hw, hw, ci]);
     const w = rnd(rng, [k, k, ci, co]);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
+    // ReLU first, as in the step: the forward kernel skips the zeros it makes.
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.relu(a) as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
     out.push(dx.dataSync() as Float32Array, dw.dataSync() as Float32Array);
   }
+  for (const [shape, reps] of TILE_CASES) out.push(tf.tile(rnd(rng, shape), reps).dataSync() as Float32Array);
+  // tf.batchNorm's gradient, which tiles 1/σ over the activation.
+  const bx = rnd(rng, [4, 5, 3, 8]);
+  const [gx, gg, gb] = tf.grads((a: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
+    const m = tf.moments(a, [0, 1, 2]);
+    return tf.sum(tf.square(tf.batchNorm4d(a as tf.Tensor4D, m.mean as tf.Tensor1D, m.variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5)));
+  })([bx, rnd(rng, [8]), rnd(rng, [8])]);
+  out.push(gx.dataSync() as Float32Array, gg.dataSync() as Float32Array, gb.dataSync() as Float32Array);
   const x = rnd(rng, [3, 4, 5, 6]);
   for (const other of [[6], [1, 1, 1, 6], [3, 1, 1, 1], [1, 4, 5, 6], [3, 4, 5, 6], []]) {
     const y = rnd(rng, other);
@@ -51,11 +83,17 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'Tile']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
-    // 4 convolutions, one filter gradient each.
-    expect(hits.Conv2DBackpropFilter).toBe(4);
+    // One filter gradient per convolution; forward and input gradient only where the channel
+    // count is a multiple of 8 (the others went to tfjs-cpu's kernel: the fallback is tested too).
+    expect(hits.Conv2DBackpropFilter).toBe(CONV_CASES.length);
+    expect(hits.Conv2D).toBe(fastForward);
+    expect(hits.Conv2DBackpropInput).toBe(fastInputGrad);
+    expect(fastForward).toBeLessThan(CONV_CASES.length);
+    // the explicit tiles and batchNorm's gradient
+    expect(hits.Tile).toBe(TILE_CASES.length + 1);
   });
 
   it('avg_pool_3x3 has the gradient of its forward pass (padding excluded from the count)', () => {
