@@ -478,7 +478,7 @@ function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes
   const filter = k.name === 'Conv2DBackpropFilter' ? k.outputShapes[0] : k.inputShapes[1];
   if (k.name === 'Conv2D' || k.name.startsWith('Conv2DBackprop')) return `conv ${filter?.[0]}×${filter?.[1]}`;
   if (k.name.startsWith('DepthwiseConv2dNative')) return 'depthwise conv';
-  if (k.name === 'FusedBatchNorm') return 'BatchNorm (fused kernel)';
+  if (k.name === 'FusedBatchNorm' || k.name === 'NasFusedBatchNormGrad') return 'BatchNorm (fused kernels)';
   if (/Pool/.test(k.name)) return 'pooling';
   if (/^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin)$/.test(k.name)) return 'reductions (BN moments, mean, …)';
   if (/MatMul/.test(k.name)) return 'matmul (head)';
@@ -562,10 +562,11 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
     const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(1)}`);
     const title = kind === 'random' ? `uniformly sampled paths (${STEPS} steps)` : `the all-nor_conv_3x3 path (${STEPS} steps)`;
     print(`Kernel profile: ${title}, ms per step`, header, rows);
+    console.log(`Heaviest kernels (ms per step): ${names.join(', ')}`);
     parts.push(`#### ${title}\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r'])}\n\nHeaviest kernels of the whole step (ms per step): ${names.join(', ')}.`);
   }
   return [
-    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's and ReLU's gradients are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
+    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's gradient is one fused kernel of the project's (\`NasFusedBatchNormGrad\`), but the gradient through its batch moments and ReLU's gradient are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
     ...parts,
   ].join('\n\n');
 }

@@ -83,7 +83,7 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'Tile']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
     // One filter gradient per convolution; forward and input gradient only where the channel
@@ -92,8 +92,9 @@ describe('fast CPU kernels', () => {
     expect(hits.Conv2D).toBe(fastForward);
     expect(hits.Conv2DBackpropInput).toBe(fastInputGrad);
     expect(fastForward).toBeLessThan(CONV_CASES.length);
-    // the explicit tiles and batchNorm's gradient
-    expect(hits.Tile).toBe(TILE_CASES.length + 1);
+    // the explicit tiles (batchNorm's gradient no longer tiles)
+    expect(hits.Tile).toBe(TILE_CASES.length);
+    expect(hits.NasFusedBatchNormGrad).toBe(1);
   });
 
   it('avg_pool_3x3 has the gradient of its forward pass (padding excluded from the count)', () => {

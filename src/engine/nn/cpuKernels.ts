@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
+import { installFastBatchNormGrad } from './cpuBatchNormGrad';
+import { f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 
 /**
@@ -55,6 +56,7 @@ export function installFastCpuKernels(): void {
     return backend.makeTensorInfo(x.shape.map((d, i) => d * reps[i]), 'float32', tileFlat(f32(backend, x), x.shape, reps));
   });
   installFastDepthwiseKernels();
+  installFastBatchNormGrad();
   installed = true;
 }
 
@@ -96,12 +98,6 @@ type ConvAttrs = {
 function unitDilation(d: ConvAttrs['dilations']): boolean {
   if (d == null) return true;
   return typeof d === 'number' ? d === 1 : d[0] === 1 && d[1] === 1;
-}
-
-/** A float32 tensor's storage as a Float32Array, so the loops below see one array type (monomorphic). */
-function f32(backend: CpuBackend, t: tf.TensorInfo): Float32Array {
-  const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : Float32Array.from(v);
 }
 
 export type ConvGeometry = FilterGradGeometry;
