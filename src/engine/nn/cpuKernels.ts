@@ -248,36 +248,97 @@ export interface FilterGradGeometry {
   padInfo: { top: number; left: number };
 }
 
-/** dW[r, c, i, o] = Σ_{b, y, x} in[b, y·sh + r − top, x·sw + c − left, i] · dy[b, y, x, o] (NHWC, zero padding). */
+/**
+ * dW[r, c, i, o] = Σ_{b, y, x} in[b, y·sh + r − top, x·sw + c − left, i] · dy[b, y, x, o] (NHWC, zero
+ * padding), summed in float64 over (b, y, x) like tfjs-cpu's JS-number dot product, eight output
+ * channels at a time whose sums stay in locals. Zero inputs (post-ReLU) are skipped: adding +0 or
+ * −0 to a float64 sum that starts at +0 leaves it as it was.
+ */
 export function conv2dFilterGradNhwc(x: ArrayLike<number>, dy: ArrayLike<number>, g: FilterGradGeometry): Float32Array {
+  const dW = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+  const xs = x instanceof Float32Array ? x : Float32Array.from(x);
+  const dys = dy instanceof Float32Array ? dy : Float32Array.from(dy);
+  if (g.outChannels % 8 === 0) {
+    for (let o = 0; o < g.outChannels; o += 8) filterGradBlock8(xs, dys, dW, g, o);
+  } else {
+    for (let o = 0; o < g.outChannels; o++) filterGradChannel(xs, dys, dW, g, o);
+  }
+  return dW;
+}
+
+function filterGradBlock8(x: Float32Array, dy: Float32Array, dW: Float32Array, g: FilterGradGeometry, o: number): void {
   const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
   const top = g.padInfo.top;
   const left = g.padInfo.left;
-  const acc = new Float64Array(fh * fw * ci * co);
-  for (let b = 0; b < batchSize; b++) {
-    for (let yr = 0; yr < outHeight; yr++) {
-      for (let yc = 0; yc < outWidth; yc++) {
-        const dyOff = ((b * outHeight + yr) * outWidth + yc) * co;
-        for (let r = 0; r < fh; r++) {
-          const xr = yr * sh + r - top;
-          if (xr < 0 || xr >= inHeight) continue;
-          for (let c = 0; c < fw; c++) {
-            const xc = yc * sw + c - left;
-            if (xc < 0 || xc >= inWidth) continue;
-            const xOff = ((b * inHeight + xr) * inWidth + xc) * ci;
-            const wBase = (r * fw + c) * ci * co;
-            for (let i = 0; i < ci; i++) {
-              const xv = x[xOff + i];
-              if (xv === 0) continue; // post-ReLU inputs are often zero
-              const wOff = wBase + i * co;
-              for (let o = 0; o < co; o++) acc[wOff + o] += xv * dy[dyOff + o];
+  for (let r = 0; r < fh; r++) {
+    // output rows whose input row yR·sh + r − top lies inside the image
+    const y0 = Math.max(0, Math.ceil((top - r) / sh));
+    const y1 = Math.min(outHeight, Math.ceil((inHeight + top - r) / sh));
+    for (let c = 0; c < fw; c++) {
+      const x0 = Math.max(0, Math.ceil((left - c) / sw));
+      const x1 = Math.min(outWidth, Math.ceil((inWidth + left - c) / sw));
+      for (let i = 0; i < ci; i++) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (let b = 0; b < batchSize; b++) {
+          for (let yR = y0; yR < y1; yR++) {
+            const xRow = (b * inHeight + yR * sh + r - top) * inWidth;
+            const dyRow = (b * outHeight + yR) * outWidth;
+            for (let yC = x0; yC < x1; yC++) {
+              const xv = x[(xRow + yC * sw + c - left) * ci + i];
+              if (xv === 0) continue;
+              const k = (dyRow + yC) * co + o;
+              a0 += xv * dy[k];
+              a1 += xv * dy[k + 1];
+              a2 += xv * dy[k + 2];
+              a3 += xv * dy[k + 3];
+              a4 += xv * dy[k + 4];
+              a5 += xv * dy[k + 5];
+              a6 += xv * dy[k + 6];
+              a7 += xv * dy[k + 7];
             }
           }
         }
+        const w = ((r * fw + c) * ci + i) * co + o;
+        dW[w] = a0;
+        dW[w + 1] = a1;
+        dW[w + 2] = a2;
+        dW[w + 3] = a3;
+        dW[w + 4] = a4;
+        dW[w + 5] = a5;
+        dW[w + 6] = a6;
+        dW[w + 7] = a7;
       }
     }
   }
-  return Float32Array.from(acc);
+}
+
+/** Output channel o alone (channel counts that are not a multiple of 8, e.g. a test's odd ones). */
+function filterGradChannel(x: Float32Array, dy: Float32Array, dW: Float32Array, g: FilterGradGeometry, o: number): void {
+  const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
+  const top = g.padInfo.top;
+  const left = g.padInfo.left;
+  for (let r = 0; r < fh; r++) {
+    const y0 = Math.max(0, Math.ceil((top - r) / sh));
+    const y1 = Math.min(outHeight, Math.ceil((inHeight + top - r) / sh));
+    for (let c = 0; c < fw; c++) {
+      const x0 = Math.max(0, Math.ceil((left - c) / sw));
+      const x1 = Math.min(outWidth, Math.ceil((inWidth + left - c) / sw));
+      for (let i = 0; i < ci; i++) {
+        let a = 0;
+        for (let b = 0; b < batchSize; b++) {
+          for (let yR = y0; yR < y1; yR++) {
+            const xRow = (b * inHeight + yR * sh + r - top) * inWidth;
+            const dyRow = (b * outHeight + yR) * outWidth;
+            for (let yC = x0; yC < x1; yC++) {
+              const xv = x[(xRow + yC * sw + c - left) * ci + i];
+              if (xv !== 0) a += xv * dy[(dyRow + yC) * co + o];
+            }
+          }
+        }
+        dW[((r * fw + c) * ci + i) * co + o] = a;
+      }
+    }
+  }
 }
 
 /**
