@@ -47,6 +47,11 @@ function workload(rng: Rng): Float32Array[] {
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.relu(a) as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
     out.push(dx.dataSync() as Float32Array, dw.dataSync() as Float32Array);
   }
+  // ReLU and its gradient on zeros, ±0, a NaN and ±Infinity as well as random values
+  const rx = tf.concat([rnd(rng, [40]), tf.tensor([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30])]);
+  const rdy = tf.concat([rnd(rng, [40]), tf.tensor([-1, 2, 3, -4, 5, -6, 7])]);
+  const [rg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), rdy)))([rx]);
+  out.push(tf.relu(rx).dataSync() as Float32Array, rg.dataSync() as Float32Array);
   for (const [shape, reps] of TILE_CASES) out.push(tf.tile(rnd(rng, shape), reps).dataSync() as Float32Array);
   // tf.batchNorm's gradient, which tiles 1/σ over the activation.
   const bx = rnd(rng, [4, 5, 3, 8]);
@@ -83,7 +88,7 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
     // One filter gradient per convolution; forward and input gradient only where the channel

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { installFastBatchNormGrad } from './cpuBatchNormGrad';
+import { installFastGradients } from './cpuGradients';
 import { f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 
@@ -49,6 +49,14 @@ export function installFastCpuKernels(): void {
     const dx = conv2dInputGradNhwc(f32(backend, dy), f32(backend, filter), info);
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   });
+  override('Relu', ({ inputs, backend }) => {
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return null;
+    const v = f32(backend, x);
+    const y = new Float32Array(v.length);
+    for (let i = 0; i < y.length; i++) y[i] = Math.max(0, v[i]); // tfjs-cpu's own expression
+    return backend.makeTensorInfo(x.shape, 'float32', y);
+  });
   override('Tile', ({ inputs, backend, attrs }) => {
     const { x } = inputs;
     if (x.dtype !== 'float32') return null;
@@ -56,7 +64,7 @@ export function installFastCpuKernels(): void {
     return backend.makeTensorInfo(x.shape.map((d, i) => d * reps[i]), 'float32', tileFlat(f32(backend, x), x.shape, reps));
   });
   installFastDepthwiseKernels();
-  installFastBatchNormGrad();
+  installFastGradients();
   installed = true;
 }
 

@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { countFastKernelHit, f32, type CpuBackend } from './cpuKernelOverride';
 
 /**
+ * Gradients tfjs-core builds from several activation-sized kernels, computed in one pass on the
+ * CPU backend by a kernel of the project's, bit-identical (test/cpuKernels checks each against
+ * tfjs-core's own gradient). Other backends keep tfjs-core's gradient.
+ *
  * tf.batchNorm's gradient (FusedBatchNorm) in one pass on the CPU backend. tfjs-core builds it
  * from ~9 activation-sized elementwise kernels (a Tile of 1/σ, Sub, a chain of Multiply) and four
  * Sums; on the supernet step they were a quarter of the kernel time. This computes the same
@@ -15,8 +19,9 @@ import { countFastKernelHit, f32, type CpuBackend } from './cpuKernelOverride';
 const KERNEL = 'NasFusedBatchNormGrad';
 let installed = false;
 
-export function installFastBatchNormGrad(): void {
+export function installFastGradients(): void {
   if (installed) return;
+  installReluGrad();
   const original = tf.getGradient('FusedBatchNorm');
   if (!original || !tf.getKernel('FusedBatchNorm', 'cpu')) return;
   tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend }) => batchNormGradKernel(inputs as never, backend as unknown as CpuBackend) });
@@ -83,4 +88,40 @@ function batchNormGradKernel(inputs: Inputs, backend: CpuBackend): tf.TensorInfo
     backend.makeTensorInfo(shape, 'float32', Float32Array.from(accScale)),
     backend.makeTensorInfo(shape, 'float32', Float32Array.from(accOffset)),
   ];
+}
+
+/**
+ * ReLU's gradient: tfjs-core's is mul(dy, cast(step(x))) — three kernels and two activation-sized
+ * temporaries; this is dy · step(x) in one loop, with step's NaN rule (NaN stays NaN).
+ */
+function installReluGrad(): void {
+  const original = tf.getGradient('Relu');
+  if (!original) return;
+  tf.registerKernel({
+    kernelName: 'NasReluGrad',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend }) => {
+      const be = backend as unknown as CpuBackend;
+      const { dy, x } = inputs as Record<'dy' | 'x', tf.TensorInfo>;
+      const g = f32(be, dy);
+      const xv = f32(be, x);
+      const out = new Float32Array(g.length);
+      for (let i = 0; i < out.length; i++) {
+        const v = xv[i];
+        out[i] = g[i] * (v > 0 ? 1 : v !== v ? NaN : 0);
+      }
+      countFastKernelHit('NasReluGrad');
+      return be.makeTensorInfo(x.shape, 'float32', out);
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: original.inputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tf.Tensor;
+      if (tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, d.shape)) return original.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel('NasReluGrad', { dy: d, x }, {}) as tf.Tensor };
+    },
+  });
 }
