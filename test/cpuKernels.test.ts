@@ -43,7 +43,7 @@ function workload(rng: Rng): Float32Array[] {
   for (const [k, s, hw, ci, co] of CONV_CASES) {
     const x = rnd(rng, [4, hw, hw, ci]);
     const w = rnd(rng, [k, k, ci, co]);
-    // ReLU first, as in the step: the forward kernel skips the zeros it makes.
+    // ReLU first, as in the step: inputs with zeros (and −0 products).
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.relu(a) as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
     out.push(dx.dataSync() as Float32Array, dw.dataSync() as Float32Array);
   }
