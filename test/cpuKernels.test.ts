@@ -37,6 +37,13 @@ const TILE_CASES: [number[], number[]][] = [
   [[5], [1]],
 ];
 
+const POOL_CASES: [number[], number, number, 'same' | 'valid'][] = [
+  [[4, 8, 8, 8], 2, 2, 'same'],
+  [[3, 4, 4, 16], 3, 1, 'same'],
+  [[2, 5, 7, 3], 2, 2, 'same'],
+  [[2, 5, 7, 3], 3, 2, 'valid'],
+];
+
 /** Every op whose cpu kernel is replaced, run through gradients so the backward kernels run too. */
 function workload(rng: Rng): Float32Array[] {
   const out: Float32Array[] = [];
@@ -52,6 +59,14 @@ function workload(rng: Rng): Float32Array[] {
   const rdy = tf.concat([rnd(rng, [40]), tf.tensor([-1, 2, 3, -4, 5, -6, 7])]);
   const [rg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), rdy)))([rx]);
   out.push(tf.relu(rx).dataSync() as Float32Array, rg.dataSync() as Float32Array);
+  // average pooling and its gradient: the reduction shortcut's 2×2 stride 2, avg_pool_3x3's
+  // stride-1 3×3, odd sizes, 'valid'
+  for (const [shape, k, st, pad] of POOL_CASES) {
+    const px = rnd(rng, shape);
+    const [pg] = tf.grads((a: tf.Tensor) => tf.sum(tf.square(tf.avgPool(a as tf.Tensor4D, k, st, pad))))([px]);
+    out.push(tf.avgPool(px as tf.Tensor4D, k, st, pad).dataSync() as Float32Array, pg.dataSync() as Float32Array);
+  }
+  out.push(tf.grad((a: tf.Tensor) => tf.sum(tf.square(avgPool3x3(a as tf.Tensor4D))))(rnd(rng, [2, 5, 4, 8])).dataSync() as Float32Array);
   for (const [shape, reps] of TILE_CASES) out.push(tf.tile(rnd(rng, shape), reps).dataSync() as Float32Array);
   // tf.batchNorm's gradient, which tiles 1/σ over the activation.
   const bx = rnd(rng, [4, 5, 3, 8]);
@@ -88,7 +103,7 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
     // One filter gradient per convolution; forward and input gradient only where the channel

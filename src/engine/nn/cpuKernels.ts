@@ -57,6 +57,21 @@ export function installFastCpuKernels(): void {
     for (let i = 0; i < y.length; i++) y[i] = Math.max(0, v[i]); // tfjs-cpu's own expression
     return backend.makeTensorInfo(x.shape, 'float32', y);
   });
+  override('AvgPool', ({ inputs, backend, attrs }) => {
+    const { x } = inputs;
+    const a = attrs as unknown as PoolAttrs;
+    if (x.dtype !== 'float32') return null;
+    const info = tf.backend_util.computePool2DInfo(x.shape as Shape4, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    if (info.filterWidth === 1 && info.filterHeight === 1 && tf.util.arraysEqual(info.inShape, info.outShape)) return null; // tfjs-cpu returns its input
+    return backend.makeTensorInfo(info.outShape, 'float32', avgPoolNhwc(f32(backend, x), info));
+  });
+  override('AvgPoolGrad', ({ inputs, backend, attrs }) => {
+    const { dy, input } = inputs;
+    const a = attrs as unknown as PoolAttrs;
+    if (dy.dtype !== 'float32') return null;
+    const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, a.filterSize, a.strides, 1, a.pad);
+    return backend.makeTensorInfo(input.shape, 'float32', avgPoolGradNhwc(f32(backend, dy), info));
+  });
   override('Tile', ({ inputs, backend, attrs }) => {
     const { x } = inputs;
     if (x.dtype !== 'float32') return null;
@@ -94,6 +109,82 @@ function tileFlat(v: Float32Array, shape: number[], reps: number[]): Float32Arra
 }
 
 type Shape4 = [number, number, number, number];
+
+type PoolAttrs = {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'same' | 'valid' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+/**
+ * Average pooling, padding excluded from the count: each window summed as a JS number in (row,
+ * column) order and divided by its count, as tfjs-cpu's pool() does, but with the channel loop
+ * innermost over contiguous memory (tfjs-cpu runs it outermost, striding through the input).
+ */
+function avgPoolNhwc(x: Float32Array, g: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = g;
+  const y = new Float32Array(batchSize * outHeight * outWidth * C);
+  const acc = new Float64Array(C);
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      const xRCorner = yR * sh - g.padInfo.top;
+      const xRMin = Math.max(0, xRCorner);
+      const xRMax = Math.min(inHeight, fh + xRCorner);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const xCCorner = yC * sw - g.padInfo.left;
+        const xCMin = Math.max(0, xCCorner);
+        const xCMax = Math.min(inWidth, fw + xCCorner);
+        acc.fill(0);
+        for (let xR = xRMin; xR < xRMax; xR++) {
+          for (let xC = xCMin; xC < xCMax; xC++) {
+            const off = ((b * inHeight + xR) * inWidth + xC) * C;
+            for (let d = 0; d < C; d++) acc[d] += x[off + d];
+          }
+        }
+        const count = (xRMax - xRMin) * (xCMax - xCMin);
+        const out = ((b * outHeight + yR) * outWidth + yC) * C;
+        for (let d = 0; d < C; d++) y[out + d] = acc[d] / count;
+      }
+    }
+  }
+  return y;
+}
+
+/**
+ * tfjs-cpu's AvgPoolGrad (every window scaled by 1 / window size, padding included): dx sums the
+ * dy of the windows that cover it as a JS number in (row, column) order, then scales — the same
+ * order here, with the channel loop innermost (tfjs-cpu reads every element through
+ * TensorBuffer.get, ~12 ms for one 64×8×8×8 reduction shortcut).
+ */
+function avgPoolGradNhwc(dy: Float32Array, g: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = g;
+  const padLeft = fw - 1 - g.padInfo.left;
+  const padTop = fh - 1 - g.padInfo.top;
+  const avgMultiplier = 1 / (g.filterHeight * g.filterWidth);
+  const dx = new Float32Array(batchSize * inHeight * inWidth * C);
+  const acc = new Float64Array(C);
+  for (let b = 0; b < batchSize; b++) {
+    for (let dxR = 0; dxR < inHeight; dxR++) {
+      for (let dxC = 0; dxC < inWidth; dxC++) {
+        acc.fill(0);
+        for (let wR = 0; wR < fh; wR++) {
+          const dyR = (dxR - padTop + wR) / sh;
+          if (dyR < 0 || dyR >= outHeight || Math.floor(dyR) !== dyR) continue;
+          for (let wC = 0; wC < fw; wC++) {
+            const dyC = (dxC - padLeft + wC) / sw;
+            if (dyC < 0 || dyC >= outWidth || Math.floor(dyC) !== dyC) continue;
+            const off = ((b * outHeight + dyR) * outWidth + dyC) * C;
+            for (let d = 0; d < C; d++) acc[d] += dy[off + d];
+          }
+        }
+        const out = ((b * inHeight + dxR) * inWidth + dxC) * C;
+        for (let d = 0; d < C; d++) dx[out + d] = acc[d] * avgMultiplier;
+      }
+    }
+  }
+  return dx;
+}
 
 type ConvAttrs = {
   strides: [number, number] | number;
