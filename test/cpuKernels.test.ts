@@ -67,6 +67,14 @@ function workload(rng: Rng): Float32Array[] {
     out.push(tf.avgPool(px as tf.Tensor4D, k, st, pad).dataSync() as Float32Array, pg.dataSync() as Float32Array);
   }
   out.push(tf.grad((a: tf.Tensor) => tf.sum(tf.square(avgPool3x3(a as tf.Tensor4D))))(rnd(rng, [2, 5, 4, 8])).dataSync() as Float32Array);
+  // Mean over leading axes (BatchNorm's moments) and Square, through their gradients; Mean over
+  // other axes keeps tfjs-core's gradient
+  for (const axes of [[0, 1, 2], [0], [1, 2]]) {
+    const [mg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.mean(tf.square(a), axes), tf.mean(a, axes, true))))([rnd(rng, [3, 4, 5, 8])]);
+    out.push(mg.dataSync() as Float32Array);
+  }
+  const [sq] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.square(a), rdy)))([rx]);
+  out.push(sq.dataSync() as Float32Array);
   for (const [shape, reps] of TILE_CASES) out.push(tf.tile(rnd(rng, shape), reps).dataSync() as Float32Array);
   // tf.batchNorm's gradient, which tiles 1/σ over the activation.
   const bx = rnd(rng, [4, 5, 3, 8]);
@@ -103,7 +111,7 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad', 'NasMeanGrad', 'NasSquareGrad']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
     // One filter gradient per convolution; forward and input gradient only where the channel

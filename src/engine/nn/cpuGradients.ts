@@ -22,6 +22,8 @@ let installed = false;
 export function installFastGradients(): void {
   if (installed) return;
   installReluGrad();
+  installMeanGrad();
+  installSquareGrad();
   const original = tf.getGradient('FusedBatchNorm');
   if (!original || !tf.getKernel('FusedBatchNorm', 'cpu')) return;
   tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend }) => batchNormGradKernel(inputs as never, backend as unknown as CpuBackend) });
@@ -122,6 +124,74 @@ function installReluGrad(): void {
       const d = dy as tf.Tensor;
       if (tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, d.shape)) return original.gradFunc(dy, saved, attrs);
       return { x: () => tf.engine().runKernel('NasReluGrad', { dy: d, x }, {}) as tf.Tensor };
+    },
+  });
+}
+
+/**
+ * Mean's gradient over leading axes (BatchNorm's moments): tfjs-core's div(mul(dy, ones(x.shape)),
+ * n) makes a tensor of ones and two activation-sized temporaries; dy · 1 is dy exactly, so each
+ * element is dy / n rounded once to float32, as the RealDiv kernel stores it.
+ */
+function installMeanGrad(): void {
+  const original = tf.getGradient('Mean');
+  if (!original) return;
+  tf.registerKernel({
+    kernelName: 'NasMeanGrad',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const be = backend as unknown as CpuBackend;
+      const g = f32(be, inputs.dy as tf.TensorInfo);
+      const { shape, reduceSize } = attrs as unknown as { shape: number[]; reduceSize: number };
+      const n = Math.fround(reduceSize);
+      const out = new Float32Array(shape.reduce((p, q) => p * q, 1));
+      const inner = g.length;
+      for (let off = 0; off < out.length; off += inner) for (let j = 0; j < inner; j++) out[off + j] = g[j] / n;
+      countFastKernelHit('NasMeanGrad');
+      return be.makeTensorInfo(shape, 'float32', out);
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'Mean',
+    inputsToSave: original.inputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tf.Tensor;
+      const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape).sort((p, q) => p - q);
+      const leading = axes.length > 0 && axes.length < x.rank && axes.every((ax, i) => ax === i);
+      if (tf.getBackend() !== 'cpu' || !leading || x.dtype !== 'float32' || d.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
+      const reduceSize = axes.reduce((p, ax) => p * x.shape[ax], 1);
+      return { x: () => tf.engine().runKernel('NasMeanGrad', { dy: d }, { shape: x.shape, reduceSize } as never) as tf.Tensor };
+    },
+  });
+}
+
+/** Square's gradient: tfjs-core's mul(dy, mul(x, 2)) as one loop, x · 2 rounded to float32 as its kernel stores it. */
+function installSquareGrad(): void {
+  const original = tf.getGradient('Square');
+  if (!original) return;
+  tf.registerKernel({
+    kernelName: 'NasSquareGrad',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend }) => {
+      const be = backend as unknown as CpuBackend;
+      const { dy, x } = inputs as Record<'dy' | 'x', tf.TensorInfo>;
+      const g = f32(be, dy);
+      const xv = f32(be, x);
+      const out = new Float32Array(g.length);
+      for (let i = 0; i < out.length; i++) out[i] = g[i] * Math.fround(xv[i] * 2);
+      countFastKernelHit('NasSquareGrad');
+      return be.makeTensorInfo(x.shape, 'float32', out);
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'Square',
+    inputsToSave: original.inputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tf.Tensor;
+      if (tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, d.shape)) return original.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel('NasSquareGrad', { dy: d, x }, {}) as tf.Tensor };
     },
   });
 }
