@@ -3,7 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { CellNetwork } from '../src/engine/nn/cellNetwork';
+import { defaultMacro } from '../src/engine/nn/macro';
+import { PathSgd } from '../src/engine/nn/optim';
 import { avgPool3x3 } from '../src/engine/nn/pool';
+import { crossEntropy, l2 } from '../src/engine/nn/trainer';
+import { sampleCell } from '../src/engine/spaces/nb201';
 import { cpu } from './helpers';
 
 const rnd = (rng: Rng, shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 1), shape);
@@ -97,11 +102,32 @@ function workload(rng: Rng): Float32Array[] {
   return out;
 }
 
+/**
+ * The supernet's training step end to end (the digits macro skeleton, batch 16, a sampled path per
+ * step, SGD with Nesterov momentum and L2): each step's loss and the path's weights afterwards.
+ */
+function supernetSteps(rng: Rng): Float32Array[] {
+  const net = new CellNetwork(defaultMacro('digits'), rng.fork('net'), 'batch');
+  const opt = new PathSgd(0.05, 0.9);
+  const x = tf.tensor4d(rng.normalArray(16 * 8 * 8, 1), [16, 8, 8, 1]);
+  const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
+  const out: Float32Array[] = [];
+  for (let step = 0; step < 4; step++) {
+    const cell = sampleCell(rng);
+    const vars = net.pathVariables(cell);
+    const loss = opt.minimize(() => tf.add(crossEntropy(net.forward(x, cell, 'train'), y), l2(vars, 5e-4)) as tf.Scalar, vars);
+    out.push(loss.dataSync() as Float32Array, ...vars.map((v) => v.dataSync() as Float32Array));
+  }
+  net.dispose();
+  return out;
+}
+
 describe('fast CPU kernels', () => {
   beforeAll(() => cpu(false));
 
   it('give bit-identical results to tfjs-backend-cpu on every replaced op', () => {
     const before = workload(new Rng(11));
+    const stepsBefore = supernetSteps(new Rng(12));
     expect(fastKernelHits()).toEqual({});
     installFastCpuKernels();
     resetFastKernelHits();
@@ -123,6 +149,16 @@ describe('fast CPU kernels', () => {
     // the explicit tiles (batchNorm's gradient no longer tiles)
     expect(hits.Tile).toBe(TILE_CASES.length);
     expect(hits.NasFusedBatchNormGrad).toBe(1);
+
+    // The supernet's training step through every replacement: the same losses and weights.
+    resetFastKernelHits();
+    const stepsAfter = supernetSteps(new Rng(12));
+    expect(stepsAfter.length).toBe(stepsBefore.length);
+    stepsAfter.forEach((a, i) => expect(Array.from(a), `supernet step output ${i}`).toEqual(Array.from(stepsBefore[i])));
+    const stepHits = fastKernelHits();
+    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad']) {
+      expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
+    }
   });
 
   it('avg_pool_3x3 has the gradient of its forward pass (padding excluded from the count)', () => {
