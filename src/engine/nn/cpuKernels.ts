@@ -348,16 +348,18 @@ export interface FilterGradGeometry {
 
 /**
  * dW[r, c, i, o] = Σ_{b, y, x} in[b, y·sh + r − top, x·sw + c − left, i] · dy[b, y, x, o] (NHWC, zero
- * padding), summed in float64 over (b, y, x) like tfjs-cpu's JS-number dot product, eight output
- * channels at a time whose sums stay in locals (no skipping of zero inputs, see the forward
- * pass). Measured on the step's three 3×3 shapes (8×8×8, 4×4×16, 2×2×32, batch 64): 6.1 ms → 3.5 ms
- * in all, against ~6 ms for the previous per-pixel loop with float64 accumulators in memory.
+ * padding), summed in float64 over (b, y, x) like tfjs-cpu's JS-number dot product, two input ×
+ * four output channels at a time whose sums stay in locals (each input value and each dy value
+ * loaded once serves two or four products; no skipping of zero inputs, see the forward pass).
+ * Measured on the step's three 3×3 shapes (8×8×8, 4×4×16, 2×2×32, batch 64): ~6 ms in all for the
+ * previous per-pixel loop with float64 accumulators in memory, 3.5 ms with eight output channels
+ * in locals, ~20 % less again this way.
  */
 export function conv2dFilterGradNhwc(x: ArrayLike<number>, dy: ArrayLike<number>, g: FilterGradGeometry): Float32Array {
   const dW = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
   const xs = x instanceof Float32Array ? x : Float32Array.from(x);
   const dys = dy instanceof Float32Array ? dy : Float32Array.from(dy);
-  if (g.outChannels % 8 === 0) {
+  if (g.outChannels % 8 === 0 && g.inChannels % 2 === 0) {
     for (let o = 0; o < g.outChannels; o += 8) filterGradBlock8(xs, dys, dW, g, o);
   } else {
     for (let o = 0; o < g.outChannels; o++) filterGradChannel(xs, dys, dW, g, o);
@@ -365,6 +367,7 @@ export function conv2dFilterGradNhwc(x: ArrayLike<number>, dy: ArrayLike<number>
   return dW;
 }
 
+/** Output channels o … o + 7, two input channels at a time (an even input channel count). */
 function filterGradBlock8(x: Float32Array, dy: Float32Array, dW: Float32Array, g: FilterGradGeometry, o: number): void {
   const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
   const top = g.padInfo.top;
@@ -376,35 +379,40 @@ function filterGradBlock8(x: Float32Array, dy: Float32Array, dW: Float32Array, g
     for (let c = 0; c < fw; c++) {
       const x0 = Math.max(0, Math.ceil((left - c) / sw));
       const x1 = Math.min(outWidth, Math.ceil((inWidth + left - c) / sw));
-      for (let i = 0; i < ci; i++) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        for (let b = 0; b < batchSize; b++) {
-          for (let yR = y0; yR < y1; yR++) {
-            const xRow = (b * inHeight + yR * sh + r - top) * inWidth;
-            const dyRow = (b * outHeight + yR) * outWidth;
-            for (let yC = x0; yC < x1; yC++) {
-              const xv = x[(xRow + yC * sw + c - left) * ci + i];
-              const k = (dyRow + yC) * co + o;
-              a0 += xv * dy[k];
-              a1 += xv * dy[k + 1];
-              a2 += xv * dy[k + 2];
-              a3 += xv * dy[k + 3];
-              a4 += xv * dy[k + 4];
-              a5 += xv * dy[k + 5];
-              a6 += xv * dy[k + 6];
-              a7 += xv * dy[k + 7];
+      for (let i = 0; i < ci; i += 2) {
+        for (let oo = o; oo < o + 8; oo += 4) {
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+          for (let b = 0; b < batchSize; b++) {
+            for (let yR = y0; yR < y1; yR++) {
+              const xRow = (b * inHeight + yR * sh + r - top) * inWidth;
+              const dyRow = (b * outHeight + yR) * outWidth;
+              for (let yC = x0; yC < x1; yC++) {
+                const xi = (xRow + yC * sw + c - left) * ci + i;
+                const xv = x[xi];
+                const xw = x[xi + 1];
+                const k = (dyRow + yC) * co + oo;
+                const d0 = dy[k], d1 = dy[k + 1], d2 = dy[k + 2], d3 = dy[k + 3];
+                a0 += xv * d0;
+                a1 += xv * d1;
+                a2 += xv * d2;
+                a3 += xv * d3;
+                b0 += xw * d0;
+                b1 += xw * d1;
+                b2 += xw * d2;
+                b3 += xw * d3;
+              }
             }
           }
+          const w = ((r * fw + c) * ci + i) * co + oo;
+          dW[w] = a0;
+          dW[w + 1] = a1;
+          dW[w + 2] = a2;
+          dW[w + 3] = a3;
+          dW[w + co] = b0;
+          dW[w + co + 1] = b1;
+          dW[w + co + 2] = b2;
+          dW[w + co + 3] = b3;
         }
-        const w = ((r * fw + c) * ci + i) * co + o;
-        dW[w] = a0;
-        dW[w + 1] = a1;
-        dW[w + 2] = a2;
-        dW[w + 3] = a3;
-        dW[w + 4] = a4;
-        dW[w + 5] = a5;
-        dW[w + 6] = a6;
-        dW[w + 7] = a7;
       }
     }
   }
