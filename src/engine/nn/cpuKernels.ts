@@ -488,12 +488,24 @@ function broadcastBinary(name: BinaryName, a: tf.TensorInfo, b: tf.TensorInfo, b
   const lb = layout(b.shape, out);
   if (!la || !lb) return null;
   const size = out.reduce((p, d) => p * d, 1);
-  const av = backend.data.get(a.dataId).values;
-  const bv = backend.data.get(b.dataId).values;
-  // Operands are expanded to full size first, so each op below is one monomorphic loop.
+  const av = f32(backend, a);
+  const bv = f32(backend, b);
+  const res = new Float32Array(size);
+  // A full-size operand with one repeating along the trailing dims (a per-channel or scalar
+  // factor: BatchNorm's statistics, every scaled update) runs without expanding the short one.
+  if (la.kind === 'tail' && lb.kind === 'tail' && size > 0) {
+    if (av.length === size && bv.length < size) {
+      repeatingRight(name, av, bv, res);
+      return backend.makeTensorInfo(out, 'float32', res);
+    }
+    if (bv.length === size && av.length < size) {
+      repeatingLeft(name, av, bv, res);
+      return backend.makeTensorInfo(out, 'float32', res);
+    }
+  }
+  // Otherwise operands are expanded to full size first, so each op below is one monomorphic loop.
   const A = av.length === size ? av : expand(av, la, size);
   const B = bv.length === size ? bv : expand(bv, lb, size);
-  const res = new Float32Array(size);
   switch (name) {
     case 'Add':
       for (let i = 0; i < size; i++) res[i] = A[i] + B[i];
@@ -509,6 +521,48 @@ function broadcastBinary(name: BinaryName, a: tf.TensorInfo, b: tf.TensorInfo, b
       break;
   }
   return backend.makeTensorInfo(out, 'float32', res);
+}
+
+/** res = A op b, with b repeating every b.length elements of A. */
+function repeatingRight(name: BinaryName, A: Float32Array, b: Float32Array, res: Float32Array): void {
+  const n = b.length;
+  for (let off = 0; off < res.length; off += n) {
+    switch (name) {
+      case 'Add':
+        for (let j = 0; j < n; j++) res[off + j] = A[off + j] + b[j];
+        break;
+      case 'Sub':
+        for (let j = 0; j < n; j++) res[off + j] = A[off + j] - b[j];
+        break;
+      case 'Multiply':
+        for (let j = 0; j < n; j++) res[off + j] = A[off + j] * b[j];
+        break;
+      case 'RealDiv':
+        for (let j = 0; j < n; j++) res[off + j] = A[off + j] / b[j];
+        break;
+    }
+  }
+}
+
+/** res = a op B, with a repeating every a.length elements of B. */
+function repeatingLeft(name: BinaryName, a: Float32Array, B: Float32Array, res: Float32Array): void {
+  const n = a.length;
+  for (let off = 0; off < res.length; off += n) {
+    switch (name) {
+      case 'Add':
+        for (let j = 0; j < n; j++) res[off + j] = a[j] + B[off + j];
+        break;
+      case 'Sub':
+        for (let j = 0; j < n; j++) res[off + j] = a[j] - B[off + j];
+        break;
+      case 'Multiply':
+        for (let j = 0; j < n; j++) res[off + j] = a[j] * B[off + j];
+        break;
+      case 'RealDiv':
+        for (let j = 0; j < n; j++) res[off + j] = a[j] / B[off + j];
+        break;
+    }
+  }
 }
 
 function expand(v: ArrayLike<number>, l: { kind: 'tail' } | { kind: 'head'; inner: number }, size: number): Float32Array {
