@@ -138,7 +138,7 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad', 'NasMeanGrad', 'NasSquareGrad']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad', 'NasMeanGrad', 'NasSquareGrad', 'FusedBatchNorm']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
     // One filter gradient per convolution; forward and input gradient only where the channel
@@ -157,7 +157,7 @@ describe('fast CPU kernels', () => {
     expect(stepsAfter.length).toBe(stepsBefore.length);
     stepsAfter.forEach((a, i) => expect(Array.from(a), `supernet step output ${i}`).toEqual(Array.from(stepsBefore[i])));
     const stepHits = fastKernelHits();
-    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad']) {
+    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad']) {
       expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
     }
   });

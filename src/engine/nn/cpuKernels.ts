@@ -72,6 +72,15 @@ export function installFastCpuKernels(): void {
     const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, a.filterSize, a.strides, 1, a.pad);
     return backend.makeTensorInfo(input.shape, 'float32', avgPoolGradNhwc(f32(backend, dy), info));
   });
+  override('FusedBatchNorm', ({ inputs, backend, attrs }) => {
+    const { x, mean, variance, scale, offset } = inputs;
+    const C = x.shape[x.shape.length - 1];
+    const perChannel = [mean, variance, scale, offset].every((t) => t != null && t.dtype === 'float32' && t.shape.length === 1 && t.shape[0] === C);
+    if (!perChannel || x.dtype !== 'float32') return null;
+    const eps = (attrs.varianceEpsilon as number | undefined) ?? 0.001;
+    const y = batchNormNhwc(f32(backend, x), f32(backend, mean), f32(backend, variance), f32(backend, scale), f32(backend, offset), eps);
+    return backend.makeTensorInfo(x.shape, 'float32', y);
+  });
   override('Tile', ({ inputs, backend, attrs }) => {
     const { x } = inputs;
     if (x.dtype !== 'float32') return null;
@@ -81,6 +90,22 @@ export function installFastCpuKernels(): void {
   installFastDepthwiseKernels();
   installFastGradients();
   installed = true;
+}
+
+/**
+ * tfjs-cpu's FusedBatchNorm, off + (x − μ) · γ / √(σ² + ε) per element in float64 and stored as
+ * float32, with the square root taken once per channel (the same float64 value) instead of once
+ * per element, and no wrap-around index bookkeeping.
+ */
+function batchNormNhwc(x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array, offset: Float32Array, eps: number): Float32Array {
+  const C = mean.length;
+  const sd = new Float64Array(C);
+  for (let c = 0; c < C; c++) sd[c] = Math.sqrt(variance[c] + eps);
+  const y = new Float32Array(x.length);
+  for (let off = 0; off < x.length; off += C) {
+    for (let c = 0; c < C; c++) y[off + c] = offset[c] + ((x[off + c] - mean[c]) * scale[c]) / sd[c];
+  }
+  return y;
 }
 
 /**
