@@ -3,11 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { BlockNetwork } from '../src/engine/nn/blockNetwork';
+import { PathAdam } from '../src/engine/nn/blocks/optim';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
 import { defaultMacro } from '../src/engine/nn/macro';
 import { PathSgd } from '../src/engine/nn/optim';
 import { avgPool3x3 } from '../src/engine/nn/pool';
 import { crossEntropy, l2 } from '../src/engine/nn/trainer';
+import { blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { sampleCell } from '../src/engine/spaces/nb201';
 import { cpu } from './helpers';
 
@@ -120,6 +123,31 @@ function supernetSteps(rng: Rng): Float32Array[] {
     out.push(loss.dataSync() as Float32Array, ...vars.map((v) => v.dataSync() as Float32Array));
   }
   net.dispose();
+  return out.concat(studentSteps(rng));
+}
+
+/**
+ * DNA's student step (block 2 of the default block space, MBConv layers with depthwise convs and
+ * broadcast BatchNorm, MSE, PathAdam — with and without weight decay): losses and weights.
+ */
+function studentSteps(rng: Rng): Float32Array[] {
+  const space = defaultBlockSpace('digits');
+  const paths = blockPaths(space, 1);
+  const out: Float32Array[] = [];
+  for (const decay of [0, 1e-2]) {
+    const net = new BlockNetwork(space, rng.fork(`student ${decay}`), 'running');
+    const opt = new PathAdam(0.05, 0.9, 0.999, 1e-8, decay);
+    const x = tf.tensor4d(rng.normalArray(4 * 8 * 8 * 8, 1), [4, 8, 8, 8]);
+    const target = tf.tensor4d(rng.normalArray(4 * 4 * 4 * 16, 1), [4, 4, 4, 16]);
+    for (let step = 0; step < 3; step++) {
+      const ops = rng.choice(paths);
+      const vars = net.studentVariables(1, ops);
+      const loss = opt.minimize(() => tf.losses.meanSquaredError(target, net.student(1, x, ops, 'train')) as tf.Scalar, vars);
+      out.push(loss.dataSync() as Float32Array, ...vars.map((v) => v.dataSync() as Float32Array));
+    }
+    opt.dispose();
+    net.dispose();
+  }
   return out;
 }
 
@@ -151,13 +179,14 @@ describe('fast CPU kernels', () => {
     expect(hits.Tile).toBe(TILE_CASES.length);
     expect(hits.NasFusedBatchNormGrad).toBe(1);
 
-    // The supernet's training step through every replacement: the same losses and weights.
+    // The supernet's and a DNA student's training steps through every replacement: the same
+    // losses and weights.
     resetFastKernelHits();
     const stepsAfter = supernetSteps(new Rng(12));
     expect(stepsAfter.length).toBe(stepsBefore.length);
-    stepsAfter.forEach((a, i) => expect(Array.from(a), `supernet step output ${i}`).toEqual(Array.from(stepsBefore[i])));
+    stepsAfter.forEach((a, i) => expect(Array.from(a), `training step output ${i}`).toEqual(Array.from(stepsBefore[i])));
     const stepHits = fastKernelHits();
-    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad']) {
+    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative']) {
       expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
     }
   });
