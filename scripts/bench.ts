@@ -35,6 +35,9 @@ import { methodPlugins } from '../src/engine/methods/registry';
 import { defaultMacro } from '../src/engine/nn/macro';
 import * as tf from '@tensorflow/tfjs';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
+import { BlockNetwork } from '../src/engine/nn/blockNetwork';
+import { PathAdam } from '../src/engine/nn/blocks/optim';
+import { blockInputShapes, blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
@@ -467,6 +470,72 @@ async function projectSteps(dataset: Dataset, kind: 'random' | 'conv3x3', steps:
   }
 }
 
+const STUDENT_PEER_SCRIPT = path.join(REPO_ROOT, 'scripts', 'peer', 'dna_student_peer.py');
+/** DNA's student of block 2 (0-based 1): fed block 1's 8×8×8 feature, two MBConv layers to 4×4×16. */
+const STUDENT_BLOCK = 1;
+const STUDENT_BATCH = 16;
+const STUDENT_LR = 0.05;
+interface StudentPeerOutput {
+  torch: string;
+  params: { student: number };
+  paths: { random: StepTime };
+}
+
+/**
+ * One DNA student step as StudentSupernets.step runs it (a uniformly sampled path, MSE to the
+ * target feature, PathAdam, the loss read back every 10 steps), on random tensors of the teacher
+ * features' shapes instead of the teacher's forward pass — as the PyTorch peer does. Every op of
+ * both layers is built first; returns the student supernet's parameter count too.
+ */
+async function projectStudentSteps(steps: number, seed: number): Promise<StepTime & { student: number }> {
+  const space = defaultBlockSpace('digits');
+  const b = STUDENT_BLOCK;
+  const net = new BlockNetwork(space, new Rng(seed).fork('bench/student-init'), 'running');
+  const opt = new PathAdam(STUDENT_LR);
+  const rng = new Rng(seed).fork('bench/student-data');
+  const inShape = blockInputShapes(space)[b];
+  const x = tf.tensor4d(rng.normalArray(STUDENT_BATCH * inShape[0] * inShape[1] * inShape[2], 1), [STUDENT_BATCH, ...inShape]);
+  const paths = blockPaths(space, b);
+  try {
+    const built = new Set(space.ops.flatMap((op) => net.studentVariables(b, paths[0].map(() => op))));
+    const student = [...built].reduce((n, v) => n + v.size, 0);
+    const outShape = tf.tidy(() => net.student(b, x, paths[0], 'train').shape);
+    const target = tf.tensor4d(rng.normalArray(outShape.reduce((p, d) => p * d, 1), 1), outShape as [number, number, number, number]);
+    const pathRng = rng.fork('paths');
+    let pending: tf.Scalar[] = [];
+    const run = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const ops = pathRng.choice(paths);
+        const vars = net.studentVariables(b, ops);
+        pending.push(opt.minimize(() => tf.losses.meanSquaredError(target, net.student(b, x, ops, 'train')) as tf.Scalar, vars));
+        if (pending.length === 10 || i === n - 1) {
+          pending.forEach((l) => l.dataSync());
+          tf.dispose(pending);
+          pending = [];
+        }
+      }
+    };
+    run(20);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    run(steps);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    target.dispose();
+    return { msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, student };
+  } finally {
+    x.dispose();
+    opt.dispose();
+    net.dispose();
+  }
+}
+
+function runStudentPeer(python: string, steps: number): StudentPeerOutput {
+  const r = spawnSync(python, [STUDENT_PEER_SCRIPT, '--block', String(STUDENT_BLOCK), '--steps', String(steps), '--warmup', '20', '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${STUDENT_PEER_SCRIPT} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().slice(-500)}`);
+  return JSON.parse(r.stdout) as StudentPeerOutput;
+}
+
 function runPeer(python: string, steps: number): PeerOutput {
   const r = spawnSync(python, [PEER_SCRIPT, '--steps', String(steps), '--warmup', '10', '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`${PEER_SCRIPT} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().slice(-500)}`);
@@ -478,7 +547,7 @@ function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes
   const filter = k.name === 'Conv2DBackpropFilter' ? k.outputShapes[0] : k.inputShapes[1];
   if (k.name === 'Conv2D' || k.name.startsWith('Conv2DBackprop')) return `conv ${filter?.[0]}×${filter?.[1]}`;
   if (k.name.startsWith('DepthwiseConv2dNative')) return 'depthwise conv';
-  if (k.name === 'FusedBatchNorm') return 'BatchNorm (fused kernel)';
+  if (k.name === 'FusedBatchNorm' || k.name === 'NasFusedBatchNormGrad') return 'BatchNorm (fused kernels)';
   if (/Pool/.test(k.name)) return 'pooling';
   if (/^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin)$/.test(k.name)) return 'reductions (BN moments, mean, …)';
   if (/MatMul/.test(k.name)) return 'matmul (head)';
@@ -562,10 +631,11 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
     const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(1)}`);
     const title = kind === 'random' ? `uniformly sampled paths (${STEPS} steps)` : `the all-nor_conv_3x3 path (${STEPS} steps)`;
     print(`Kernel profile: ${title}, ms per step`, header, rows);
+    console.log(`Heaviest kernels (ms per step): ${names.join(', ')}`);
     parts.push(`#### ${title}\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r'])}\n\nHeaviest kernels of the whole step (ms per step): ${names.join(', ')}.`);
   }
   return [
-    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's and ReLU's gradients are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
+    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's gradient is one fused kernel of the project's (\`NasFusedBatchNormGrad\`), but the gradient through its batch moments and ReLU's gradient are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
     ...parts,
   ].join('\n\n');
 }
@@ -585,31 +655,39 @@ async function peerSection(): Promise<void> {
   const STEPS = QUICK ? 10 : 20;
   const PEER_STEPS = QUICK ? 50 : 100;
   const load0 = os.loadavg()[0];
-  const project: Record<'random' | 'conv3x3', StepTime[]> = { random: [], conv3x3: [] };
+  const STUDENT_STEPS = QUICK ? 50 : 100;
+  const STUDENT_PEER_STEPS = QUICK ? 100 : 200;
+  const project: Record<'random' | 'conv3x3' | 'student', StepTime[]> = { random: [], conv3x3: [], student: [] };
   const peer: PeerOutput[] = [];
+  const studentPeer: StudentPeerOutput[] = [];
   let counts: { supernet: number; conv3x3: number } | null = null;
+  let studentCount: number | null = null;
   for (let round = 1; round <= PEER_ROUNDS; round++) {
     for (const kind of ['random', 'conv3x3'] as const) {
       const r = await projectSteps(dataset, kind, STEPS, round);
       project[kind].push(r);
       counts = { supernet: r.supernet, conv3x3: r.conv3x3 };
     }
+    const st = await projectStudentSteps(STUDENT_STEPS, round);
+    project.student.push(st);
+    studentCount = st.student;
     peer.push(runPeer(python, PEER_STEPS));
+    studentPeer.push(runStudentPeer(python, STUDENT_PEER_STEPS));
     const last = peer[peer.length - 1];
-    console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} ms (random / conv3x3 path, wall)`);
+    console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} / ${st.msPerStep.toFixed(1)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} / ${studentPeer[round - 1].paths.random.msPerStep.toFixed(1)} ms (random / conv3x3 path / DNA student, wall)`);
   }
   const load1 = os.loadavg()[0];
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const list = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(', ');
   const header = ['path', 'project CPU ms / step', 'PyTorch CPU ms / step', 'ratio (CPU)', 'project wall ms / step', 'PyTorch wall ms / step', 'ratio (wall)'];
-  const rows = (['random', 'conv3x3'] as const).map((kind) => {
+  const rows = (['random', 'conv3x3', 'student'] as const).map((kind) => {
     const p = project[kind];
-    const t = peer.map((o) => o.paths[kind]);
+    const t = kind === 'student' ? studentPeer.map((o) => o.paths.random) : peer.map((o) => o.paths[kind]);
     const ratios = (f: (x: StepTime) => number) => p.map((x, i) => f(x) / f(t[i]));
     const cpuR = ratios((x) => x.cpuMsPerStep);
     const wallR = ratios((x) => x.msPerStep);
     return [
-      kind === 'random' ? 'uniformly sampled' : 'all nor_conv_3x3',
+      kind === 'random' ? 'uniformly sampled' : kind === 'conv3x3' ? 'all nor_conv_3x3' : 'DNA student, block 2 (sampled path)',
       `**${med(p.map((x) => x.cpuMsPerStep)).toFixed(0)}** (${list(p.map((x) => x.cpuMsPerStep), 0)})`,
       `**${med(t.map((x) => x.cpuMsPerStep)).toFixed(1)}** (${list(t.map((x) => x.cpuMsPerStep), 1)})`,
       `**${med(cpuR).toFixed(1)}×** (${list(cpuR, 1)})`,
@@ -620,11 +698,12 @@ async function peerSection(): Promise<void> {
   });
   const pc = peer[0].params;
   const same = counts !== null && counts.supernet === pc.supernet && counts.conv3x3 === pc.conv3x3;
-  const countLine = `Parameters: project ${counts?.supernet.toLocaleString('en')} (full supernet) and ${counts?.conv3x3.toLocaleString('en')} (all-conv3×3 path); PyTorch ${pc.supernet.toLocaleString('en')} and ${pc.conv3x3.toLocaleString('en')}${same ? ' — equal.' : ' — **they differ: the two networks are not the same, and the ratios below compare different models.**'}`;
+  const sc = studentPeer[0].params.student;
+  const countLine = `Parameters: project ${counts?.supernet.toLocaleString('en')} (full supernet) and ${counts?.conv3x3.toLocaleString('en')} (all-conv3×3 path); PyTorch ${pc.supernet.toLocaleString('en')} and ${pc.conv3x3.toLocaleString('en')}${same ? ' — equal.' : ' — **they differ: the two networks are not the same, and the ratios below compare different models.**'} DNA student supernet of block 2: project ${studentCount?.toLocaleString('en')}, PyTorch ${sc.toLocaleString('en')}${studentCount === sc ? ' — equal.' : ' — **they differ.**'}`;
   print('Peer: the supernet training step, project vs PyTorch (median of rounds; each round in brackets)', header, rows);
   console.log(countLine);
   blocks.peer = [
-    `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
+    `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. The last row is one DNA student step (block 2 of the default block space: 8×8×8 in, two MBConv layers with ops mb3/mb6 × k3/k5 to 4×4×16, batch ${STUDENT_BATCH}, a uniformly sampled path, MSE, Adam lr ${STUDENT_LR}) on random tensors of the teacher features' shapes, without the teacher's forward pass: ${STUDENT_STEPS} steps after 20 warm-up steps in the project, ${STUDENT_PEER_STEPS} after 20 in \`scripts/peer/dna_student_peer.py\`. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
     countLine,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
     `Machine: ${machineLine()}; 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other processes shared the 2 cores, so wall times are inflated).`,

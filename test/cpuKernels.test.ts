@@ -3,26 +3,95 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { BlockNetwork } from '../src/engine/nn/blockNetwork';
+import { PathAdam } from '../src/engine/nn/blocks/optim';
+import { CellNetwork } from '../src/engine/nn/cellNetwork';
+import { defaultMacro } from '../src/engine/nn/macro';
+import { PathSgd } from '../src/engine/nn/optim';
 import { avgPool3x3 } from '../src/engine/nn/pool';
+import { crossEntropy, l2 } from '../src/engine/nn/trainer';
+import { blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { sampleCell } from '../src/engine/spaces/nb201';
 import { cpu } from './helpers';
 
 const rnd = (rng: Rng, shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 1), shape);
 
+/**
+ * [kernel, stride, height = width, in channels, out channels]: the step's shapes (8×8 / 4×4 / 2×2,
+ * C 8–32, 3×3 and 1×1, stride 1 and 2), odd sizes and an odd batch (the input gradient pairs
+ * images), and channel counts off the fast path (Conv2D needs a multiple of 8 output channels,
+ * Conv2DBackpropInput a multiple of 4 input channels; otherwise they defer to tfjs-cpu).
+ */
+const CONV_CASES: [number, number, number, number, number][] = [
+  [3, 1, 8, 3, 5],
+  [3, 2, 7, 4, 6],
+  [1, 1, 6, 5, 3],
+  [3, 2, 8, 8, 16],
+  [3, 1, 8, 8, 8],
+  [3, 1, 4, 16, 16],
+  [3, 1, 2, 32, 32],
+  [1, 2, 8, 8, 16],
+  [1, 1, 4, 16, 32],
+  [3, 2, 5, 16, 8],
+  [3, 1, 7, 8, 24],
+  [3, 1, 8, 1, 8],
+];
+const fastForward = CONV_CASES.filter(([, , , , co]) => co % 8 === 0).length;
+const fastInputGrad = CONV_CASES.filter(([, , , ci]) => ci % 4 === 0).length;
+
+const TILE_CASES: [number[], number[]][] = [
+  [[1, 1, 1, 8], [4, 5, 3, 1]],
+  [[2, 3], [3, 2]],
+  [[3, 1, 2], [1, 4, 1]],
+  [[5], [1]],
+];
+
+const POOL_CASES: [number[], number, number, 'same' | 'valid'][] = [
+  [[4, 8, 8, 8], 2, 2, 'same'],
+  [[3, 4, 4, 16], 3, 1, 'same'],
+  [[2, 5, 7, 3], 2, 2, 'same'],
+  [[2, 5, 7, 3], 3, 2, 'valid'],
+];
+
 /** Every op whose cpu kernel is replaced, run through gradients so the backward kernels run too. */
 function workload(rng: Rng): Float32Array[] {
   const out: Float32Array[] = [];
-  const cases: [number, number, number, number, number][] = [
-    [3, 1, 8, 3, 5],
-    [3, 2, 7, 4, 6],
-    [1, 1, 6, 5, 3],
-    [3, 2, 8, 8, 16],
-  ];
-  for (const [k, s, hw, ci, co] of cases) {
-    const x = rnd(rng, [4, hw, hw, ci]);
+  for (const [k, s, hw, ci, co] of CONV_CASES) {
+    const x = rnd(rng, [hw % 2 === 1 ? 3 : 4, hw, hw, ci]); // odd sizes with an odd batch
     const w = rnd(rng, [k, k, ci, co]);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
+    // ReLU first, as in the step: inputs with zeros (and −0 products).
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.relu(a) as tf.Tensor4D, b as tf.Tensor4D, s, 'same'))))([x, w]);
     out.push(dx.dataSync() as Float32Array, dw.dataSync() as Float32Array);
   }
+  // ReLU and its gradient on zeros, ±0, a NaN and ±Infinity as well as random values
+  const rx = tf.concat([rnd(rng, [40]), tf.tensor([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30])]);
+  const rdy = tf.concat([rnd(rng, [40]), tf.tensor([-1, 2, 3, -4, 5, -6, 7])]);
+  const [rg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), rdy)))([rx]);
+  out.push(tf.relu(rx).dataSync() as Float32Array, rg.dataSync() as Float32Array);
+  // average pooling and its gradient: the reduction shortcut's 2×2 stride 2, avg_pool_3x3's
+  // stride-1 3×3, odd sizes, 'valid'
+  for (const [shape, k, st, pad] of POOL_CASES) {
+    const px = rnd(rng, shape);
+    const [pg] = tf.grads((a: tf.Tensor) => tf.sum(tf.square(tf.avgPool(a as tf.Tensor4D, k, st, pad))))([px]);
+    out.push(tf.avgPool(px as tf.Tensor4D, k, st, pad).dataSync() as Float32Array, pg.dataSync() as Float32Array);
+  }
+  out.push(tf.grad((a: tf.Tensor) => tf.sum(tf.square(avgPool3x3(a as tf.Tensor4D))))(rnd(rng, [2, 5, 4, 8])).dataSync() as Float32Array);
+  // Mean over leading axes (BatchNorm's moments) and Square, through their gradients; Mean over
+  // other axes keeps tfjs-core's gradient
+  for (const axes of [[0, 1, 2], [0], [1, 2]]) {
+    const [mg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.mean(tf.square(a), axes), tf.mean(a, axes, true))))([rnd(rng, [3, 4, 5, 8])]);
+    out.push(mg.dataSync() as Float32Array);
+  }
+  const [sq] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.square(a), rdy)))([rx]);
+  out.push(sq.dataSync() as Float32Array);
+  for (const [shape, reps] of TILE_CASES) out.push(tf.tile(rnd(rng, shape), reps).dataSync() as Float32Array);
+  // tf.batchNorm's gradient, which tiles 1/σ over the activation.
+  const bx = rnd(rng, [4, 5, 3, 8]);
+  const [gx, gg, gb] = tf.grads((a: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
+    const m = tf.moments(a, [0, 1, 2]);
+    return tf.sum(tf.square(tf.batchNorm4d(a as tf.Tensor4D, m.mean as tf.Tensor1D, m.variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5)));
+  })([bx, rnd(rng, [8]), rnd(rng, [8])]);
+  out.push(gx.dataSync() as Float32Array, gg.dataSync() as Float32Array, gb.dataSync() as Float32Array);
   const x = rnd(rng, [3, 4, 5, 6]);
   for (const other of [[6], [1, 1, 1, 6], [3, 1, 1, 1], [1, 4, 5, 6], [3, 4, 5, 6], []]) {
     const y = rnd(rng, other);
@@ -37,11 +106,57 @@ function workload(rng: Rng): Float32Array[] {
   return out;
 }
 
+/**
+ * The supernet's training step end to end (the digits macro skeleton, batch 16, a sampled path per
+ * step, SGD with Nesterov momentum and L2): each step's loss and the path's weights afterwards.
+ */
+function supernetSteps(rng: Rng): Float32Array[] {
+  const net = new CellNetwork(defaultMacro('digits'), rng.fork('net'), 'batch');
+  const opt = new PathSgd(0.05, 0.9);
+  const x = tf.tensor4d(rng.normalArray(16 * 8 * 8, 1), [16, 8, 8, 1]);
+  const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
+  const out: Float32Array[] = [];
+  for (let step = 0; step < 4; step++) {
+    const cell = sampleCell(rng);
+    const vars = net.pathVariables(cell);
+    const loss = opt.minimize(() => tf.add(crossEntropy(net.forward(x, cell, 'train'), y), l2(vars, 5e-4)) as tf.Scalar, vars);
+    out.push(loss.dataSync() as Float32Array, ...vars.map((v) => v.dataSync() as Float32Array));
+  }
+  net.dispose();
+  return out.concat(studentSteps(rng));
+}
+
+/**
+ * DNA's student step (block 2 of the default block space, MBConv layers with depthwise convs and
+ * broadcast BatchNorm, MSE, PathAdam — with and without weight decay): losses and weights.
+ */
+function studentSteps(rng: Rng): Float32Array[] {
+  const space = defaultBlockSpace('digits');
+  const paths = blockPaths(space, 1);
+  const out: Float32Array[] = [];
+  for (const decay of [0, 1e-2]) {
+    const net = new BlockNetwork(space, rng.fork(`student ${decay}`), 'running');
+    const opt = new PathAdam(0.05, 0.9, 0.999, 1e-8, decay);
+    const x = tf.tensor4d(rng.normalArray(4 * 8 * 8 * 8, 1), [4, 8, 8, 8]);
+    const target = tf.tensor4d(rng.normalArray(4 * 4 * 4 * 16, 1), [4, 4, 4, 16]);
+    for (let step = 0; step < 3; step++) {
+      const ops = rng.choice(paths);
+      const vars = net.studentVariables(1, ops);
+      const loss = opt.minimize(() => tf.losses.meanSquaredError(target, net.student(1, x, ops, 'train')) as tf.Scalar, vars);
+      out.push(loss.dataSync() as Float32Array, ...vars.map((v) => v.dataSync() as Float32Array));
+    }
+    opt.dispose();
+    net.dispose();
+  }
+  return out;
+}
+
 describe('fast CPU kernels', () => {
   beforeAll(() => cpu(false));
 
   it('give bit-identical results to tfjs-backend-cpu on every replaced op', () => {
     const before = workload(new Rng(11));
+    const stepsBefore = supernetSteps(new Rng(12));
     expect(fastKernelHits()).toEqual({});
     installFastCpuKernels();
     resetFastKernelHits();
@@ -51,11 +166,29 @@ describe('fast CPU kernels', () => {
     // Equal results alone would also hold if every replacement deferred to the original kernel:
     // each one must have taken its fast path on this workload.
     const hits = fastKernelHits();
-    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter']) {
+    for (const name of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2D', 'Conv2DBackpropInput', 'NasFusedBatchNormGrad', 'Relu', 'NasReluGrad', 'AvgPool', 'AvgPoolGrad', 'NasMeanGrad', 'NasSquareGrad', 'FusedBatchNorm']) {
       expect(hits[name] ?? 0, `${name} fast-path hits`).toBeGreaterThan(0);
     }
-    // 4 convolutions, one filter gradient each.
-    expect(hits.Conv2DBackpropFilter).toBe(4);
+    // One filter gradient per convolution; forward and input gradient only where the channel
+    // count allows (the others went to tfjs-cpu's kernel: the fallback is tested too).
+    expect(hits.Conv2DBackpropFilter).toBe(CONV_CASES.length);
+    expect(hits.Conv2D).toBe(fastForward);
+    expect(hits.Conv2DBackpropInput).toBe(fastInputGrad);
+    expect(fastForward).toBeLessThan(CONV_CASES.length);
+    // the explicit tiles (batchNorm's gradient no longer tiles)
+    expect(hits.Tile).toBe(TILE_CASES.length);
+    expect(hits.NasFusedBatchNormGrad).toBe(1);
+
+    // The supernet's and a DNA student's training steps through every replacement: the same
+    // losses and weights.
+    resetFastKernelHits();
+    const stepsAfter = supernetSteps(new Rng(12));
+    expect(stepsAfter.length).toBe(stepsBefore.length);
+    stepsAfter.forEach((a, i) => expect(Array.from(a), `training step output ${i}`).toEqual(Array.from(stepsBefore[i])));
+    const stepHits = fastKernelHits();
+    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative']) {
+      expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
+    }
   });
 
   it('avg_pool_3x3 has the gradient of its forward pass (padding excluded from the count)', () => {

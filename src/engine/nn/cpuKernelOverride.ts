@@ -19,6 +19,17 @@ export function fastKernelHits(): Record<string, number> {
   return Object.fromEntries(hits);
 }
 
+/** Counts a fast path taken outside overrideCpuKernel (a kernel of the project's own). */
+export function countFastKernelHit(name: string): void {
+  hits.set(name, (hits.get(name) ?? 0) + 1);
+}
+
+/** A float32 tensor's storage as a Float32Array, so the loops that read it see one array type (monomorphic). */
+export function f32(backend: CpuBackend, t: tf.TensorInfo): Float32Array {
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : Float32Array.from(v);
+}
+
 export function resetFastKernelHits(): void {
   hits.clear();
 }
@@ -34,7 +45,7 @@ export function overrideCpuKernel(name: string, fast: FastKernel): void {
     kernelFunc: (args) => {
       const out = fast(args as never);
       if (out === null) return original.kernelFunc(args) as tf.TensorInfo;
-      hits.set(name, (hits.get(name) ?? 0) + 1);
+      countFastKernelHit(name);
       return out;
     },
   });
