@@ -24,9 +24,18 @@ export interface OneShotRanking {
   losses: number[];
   steps: number;
   seconds: number;
+  /** The scores after each of `stages` steps (the last is `scores`): the ranking as training goes on. */
+  stages: { steps: number; scores: number[] }[];
 }
 
-export async function oneShotRanking(archs: readonly BlockArch[], space: BlockSpace, dataset: Dataset, seed: number, s: OneShotSettings = DEFAULT_ONE_SHOT, yieldEvery = 20): Promise<OneShotRanking> {
+/**
+ * Trains the supernet `s.steps` steps and scores `archs`; with `stages` (increasing step counts,
+ * the last one the total) it scores them after each stage too. Scoring draws nothing from the
+ * training's random streams (a weight is initialised from its own name), so the stages do not
+ * change the run.
+ */
+export async function oneShotRanking(archs: readonly BlockArch[], space: BlockSpace, dataset: Dataset, seed: number, s: OneShotSettings = DEFAULT_ONE_SHOT, yieldEvery = 20, stages: readonly number[] = [s.steps]): Promise<OneShotRanking> {
+  if (stages.length === 0 || stages.some((n, i) => !Number.isInteger(n) || (i === 0 ? n < 0 : n <= stages[i - 1]))) throw new Error(`oneShotRanking: stages must be increasing whole step counts, not [${stages.join(', ')}]`);
   const t0 = Date.now();
   const rng = new Rng(seed).fork('oneshot');
   const data = new DeviceData(dataset);
@@ -35,17 +44,7 @@ export async function oneShotRanking(archs: readonly BlockArch[], space: BlockSp
   const sampler = new BatchSampler(data.train.n, s.batchSize, rng.fork('batches'));
   const pathRng = rng.fork('paths');
   const evalBatch = data.val.head(s.evalBatch);
-  try {
-    for (let i = 0; i < s.steps; i++) {
-      const arch = sampleBlockArch(space, pathRng);
-      const vars = net.archVariables(arch);
-      const { x, y } = data.train.batch(sampler.next());
-      const loss = opt.minimize(() => tf.add(crossEntropy(net.forward(x, arch, 'train'), y), l2(vars, s.weightDecay)) as tf.Scalar, vars);
-      x.dispose();
-      y.dispose();
-      loss.dispose();
-      if (i % yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
-    }
+  const scoreAll = async () => {
     const out = tf.tidy(() =>
       tf.stack(
         archs.flatMap((a) => {
@@ -57,7 +56,27 @@ export async function oneShotRanking(archs: readonly BlockArch[], space: BlockSp
     );
     const v = await out.data();
     out.dispose();
-    return { scores: archs.map((_, i) => 100 * v[2 * i]), losses: archs.map((_, i) => v[2 * i + 1]), steps: s.steps, seconds: (Date.now() - t0) / 1000 };
+    return { scores: archs.map((_, i) => 100 * v[2 * i]), losses: archs.map((_, i) => v[2 * i + 1]) };
+  };
+  try {
+    const done: OneShotRanking['stages'] = [];
+    let last = { scores: [] as number[], losses: [] as number[] };
+    let i = 0;
+    for (const target of stages) {
+      for (; i < target; i++) {
+        const arch = sampleBlockArch(space, pathRng);
+        const vars = net.archVariables(arch);
+        const { x, y } = data.train.batch(sampler.next());
+        const loss = opt.minimize(() => tf.add(crossEntropy(net.forward(x, arch, 'train'), y), l2(vars, s.weightDecay)) as tf.Scalar, vars);
+        x.dispose();
+        y.dispose();
+        loss.dispose();
+        if (i % yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+      last = await scoreAll();
+      done.push({ steps: target, scores: last.scores });
+    }
+    return { ...last, steps: i, seconds: (Date.now() - t0) / 1000, stages: done };
   } finally {
     evalBatch.x.dispose();
     evalBatch.y.dispose();
