@@ -12,7 +12,7 @@
  *
  *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 2 supernet seeds)
  *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
- *   npx tsx scripts/bench.ts --only search    one section: search | ranking | blocks | throughput | peer
+ *   npx tsx scripts/bench.ts --only search    one section: search | ranking | ranking-curve | blocks | throughput | peer
  *   npx tsx scripts/bench.ts --fresh          retrain the block-space evaluators instead of reading runs/bench-blocks-cache.json
  *   npx tsx scripts/bench.ts --methods random,evolution   a subset of the registry
  *   npx tsx scripts/bench.ts --no-write       print only
@@ -37,13 +37,15 @@ import * as tf from '@tensorflow/tfjs';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
 import { BlockNetwork } from '../src/engine/nn/blockNetwork';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
-import { blockInputShapes, blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { blockArchFromString, blockInputShapes, blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { DEFAULT_ONE_SHOT, oneShotRanking } from '../src/engine/methods/dna/oneShot';
 import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { BLOCK_RANKERS, BLOCK_TRUTH, blockCosts, blockScores, readBlockTruth } from './lib/blockRanking';
 import { searchOnTable } from './lib/searchOnTable';
+import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { findTorchPython } from './lib/python';
 import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
 import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
@@ -72,7 +74,7 @@ const BLOCK_TOP_K = 5;
 const METHOD_CAP_S = Number(args['method-cap'] ?? (QUICK ? 60 : 180));
 const DOC = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-const ALL_SECTIONS = ['search', 'ranking', 'blocks', 'throughput', 'peer'];
+const ALL_SECTIONS = ['search', 'ranking', 'ranking-curve', 'blocks', 'throughput', 'peer'];
 const sections = new Set(args.only ? args.only.split(',') : ALL_SECTIONS);
 
 /** mean ± std over seeds: the page's repeat panel prints the same function's output (src/engine/core/stats.ts). */
@@ -338,6 +340,168 @@ async function rankingSection(): Promise<void> {
   const pending = RANKERS.filter((r) => r.pending).map((r) => `- ${r.title}: ${r.pending}.`);
   if (pending.length) parts.push(`Not measured yet (hooks in the \`RANKERS\` list of scripts/bench.ts):\n\n${pending.join('\n')}`);
   blocks.ranking = parts.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2a. Ranking quality over training: the supernet's τ after 100, 300, 1,000, 3,000 steps
+
+const CURVE_STEPS = QUICK ? [50, 150] : [100, 300, 1000, 3000];
+/**
+ * The block one-shot supernet stops at 1,000 steps (its default is 400): a step of the whole block
+ * network takes about 0.1 s here (its BatchNorm is built from broadcast ops, untouched by the fused
+ * CPU gradient), so 3,000 steps over three seeds would add a quarter of an hour to this section.
+ */
+const BLOCK_CURVE_STEPS = QUICK ? [50, 150] : [100, 300, 1000];
+const CURVE_SEEDS = QUICK ? [1] : [1, 2, 3];
+const CURVE_JSON = path.join(REPO_ROOT, 'public', 'benchmarks', 'ranking-over-training.json');
+
+/** A truth table the curve is measured against: its cells, their truth, and its first two seeds' truth. */
+interface CurveTruth {
+  id: string;
+  title: string;
+  space: 'nb201' | 'blocks';
+  archs: string[];
+  truth: number[];
+  seedPair: [number[], number[]] | null;
+}
+
+/** τ at each stage for one truth, from scores[stage][seed][arch] over `archs` (a superset of the truth's). */
+function curveTable(t: CurveTruth, evaluator: string, archs: string[], scores: number[][][], stages: readonly number[]): RankingCurveTable {
+  const pos = new Map(archs.map((a, i) => [a, i]));
+  const ceiling = t.seedPair && kendallTauBootstrap([t.seedPair[0]], t.seedPair[1], new Rng(`curve:${t.id}:ceiling`), { resamples: TAU_RESAMPLES });
+  return {
+    id: t.id,
+    title: t.title,
+    space: t.space,
+    evaluator,
+    cells: t.archs.length,
+    truth: 'test_acc',
+    ceiling: ceiling && { tau: ceiling.tau, lo: ceiling.lo, hi: ceiling.hi },
+    points: stages.map((steps, k) => {
+      const bySeed = scores[k].map((row) => t.archs.map((a) => row[pos.get(a)!]));
+      const r = kendallTauBootstrap(bySeed, t.truth, new Rng(`curve:${t.id}:${steps}`), { resamples: TAU_RESAMPLES });
+      return { steps, tau: r.tau, lo: r.lo, hi: r.hi, perSeed: bySeed.map((x) => kendallTau(x, t.truth)) };
+    }),
+  };
+}
+
+/**
+ * The NB-201 cell supernet, one per seed, trained in stages to each of CURVE_STEPS with the
+ * default settings (a constant learning rate, so a stage is the same as the run so far: the
+ * 300-step stage is the default evaluator), every cell of the shipped tables scored at each stage.
+ */
+async function nb201Curve(dataset: Dataset, truths: CurveTruth[]): Promise<{ tables: RankingCurveTable[]; seconds: number[] }> {
+  const archs = [...new Set(truths.flatMap((t) => t.archs))];
+  const scores: number[][][] = CURVE_STEPS.map(() => []);
+  const seconds: number[] = [];
+  let note = '';
+  for (const seed of CURVE_SEEDS) {
+    const config = withDefaults({ dataset: 'digits', evaluator: 'supernet', seed });
+    const s = config.supernet;
+    note = `The NB-201 cell supernet (RSPS / SPOS) on the digits: batch ${s.batchSize}, SGD lr ${s.lr} (constant), momentum ${s.momentum}, weight decay ${s.weightDecay}, one uniformly sampled path of all five ops per step; a cell is scored with the shared weights on a fixed batch of ${s.evalBatch} validation images.`;
+    config.supernet = { ...s, steps: 0 };
+    const controller = new RunController();
+    controller.start();
+    const ctx = makeContext(config, controller, () => {}, 'cpu');
+    const ev = new SupernetEvaluator(dataset, defaultMacro('digits'));
+    await ev.prepare(ctx);
+    // The stream prepare() would draw its paths from: the 300-step stage is the default supernet.
+    const pathRng = ctx.rng.fork('supernet/paths');
+    const t0 = performance.now();
+    let done = 0;
+    for (const [k, target] of CURVE_STEPS.entries()) {
+      await ev.train(ctx, target - done, () => sampleCell(pathRng));
+      done = target;
+      const row: number[] = [];
+      for (const a of archs) row.push((await ev.score(cellFromString(a))).acc);
+      scores[k].push(row);
+      console.log(`  ranking curve, NB-201: seed ${seed}, ${target} steps (${fmtSeconds((performance.now() - t0) / 1000)})`);
+    }
+    seconds.push((performance.now() - t0) / 1000);
+    ev.dispose();
+  }
+  return { tables: truths.map((t) => curveTable(t, note, archs, scores, CURVE_STEPS)), seconds };
+}
+
+/** The block one-shot supernet (DNA's baseline, oneShot.ts), one per seed, scored after each stage. */
+async function blockCurve(dataset: Dataset, t: CurveTruth): Promise<{ table: RankingCurveTable; seconds: number[] }> {
+  const space = defaultBlockSpace('digits');
+  const s = { ...DEFAULT_ONE_SHOT, steps: BLOCK_CURVE_STEPS.at(-1)! };
+  const scores: number[][][] = BLOCK_CURVE_STEPS.map(() => []);
+  const seconds: number[] = [];
+  for (const seed of CURVE_SEEDS) {
+    const r = await oneShotRanking(t.archs.map((a) => blockArchFromString(a, space)), space, dataset, seed, s, 20, BLOCK_CURVE_STEPS);
+    r.stages.forEach((st, k) => scores[k].push(st.scores));
+    seconds.push(r.seconds);
+    console.log(`  ranking curve, blocks: seed ${seed}, ${BLOCK_CURVE_STEPS.join('/')} steps (${fmtSeconds(r.seconds)})`);
+  }
+  const note = `The block one-shot supernet (DNA's weight-sharing baseline) on the digits: batch ${s.batchSize}, SGD lr ${s.lr} (constant), momentum ${s.momentum}, one uniformly sampled architecture per step; an architecture is scored with the shared weights on a fixed batch of ${s.evalBatch} validation images.`;
+  return { table: curveTable(t, note, t.archs, scores, BLOCK_CURVE_STEPS), seconds };
+}
+
+/**
+ * Ranking quality over training: the NB-201 supernet against the shipped tables and the block
+ * one-shot supernet against the block-space truth, τ after each of CURVE_STEPS. Writes the table
+ * to docs and the curves to public/benchmarks for the page, checked against the page's schema.
+ */
+async function rankingCurveSection(): Promise<void> {
+  const index = readShippedIndex();
+  const nbTruths: CurveTruth[] = (index?.tables ?? []).map((entry) => {
+    const table = loadShippedTable(entry);
+    const keys = [...table.rows.keys()];
+    const [s0, s1] = entry.seeds;
+    const col = (c: string) => keys.map((a) => table.rows.get(a)![c]);
+    return { id: entry.id, title: entry.title, space: 'nb201', archs: keys, truth: col('test_acc'), seedPair: s1 === undefined ? null : [col(`test_acc_s${s0}`), col(`test_acc_s${s1}`)] };
+  });
+  const bt = readBlockTruth();
+  const blockTruth: CurveTruth | null = bt && {
+    id: 'blocks-digits',
+    title: `Digits · block space: ${bt.archs.length} sampled architectures`,
+    space: 'blocks',
+    archs: bt.archs,
+    truth: bt.columns.test_acc,
+    seedPair: bt.columns.test_acc_s0 && bt.columns.test_acc_s1 ? [bt.columns.test_acc_s0, bt.columns.test_acc_s1] : null,
+  };
+  if (nbTruths.length === 0 && !blockTruth) {
+    blocks['ranking-curve'] = '> Not measured: no ground-truth table (run `npm run truth:build`, and `DNA_RANKING=truth npm run bench:dna-ranking` for the block space).';
+    return;
+  }
+  const dataset = await loadDatasetFromDisk('digits');
+  const tables: RankingCurveTable[] = [];
+  const timing: string[] = [];
+  if (nbTruths.length) {
+    const r = await nb201Curve(dataset, nbTruths);
+    tables.push(...r.tables);
+    timing.push(`NB-201 supernet ${r.seconds.map((x) => fmtSeconds(x)).join(', ')}`);
+  }
+  if (blockTruth) {
+    const r = await blockCurve(dataset, blockTruth);
+    tables.push(r.table);
+    timing.push(`block one-shot supernet ${r.seconds.map((x) => fmtSeconds(x)).join(', ')}`);
+  }
+  const file: RankingCurveFile = {
+    schema: 1,
+    generated: new Date().toISOString(),
+    command: `npm run bench -- --only ranking-curve${QUICK ? ' --quick' : ''}`,
+    machine: machineLine(),
+    seeds: CURVE_SEEDS,
+    tables,
+  };
+  checkRankingCurveFile(file);
+  const f3 = (v: number) => v.toFixed(3).replace('-', '−');
+  const header = ['truth table', 'cells', ...CURVE_STEPS.map((n) => `τ after ${n.toLocaleString('en')} steps`), 'truth seed vs seed'];
+  const cell = (t: RankingCurveTable, n: number) => {
+    const p = t.points.find((q) => q.steps === n);
+    return p ? `${f3(p.tau)} [${f3(p.lo)}, ${f3(p.hi)}]` : 'not run';
+  };
+  const rows = file.tables.map((t) => [t.id, t.cells, ...CURVE_STEPS.map((n) => cell(t, n)), t.ceiling ? `${f3(t.ceiling.tau)} [${f3(t.ceiling.lo)}, ${f3(t.ceiling.hi)}]` : '–']);
+  print('Ranking quality over training (supernet τ vs test_acc)', header, rows);
+  if (!args['no-write']) writeFileSync(CURVE_JSON, `${JSON.stringify(file, null, 1)}\n`);
+  const evaluators = [...new Set(file.tables.map((t) => t.evaluator))];
+  blocks['ranking-curve'] = [
+    `A weight-sharing supernet trained further and scored after each stage: ${evaluators.join(' ')} The learning rate is constant, so a stage is the run so far; the NB-201 supernet's 300-step stage is §2's default evaluator. Kendall τ of the scores against each truth's \`test_acc\`, with its bootstrap 95 % interval over the cells and over the supernet's seeds (${CURVE_SEEDS.join(', ')}; ${TAU_RESAMPLES} resamples); the last column is the truth against itself (test_acc of its first two training seeds), the ceiling no evaluator can be expected to pass. Training took ${timing.join('; ')} per seed (the block one-shot supernet only to ${BLOCK_CURVE_STEPS.at(-1)!.toLocaleString('en')} steps, to keep this section near 20 minutes) (${machineLine()}). The page draws the NB-201 curves beside a supernet-scored search (\`${path.relative(REPO_ROOT, CURVE_JSON)}\`).`,
+    mdTable(header, rows, ['l', 'r', ...CURVE_STEPS.map(() => 'r' as const), 'r']),
+  ].join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,6 +883,7 @@ async function main(): Promise<void> {
   console.log(`${command}  (${QUICK ? 'quick' : 'full'}; ${softwareLine()}; ${machineLine()})`);
   if (sections.has('search')) await searchSection();
   if (sections.has('ranking')) await rankingSection();
+  if (sections.has('ranking-curve')) await rankingCurveSection();
   if (sections.has('blocks')) await blocksSection();
   if (sections.has('throughput')) await throughputSection();
   if (sections.has('peer')) await peerSection();

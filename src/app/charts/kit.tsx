@@ -30,8 +30,6 @@ export const C = {
   highlight: 'var(--c-highlight)',
   /** Background marks: retired members, the training pool. */
   faint: 'var(--c-faint)',
-  /** A second series beside primary. */
-  second: 'var(--c-second)',
   /** A light tint of primary for bars and areas. */
   tint: 'var(--c-tint)',
 } as const;

@@ -7,6 +7,7 @@ import { methodPanel } from '../methodViews';
 import { useSettings } from '../settings';
 import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
+import { RankingCurvePanel } from './benchmark/RankingCurvePanel';
 import { CandidatesPanel } from './PanelTabs';
 
 /** Shows the running (or, before a run, the selected) method's own view from the registry. */
@@ -25,6 +26,10 @@ export function MethodPanel() {
   const events = useDeferredValue(current);
   const id: MethodId = runStart?.config.method ?? selected;
   const option = methodOption(id);
+  // The bench's curve is measured on the digits with the NB-201 supernet: shown beside exactly such a search.
+  const planned = useSettings((s) => (s.settings.evaluator === 'supernet' && s.settings.dataset === 'digits' ? Number(s.settings.supernetSteps) : null));
+  const cfg = runStart?.config;
+  const supernetSteps = option.space === 'nb201' && !option.views?.evaluatorUnused ? (cfg ? (cfg.evaluator === 'supernet' && cfg.dataset === 'digits' ? cfg.supernet.steps : null) : planned) : null;
   const View = methodPanel(id).View;
   return (
     <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest} tabIndex={0}>
@@ -42,6 +47,7 @@ export function MethodPanel() {
       )}
       <TableInfo events={events} />
       <RegretPanel />
+      {supernetSteps !== null && <RankingCurvePanel steps={supernetSteps} />}
       {View && <p className="hint method-summary">{option.summary}</p>}
     </section>
   );
