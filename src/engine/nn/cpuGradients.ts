@@ -97,10 +97,24 @@ function batchNormGradKernel(inputs: Inputs, backend: CpuBackend): tf.TensorInfo
  * temporaries; this is dy · step(x) in one loop, with step's NaN rule (NaN stays NaN).
  */
 function installReluGrad(): void {
-  const original = tf.getGradient('Relu');
+  installElementwiseGrad('Relu', 'NasReluGrad', (g, v) => g * (v > 0 ? 1 : v !== v ? NaN : 0));
+}
+
+/** Square's gradient: tfjs-core's mul(dy, mul(x, 2)) as one loop, x · 2 rounded to float32 as its kernel stores it. */
+function installSquareGrad(): void {
+  installElementwiseGrad('Square', 'NasSquareGrad', (g, v) => g * Math.fround(v * 2));
+}
+
+/**
+ * A unary op's gradient of the form dy · f(x), element by element, as one CPU kernel (`kernel`);
+ * other backends, dtypes or a broadcast dy keep tfjs-core's gradient. The output is rounded to
+ * float32 once, on the store, as the last Multiply kernel of tfjs-core's chain stores it.
+ */
+function installElementwiseGrad(op: 'Relu' | 'Square', kernel: string, f: (dy: number, x: number) => number): void {
+  const original = tf.getGradient(op);
   if (!original) return;
   tf.registerKernel({
-    kernelName: 'NasReluGrad',
+    kernelName: kernel,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend }) => {
       const be = backend as unknown as CpuBackend;
@@ -108,22 +122,19 @@ function installReluGrad(): void {
       const g = f32(be, dy);
       const xv = f32(be, x);
       const out = new Float32Array(g.length);
-      for (let i = 0; i < out.length; i++) {
-        const v = xv[i];
-        out[i] = g[i] * (v > 0 ? 1 : v !== v ? NaN : 0);
-      }
-      countFastKernelHit('NasReluGrad');
+      for (let i = 0; i < out.length; i++) out[i] = f(g[i], xv[i]);
+      countFastKernelHit(kernel);
       return be.makeTensorInfo(x.shape, 'float32', out);
     },
   });
   tf.registerGradient({
-    kernelName: 'Relu',
+    kernelName: op,
     inputsToSave: original.inputsToSave,
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       const d = dy as tf.Tensor;
       if (tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, d.shape)) return original.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel('NasReluGrad', { dy: d, x }, {}) as tf.Tensor };
+      return { x: () => tf.engine().runKernel(kernel, { dy: d, x }, {}) as tf.Tensor };
     },
   });
 }
@@ -162,36 +173,6 @@ function installMeanGrad(): void {
       if (tf.getBackend() !== 'cpu' || !leading || x.dtype !== 'float32' || d.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
       const reduceSize = axes.reduce((p, ax) => p * x.shape[ax], 1);
       return { x: () => tf.engine().runKernel('NasMeanGrad', { dy: d }, { shape: x.shape, reduceSize } as never) as tf.Tensor };
-    },
-  });
-}
-
-/** Square's gradient: tfjs-core's mul(dy, mul(x, 2)) as one loop, x · 2 rounded to float32 as its kernel stores it. */
-function installSquareGrad(): void {
-  const original = tf.getGradient('Square');
-  if (!original) return;
-  tf.registerKernel({
-    kernelName: 'NasSquareGrad',
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const be = backend as unknown as CpuBackend;
-      const { dy, x } = inputs as Record<'dy' | 'x', tf.TensorInfo>;
-      const g = f32(be, dy);
-      const xv = f32(be, x);
-      const out = new Float32Array(g.length);
-      for (let i = 0; i < out.length; i++) out[i] = g[i] * Math.fround(xv[i] * 2);
-      countFastKernelHit('NasSquareGrad');
-      return be.makeTensorInfo(x.shape, 'float32', out);
-    },
-  });
-  tf.registerGradient({
-    kernelName: 'Square',
-    inputsToSave: original.inputsToSave,
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const d = dy as tf.Tensor;
-      if (tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, d.shape)) return original.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel('NasSquareGrad', { dy: d, x }, {}) as tf.Tensor };
     },
   });
 }
