@@ -15,7 +15,9 @@ export function MethodPanel() {
   const runStart = useRunStart();
   const selected = useSettings((s) => s.settings.method);
   const latest = useMethodEvents();
-  const whole = useRunStore((s) => s.source.methodEvents);
+  // The whole run matters only while the timeline is held back; following the run it is `events`
+  // itself, so a live batch does not re-render the view twice (once now, once deferred).
+  const source = useRunStore((s) => s.source.methodEvents);
   const scrubbing = useRunStore((s) => s.cursor !== null);
   // A method's view is the heaviest render on the page (hundreds of SVG nodes, a fold of every
   // method event). While the timeline is dragged it follows at most SCRUB_VIEW_HZ times a second
@@ -38,7 +40,7 @@ export function MethodPanel() {
       </h2>
       {/* The view first: its signature chart is what a class should see without scrolling. */}
       {View ? (
-        <View events={events} whole={whole} />
+        <View events={events} whole={scrubbing ? source : events} />
       ) : (
         <>
           <p className="hint">{option.summary} Its picture is every candidate’s score, and the best so far.</p>
