@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
+import { memoByRef } from '../../memo';
 import type { BlockOp } from '../../../engine/spaces/blocks';
 import { formatCount } from '../../format';
 import { ArchChain, OpLegend } from './ArchChain';
@@ -83,12 +84,7 @@ export function CreamView({ events, whole }: CreamViewProps) {
 }
 
 /** One fold per log array: following a run, `events` and `whole` are the same array. */
-const folds = new WeakMap<readonly RunEvent[], CreamModel>();
-function foldOnce(events: readonly RunEvent[]): CreamModel {
-  let m = folds.get(events);
-  if (!m) folds.set(events, (m = foldCream(events)));
-  return m;
-}
+const foldOnce = memoByRef((events: readonly RunEvent[]) => foldCream(events));
 
 function Summary({ model }: { model: CreamModel }) {
   const s = model.setup!;

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { useMemo, useState } from 'react';
 import type { RunEvent } from '../../../engine/core/events';
+import { memoByRef } from '../../memo';
 import { NB201_EDGES } from '../../../engine/spaces/nb201';
 import { CellGraph } from '../../graphs/CellGraph';
 import { Axis, C, ChartFrame, RevealLayer, TopLayer, useChartWidth } from '../../charts/kit';
@@ -169,12 +170,7 @@ function buildLifelineGeometry(base: EvolutionModel, budget: number, W: number) 
 }
 
 /** One fold per log array: following a run, `events` and `whole` are the same array. */
-const folds = new WeakMap<readonly RunEvent[], EvolutionModel>();
-function foldOnce(events: readonly RunEvent[]): EvolutionModel {
-  let m = folds.get(events);
-  if (!m) folds.set(events, (m = foldEvolution(events)));
-  return m;
-}
+const foldOnce = memoByRef((events: readonly RunEvent[]) => foldEvolution(events));
 
 const CHUNK = 64;
 

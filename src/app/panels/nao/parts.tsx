@@ -2,11 +2,10 @@ import * as d3 from 'd3';
 import { formatTauInterval, kendallTauBootstrap, type TauInterval } from '../../../engine/core/metrics';
 import { Rng } from '../../../engine/core/rng';
 import type { NaoHoldoutData } from '../../../engine/methods/nao/events';
+import { memoByRef } from '../../memo';
 
 /** Small pieces the NAO charts share. React owns every SVG node; d3 supplies numbers only. */
 export const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-
-const holdoutIntervals = new WeakMap<NaoHoldoutData, TauInterval | null>();
 
 /**
  * The hold-out τ's bootstrap 95 % interval over the round's new cells, from the statistics module
@@ -14,14 +13,9 @@ const holdoutIntervals = new WeakMap<NaoHoldoutData, TauInterval | null>();
  * few new cells, so the interval is wide: a τ of 0.6 on six cells can still be chance, and the
  * page should say so. Null below three cells, where no interval means anything.
  */
-export function holdoutInterval(h: NaoHoldoutData): TauInterval | null {
-  let t = holdoutIntervals.get(h);
-  if (t === undefined) {
-    t = h.points.length < 3 ? null : kendallTauBootstrap([h.points.map((p) => p.predicted)], h.points.map((p) => p.measured), new Rng(`nao-holdout/${h.iteration}`));
-    holdoutIntervals.set(h, t);
-  }
-  return t;
-}
+export const holdoutInterval = memoByRef((h: NaoHoldoutData): TauInterval | null =>
+  h.points.length < 3 ? null : kendallTauBootstrap([h.points.map((p) => p.predicted)], h.points.map((p) => p.measured), new Rng(`nao-holdout/${h.iteration}`)),
+);
 
 /** The hold-out τ as the page writes it: τ [lo, hi] where an interval exists. */
 export function holdoutTauText(h: NaoHoldoutData): string {
