@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
 import { withDefaults } from '../src/engine/core/config';
 import { formatTauInterval, kendallTau, kendallTauBootstrap, topKOverlap } from '../src/engine/core/metrics';
-import { formatMeanStd, formatPaired, mean, pairedDifference, stdErr } from '../src/engine/core/stats';
+import { formatMeanStd, formatPaired, mean, median, pairedDifference, stdErr } from '../src/engine/core/stats';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
 import type { Dataset } from '../src/engine/data/datasets';
@@ -841,7 +841,6 @@ async function peerSection(): Promise<void> {
     console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} / ${st.msPerStep.toFixed(1)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} / ${studentPeer[round - 1].paths.random.msPerStep.toFixed(1)} ms (random / conv3x3 path / DNA student, wall)`);
   }
   const load1 = os.loadavg()[0];
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const list = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(', ');
   const header = ['path', 'project CPU ms / step', 'PyTorch CPU ms / step', 'ratio (CPU)', 'project wall ms / step', 'PyTorch wall ms / step', 'ratio (wall)'];
   const rows = (['random', 'conv3x3', 'student'] as const).map((kind) => {
@@ -852,12 +851,12 @@ async function peerSection(): Promise<void> {
     const wallR = ratios((x) => x.msPerStep);
     return [
       kind === 'random' ? 'uniformly sampled' : kind === 'conv3x3' ? 'all nor_conv_3x3' : 'DNA student, block 2 (sampled path)',
-      `**${med(p.map((x) => x.cpuMsPerStep)).toFixed(0)}** (${list(p.map((x) => x.cpuMsPerStep), 0)})`,
-      `**${med(t.map((x) => x.cpuMsPerStep)).toFixed(1)}** (${list(t.map((x) => x.cpuMsPerStep), 1)})`,
-      `**${med(cpuR).toFixed(1)}×** (${list(cpuR, 1)})`,
-      `${med(p.map((x) => x.msPerStep)).toFixed(0)} (${list(p.map((x) => x.msPerStep), 0)})`,
-      `${med(t.map((x) => x.msPerStep)).toFixed(1)} (${list(t.map((x) => x.msPerStep), 1)})`,
-      `${med(wallR).toFixed(1)}× (${list(wallR, 1)})`,
+      `**${median(p.map((x) => x.cpuMsPerStep)).toFixed(0)}** (${list(p.map((x) => x.cpuMsPerStep), 0)})`,
+      `**${median(t.map((x) => x.cpuMsPerStep)).toFixed(1)}** (${list(t.map((x) => x.cpuMsPerStep), 1)})`,
+      `**${median(cpuR).toFixed(1)}×** (${list(cpuR, 1)})`,
+      `${median(p.map((x) => x.msPerStep)).toFixed(0)} (${list(p.map((x) => x.msPerStep), 0)})`,
+      `${median(t.map((x) => x.msPerStep)).toFixed(1)} (${list(t.map((x) => x.msPerStep), 1)})`,
+      `${median(wallR).toFixed(1)}× (${list(wallR, 1)})`,
     ];
   });
   const pc = peer[0].params;
