@@ -1,10 +1,10 @@
 import { isTableEvent } from '../../engine/evaluate/table';
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { MethodId } from '../../engine/core/config';
 import { formatScore, formatInt } from '../format';
 import { methodOption } from '../methods';
 import { methodPanel } from '../methodViews';
-import { useSettings } from '../settings';
+import { configFromSettings, useSettings } from '../settings';
 import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
 import { RankingCurvePanel } from './benchmark/RankingCurvePanel';
@@ -28,10 +28,11 @@ export function MethodPanel() {
   const events = useDeferredValue(current);
   const id: MethodId = runStart?.config.method ?? selected;
   const option = methodOption(id);
-  // The bench's curve is measured on the digits with the NB-201 supernet: shown beside exactly such a search.
-  const planned = useSettings((s) => (s.settings.evaluator === 'supernet' && s.settings.dataset === 'digits' ? Number(s.settings.supernetSteps) : null));
-  const cfg = runStart?.config;
-  const supernetSteps = option.space === 'nb201' && !option.views?.evaluatorUnused ? (cfg ? (cfg.evaluator === 'supernet' && cfg.dataset === 'digits' ? cfg.supernet.steps : null) : planned) : null;
+  // The bench's curve is measured on the digits with the NB-201 supernet: shown beside exactly such
+  // a search, the one on screen or, before a run, the one the setup describes.
+  const settings = useSettings((s) => s.settings);
+  const cfg = useMemo(() => runStart?.config ?? configFromSettings(settings), [runStart, settings]);
+  const supernetSteps = option.space === 'nb201' && !option.views?.evaluatorUnused && cfg.evaluator === 'supernet' && cfg.dataset === 'digits' ? cfg.supernet.steps : null;
   const View = methodPanel(id).View;
   return (
     <section className="panel method-panel" data-testid="method-panel" aria-labelledby="method-panel-title" aria-busy={events !== latest} tabIndex={0}>
