@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunController } from '../src/engine/core/runLoop';
 import { type RepeatRun, summarizeRepeats } from '../src/engine/core/repeats';
-import { formatMeanStd, formatPaired, mean, median, pairedDifference, quantile, std, stdErr, summarize } from '../src/engine/core/stats';
+import { bootstrapMean, formatMeanStd, formatPaired, mean, median, pairedDifference, quantile, std, stdErr, summarize } from '../src/engine/core/stats';
 import type { WorkerCommand } from '../src/worker/protocol';
 import { runRepeatCommand } from '../src/worker/runCommand';
 import { searchOnTable } from '../scripts/lib/searchOnTable';
@@ -35,6 +35,24 @@ describe('summary statistics (shared by the page and the bench)', () => {
     expect(d.mean).toBeCloseTo(4 / 3, 12);
     expect(d.se).toBeCloseTo(std([1, 3, 0]) / Math.sqrt(3), 12);
     expect(formatPaired(d)).toBe('+1.33 ± 0.88');
+  });
+
+  it('bootstraps a mean: a point for constant values, the resample support for two, ≈ ±1.96 plug-in SE for many', () => {
+    expect(bootstrapMean([2, 2, 2])).toEqual({ mean: 2, lo: 2, hi: 2, level: 0.95 });
+    // n = 2: a resample's mean is 0, ½ or 1 with chances ¼, ½, ¼, so the 95 % interval spans [0, 1].
+    expect(bootstrapMean([0, 1])).toMatchObject({ mean: 0.5, lo: 0, hi: 1 });
+    // 0…99: the bootstrap's spread of the mean is the plug-in σ/√n = 28.87/10, so about 49.5 ± 5.66.
+    const v = Array.from({ length: 100 }, (_, i) => i);
+    const b = bootstrapMean(v);
+    expect(b.mean).toBe(49.5);
+    expect(b.lo).toBeGreaterThan(49.5 - 5.66 - 0.4);
+    expect(b.lo).toBeLessThan(49.5 - 5.66 + 0.4);
+    expect(b.hi).toBeGreaterThan(49.5 + 5.66 - 0.4);
+    expect(b.hi).toBeLessThan(49.5 + 5.66 + 0.4);
+    // A narrower level gives a narrower interval; the same call gives the same interval.
+    const half = bootstrapMean(v, { level: 0.5 });
+    expect(half.hi - half.lo).toBeLessThan((b.hi - b.lo) / 2);
+    expect(bootstrapMean(v)).toEqual(b);
   });
 
   it('bands carry a short run’s last best-so-far forward and skip the baseline’s own difference', () => {
