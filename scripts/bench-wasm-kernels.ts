@@ -1,8 +1,9 @@
 /**
- * npx tsx scripts/bench-wasm-kernels.ts [--reps N]: each convolution kernel alone, JS
- * (src/engine/nn/cpuKernels.ts) against WebAssembly SIMD (src/engine/nn/wasm/convWasm.ts), on a
- * training step's shapes (batch 64, NHWC). Checks the two agree bit for bit, then prints the
- * median time of each (copies into and out of the wasm memory included) and the ratio.
+ * npx tsx --import ./scripts/tfjs-es2017.mjs scripts/bench-wasm-kernels.ts [--reps N]: each
+ * convolution kernel alone, JS (src/engine/nn/cpuKernels.ts) against WebAssembly SIMD
+ * (src/engine/nn/wasm/convWasm.ts), on a training step's shapes (batch 64, NHWC). Checks the two
+ * agree bit for bit, then prints the median time of each (copies into and out of the wasm memory
+ * included) and the ratio.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGradNhwc, conv2dForwardNhwc, conv2dInputGradNhwc } from '../src/engine/nn/cpuKernels';

@@ -14,6 +14,11 @@ import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './
  * (148 ms vs 7 ms for 64×8×8×8 on this 2-core machine). This replacement runs the same sum
  * over flat typed arrays in cache order and accumulates in float64, like the original's
  * JS-number dot product. Only channels-last is rewritten; anything else falls back.
+ *
+ * The three convolution kernels run their WebAssembly SIMD versions first (wasm/convWasm.ts: the
+ * same sums in the same order and rounding, ~3–5× faster); the JS loops below are the fallback
+ * where wasm is unavailable or a channel count is off its path, and the reference the tests hold
+ * the wasm kernels to.
  */
 let installed = false;
 
