@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { WASM_KERNELS_FILE, wasmKernelsModuleText } from '../scripts/gen-wasm-kernels';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
@@ -262,6 +262,33 @@ describe('WebAssembly convolution kernels', () => {
 
   it('the committed module is the one scripts/gen-wasm-kernels.ts generates', () => {
     expect(readFileSync(WASM_KERNELS_FILE, 'utf8'), `${WASM_KERNELS_FILE} is stale: run npx tsx scripts/gen-wasm-kernels.ts`).toBe(wasmKernelsModuleText());
+  });
+
+  it('are skipped, not fatal, where the module cannot be compiled (a page policy without wasm-unsafe-eval)', async () => {
+    vi.resetModules();
+    const { Memory, Instance, CompileError } = WebAssembly;
+    let refused = 0;
+    vi.stubGlobal('WebAssembly', {
+      Memory,
+      Instance,
+      CompileError,
+      Module: function () {
+        refused++;
+        throw new CompileError("Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source");
+      },
+    });
+    try {
+      const fresh = await import('../src/engine/nn/wasm/convWasm');
+      const g = tf.backend_util.computeConv2DInfo([2, 4, 4, 8], [3, 3, 8, 8], 1, 1, 'same');
+      expect(fresh.wasmConvAvailable()).toBe(false);
+      expect(fresh.conv2dForwardWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
+      expect(fresh.conv2dInputGradWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
+      expect(fresh.conv2dFilterGradWasm(new Float32Array(256), new Float32Array(256), g)).toBeNull();
+      expect(refused).toBe(1); // tried once, not on every call
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   it('give the bits of tfjs-cpu\'s kernel and of the JS kernel, on the step\'s shapes and odd ones', () => {
