@@ -5,12 +5,15 @@ import react from '@vitejs/plugin-react';
  * The page's Content-Security-Policy, as a meta tag so `vite preview` and any static host carry it.
  * Everything loads from the page's own origin: scripts, the module worker, the datasets, recorded
  * runs and teachers (fetch), styles. `data:` images are the favicon stub; `blob:` is the export's
- * download link. No inline script is allowed anywhere. Only the build gets it: the dev server
- * injects an inline script for hot reload. e2e/csp.spec.ts fails on any violation.
+ * download link. No inline script is allowed anywhere. 'wasm-unsafe-eval' lets the CPU backend
+ * compile its WebAssembly convolution kernels (src/engine/nn/wasm, bytes shipped in the bundle; it
+ * permits compiling wasm, not eval of JS); without it they fall back to the JS kernels. Only the
+ * build gets it: the dev server injects an inline script for hot reload. e2e/csp.spec.ts fails on
+ * any violation.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "connect-src 'self'",
   "style-src 'self'",

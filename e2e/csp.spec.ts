@@ -6,9 +6,10 @@ import { count, watchCsp } from './util';
 
 /**
  * The built page carries a Content-Security-Policy (vite.config.ts) and nothing the playground
- * does breaks it: a live run (the module worker, the datasets), every recorded run of the gallery,
- * an export and its import. The policy is checked to be in force: an injected inline script is
- * refused and reported, which is what makes a clean run mean something.
+ * does breaks it: a live run (the module worker, the datasets, the CPU backend's WebAssembly
+ * convolution kernels, which 'wasm-unsafe-eval' lets it compile), every recorded run of the
+ * gallery, an export and its import. The policy is checked to be in force: an injected inline
+ * script is refused and reported, which is what makes a clean run mean something.
  */
 test('the policy is in force, and a live run, the gallery, export and import cause no violation', async ({ page }) => {
   test.setTimeout(300_000);

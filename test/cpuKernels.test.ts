@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { WASM_KERNELS_FILE, wasmKernelsModuleText } from '../scripts/gen-wasm-kernels';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
-import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { fastKernelHits, originalCpuKernel, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { setWasmConvEnabled, wasmConvAvailable } from '../src/engine/nn/wasm/convWasm';
 import { BlockNetwork } from '../src/engine/nn/blockNetwork';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
@@ -38,6 +41,7 @@ const CONV_CASES: [number, number, number, number, number][] = [
 ];
 const fastForward = CONV_CASES.filter(([, , , , co]) => co % 8 === 0).length;
 const fastInputGrad = CONV_CASES.filter(([, , , ci]) => ci % 4 === 0).length;
+const wasmFilterGrad = CONV_CASES.filter(([, , , ci, co]) => ci % 2 === 0 && co % 8 === 0).length;
 
 const TILE_CASES: [number[], number[]][] = [
   [[1, 1, 1, 8], [4, 5, 3, 1]],
@@ -175,6 +179,10 @@ describe('fast CPU kernels', () => {
     expect(hits.Conv2D).toBe(fastForward);
     expect(hits.Conv2DBackpropInput).toBe(fastInputGrad);
     expect(fastForward).toBeLessThan(CONV_CASES.length);
+    // The WebAssembly kernels ran wherever their shape allows (the JS kernels elsewhere).
+    expect(hits['Conv2D/wasm']).toBe(fastForward);
+    expect(hits['Conv2DBackpropInput/wasm']).toBe(fastInputGrad);
+    expect(hits['Conv2DBackpropFilter/wasm']).toBe(wasmFilterGrad);
     // the explicit tiles (batchNorm's gradient no longer tiles)
     expect(hits.Tile).toBe(TILE_CASES.length);
     expect(hits.NasFusedBatchNormGrad).toBe(1);
@@ -186,7 +194,7 @@ describe('fast CPU kernels', () => {
     expect(stepsAfter.length).toBe(stepsBefore.length);
     stepsAfter.forEach((a, i) => expect(Array.from(a), `training step output ${i}`).toEqual(Array.from(stepsBefore[i])));
     const stepHits = fastKernelHits();
-    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative']) {
+    for (const name of ['Conv2D', 'Conv2D/wasm', 'Conv2DBackpropInput', 'Conv2DBackpropInput/wasm', 'Conv2DBackpropFilter', 'Conv2DBackpropFilter/wasm', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative']) {
       expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
     }
   });
@@ -208,5 +216,129 @@ describe('fast CPU kernels', () => {
       const num = (f(tf.tensor(plus, x.shape)).dataSync()[0] - f(tf.tensor(minus, x.shape)).dataSync()[0]) / (2 * eps);
       expect(Math.abs(num - g[i])).toBeLessThan(2e-3);
     }
+  });
+});
+
+/**
+ * [batch, height = width, in channels, out channels, kernel, stride, padding]: the step's shapes
+ * (batch 64), then odd ones — batch 1 and odd batches (the forward and input gradient pair
+ * images), C = 3 in or out (off a wasm kernel's path: the JS kernel or tfjs-cpu runs), stride 2,
+ * 'valid' and explicit padding, 12 input channels (the input gradient's four-channel variant).
+ */
+const WASM_CASES: [number, number, number, number, number, number, 'same' | 'valid' | number][] = [
+  [64, 8, 8, 8, 3, 1, 'same'],
+  [64, 4, 16, 16, 3, 1, 'same'],
+  [64, 2, 32, 32, 3, 1, 'same'],
+  [64, 8, 8, 16, 3, 2, 'same'],
+  [64, 8, 8, 8, 1, 1, 'same'],
+  [64, 4, 16, 32, 1, 1, 'same'],
+  [64, 2, 32, 32, 1, 1, 'same'],
+  [1, 5, 8, 8, 3, 1, 'valid'],
+  [3, 7, 8, 16, 3, 2, 'valid'],
+  [3, 7, 16, 8, 3, 2, 'same'],
+  [2, 6, 3, 8, 3, 1, 'same'],
+  [2, 5, 8, 3, 3, 1, 'same'],
+  [5, 4, 4, 8, 1, 2, 'valid'],
+  [2, 9, 12, 24, 3, 2, 'same'],
+  [3, 6, 8, 8, 3, 1, 1],
+  [1, 3, 8, 8, 3, 2, 'valid'],
+];
+
+/**
+ * ±2^e with e in {−25, 0, 25}: products exact, sums spanning more than float64's 53 bits whose large terms often cancel, so a
+ * sum taken in another order (which float64 accumulation hides from normal data almost always:
+ * the difference seldom survives the final rounding to float32) gives other bits.
+ */
+const wide = (rng: Rng, shape: number[]) =>
+  tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() < 0.5 ? -1 : 1) * 2 ** (25 * (rng.int(3) - 1))), shape);
+
+const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+
+describe('WebAssembly convolution kernels', () => {
+  beforeAll(async () => {
+    await cpu(false);
+    installFastCpuKernels();
+  });
+
+  it('the committed module is the one scripts/gen-wasm-kernels.ts generates', () => {
+    expect(readFileSync(WASM_KERNELS_FILE, 'utf8'), `${WASM_KERNELS_FILE} is stale: run npx tsx scripts/gen-wasm-kernels.ts`).toBe(wasmKernelsModuleText());
+  });
+
+  it('are skipped, not fatal, where the module cannot be compiled (a page policy without wasm-unsafe-eval)', async () => {
+    vi.resetModules();
+    const { Memory, Instance, CompileError } = WebAssembly;
+    let refused = 0;
+    vi.stubGlobal('WebAssembly', {
+      Memory,
+      Instance,
+      CompileError,
+      Module: function () {
+        refused++;
+        throw new CompileError("Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source");
+      },
+    });
+    try {
+      const fresh = await import('../src/engine/nn/wasm/convWasm');
+      const g = tf.backend_util.computeConv2DInfo([2, 4, 4, 8], [3, 3, 8, 8], 1, 1, 'same');
+      expect(fresh.wasmConvAvailable()).toBe(false);
+      expect(fresh.conv2dForwardWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
+      expect(fresh.conv2dInputGradWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
+      expect(fresh.conv2dFilterGradWasm(new Float32Array(256), new Float32Array(256), g)).toBeNull();
+      expect(refused).toBe(1); // tried once, not on every call
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+
+  it('give the bits of tfjs-cpu\'s kernel and of the JS kernel, on the step\'s shapes and odd ones', () => {
+    expect(wasmConvAvailable()).toBe(true); // Node 20 has wasm SIMD: a silent JS fallback would pass the rest
+    const backend = tf.backend();
+    const original = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => {
+      const out = originalCpuKernel(name)!.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+      const v = backend.readSync(out.dataId) as Float32Array;
+      backend.disposeData(out.dataId);
+      return v;
+    };
+    const registered = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>, wasm: boolean) => {
+      setWasmConvEnabled(wasm);
+      resetFastKernelHits();
+      try {
+        const t = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+        const v = t.dataSync() as Float32Array;
+        t.dispose();
+        return { v, hits: fastKernelHits() };
+      } finally {
+        setWasmConvEnabled(true);
+      }
+    };
+    const rng = new Rng(21);
+    const ran = { Conv2D: 0, Conv2DBackpropInput: 0, Conv2DBackpropFilter: 0 };
+    for (const [[batch, hw, ci, co, k, s, pad], data] of WASM_CASES.flatMap((c) => [[c, rnd], [c, wide]] as const)) {
+      const label = `${batch}×${hw}×${hw}×${ci} → ${co}, ${k}×${k} stride ${s} pad ${pad}, ${data === wide ? 'wide-range' : 'normal'} data`;
+      tf.tidy(() => {
+        const x = tf.relu(data(rng, [batch, hw, hw, ci])); // zeros and −0 products, as in the step
+        const w = data(rng, [k, k, ci, co]);
+        const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], [k, k, ci, co], s, 1, pad);
+        const dy = data(rng, [batch, info.outHeight, info.outWidth, co]);
+        const common = { strides: [s, s], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+        const calls: [keyof typeof ran, Record<string, tf.Tensor>, Record<string, unknown>, boolean][] = [
+          ['Conv2D', { x, filter: w }, { ...common, dilations: [1, 1] }, co % 8 === 0],
+          ['Conv2DBackpropInput', { dy, filter: w }, { ...common, inputShape: x.shape }, ci % 4 === 0],
+          ['Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: [k, k, ci, co] }, ci % 2 === 0 && co % 8 === 0],
+        ];
+        for (const [name, inputs, attrs, onPath] of calls) {
+          const want = bits(original(name, inputs, attrs));
+          const js = registered(name, inputs, attrs, false);
+          const wasm = registered(name, inputs, attrs, true);
+          expect(js.hits[`${name}/wasm`], `${name} ${label}: the JS kernel ran`).toBeUndefined();
+          expect(wasm.hits[`${name}/wasm`], `${name} ${label}: the wasm kernel ran`).toBe(onPath ? 1 : undefined);
+          expect(bits(js.v), `${name} ${label}: JS kernel against tfjs-cpu`).toEqual(want);
+          expect(bits(wasm.v), `${name} ${label}: wasm kernel against tfjs-cpu`).toEqual(want);
+          if (onPath) ran[name]++;
+        }
+      });
+    }
+    expect(Object.values(ran).every((n) => n >= 16), JSON.stringify(ran)).toBe(true);
   });
 });

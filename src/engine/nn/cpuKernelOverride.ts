@@ -34,10 +34,18 @@ export function resetFastKernelHits(): void {
   hits.clear();
 }
 
+const originals = new Map<string, tf.KernelConfig>();
+
+/** tfjs-cpu's own kernel that overrideCpuKernel replaced (the tests compare against it). */
+export function originalCpuKernel(name: string): tf.KernelConfig | undefined {
+  return originals.get(name);
+}
+
 /** Swaps a cpu kernel for `fast`, which returns null to defer to the original. */
 export function overrideCpuKernel(name: string, fast: FastKernel): void {
   const original = tf.getKernel(name, 'cpu');
   if (!original) return;
+  originals.set(name, original);
   tf.unregisterKernel(name, 'cpu');
   tf.registerKernel({
     kernelName: name,

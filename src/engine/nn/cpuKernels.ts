@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './cpuGradients';
-import { f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
+import { countFastKernelHit, f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
+import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './wasm/convWasm';
 
 /**
  * Faster CPU kernels for the ops that dominate a playground training step. Each one computes the
@@ -13,6 +14,11 @@ import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
  * (148 ms vs 7 ms for 64×8×8×8 on this 2-core machine). This replacement runs the same sum
  * over flat typed arrays in cache order and accumulates in float64, like the original's
  * JS-number dot product. Only channels-last is rewritten; anything else falls back.
+ *
+ * The three convolution kernels run their WebAssembly SIMD versions first (wasm/convWasm.ts: the
+ * same sums in the same order and rounding, ~3–5× faster); the JS loops below are the fallback
+ * where wasm is unavailable or a channel count is off its path, and the reference the tests hold
+ * the wasm kernels to.
  */
 let installed = false;
 
@@ -28,7 +34,9 @@ export function installFastCpuKernels(): void {
     const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
     if (a.dataFormat === 'NCHW') return null;
     const info = tf.backend_util.computeConv2DInfo(inputs.x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    const dW = conv2dFilterGradNhwc(backend.data.get(inputs.x.dataId).values, backend.data.get(inputs.dy.dataId).values, info);
+    const x = f32(backend, inputs.x);
+    const dy = f32(backend, inputs.dy);
+    const dW = wasmRan('Conv2DBackpropFilter', conv2dFilterGradWasm(x, dy, info)) ?? conv2dFilterGradNhwc(x, dy, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dW);
   });
   override('Conv2D', ({ inputs, backend, attrs }) => {
@@ -37,7 +45,9 @@ export function installFastCpuKernels(): void {
     if (a.dataFormat === 'NCHW' || !unitDilation(a.dilations) || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
     if (filter.shape[3] % 8 !== 0) return null; // the loops run eight output channels at a time
     const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    const y = conv2dForwardNhwc(f32(backend, x), f32(backend, filter), info);
+    const xs = f32(backend, x);
+    const ws = f32(backend, filter);
+    const y = wasmRan('Conv2D', conv2dForwardWasm(xs, ws, info)) ?? conv2dForwardNhwc(xs, ws, info);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   });
   override('Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
@@ -46,7 +56,9 @@ export function installFastCpuKernels(): void {
     if (a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
     if (filter.shape[2] % 4 !== 0) return null; // the loops run four input channels at a time
     const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    const dx = conv2dInputGradNhwc(f32(backend, dy), f32(backend, filter), info);
+    const dys = f32(backend, dy);
+    const ws = f32(backend, filter);
+    const dx = wasmRan('Conv2DBackpropInput', conv2dInputGradWasm(dys, ws, info)) ?? conv2dInputGradNhwc(dys, ws, info);
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   });
   override('Relu', ({ inputs, backend }) => {
@@ -90,6 +102,15 @@ export function installFastCpuKernels(): void {
   installFastDepthwiseKernels();
   installFastGradients();
   installed = true;
+}
+
+/**
+ * A wasm kernel's result (null: wasm unavailable or the shape off its path, and the JS kernel
+ * runs instead), counted as `<kernel>/wasm` so the tests know which of the two ran.
+ */
+function wasmRan(kernel: string, y: Float32Array | null): Float32Array | null {
+  if (y) countFastKernelHit(`${kernel}/wasm`);
+  return y;
 }
 
 /**
