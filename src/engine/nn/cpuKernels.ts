@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './cpuGradients';
+import { installFusedOptimizerKernels } from './cpuOptim';
 import { countFastKernelHit, f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './wasm/convWasm';
@@ -101,6 +102,7 @@ export function installFastCpuKernels(): void {
   });
   installFastDepthwiseKernels();
   installFastGradients();
+  installFusedOptimizerKernels();
   installed = true;
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedUpdateApplies, SGD_KERNEL, type SgdAttrs } from './cpuOptim';
 
 /**
  * SGD with (Nesterov) momentum whose state is keyed by variable name. tfjs's own optimizers
@@ -26,6 +27,14 @@ export class PathSgd {
         if (!buf) {
           buf = tf.variable(tf.zerosLike(v), false);
           this.buffers.set(v.name, buf);
+        }
+        if (fusedUpdateApplies(SGD_KERNEL, v, buf, g)) {
+          // The same update as the chain below, as one kernel (nn/cpuOptim.ts).
+          const attrs: SgdAttrs = { momentum: this.momentum, lr: this.lr, nesterov: this.nesterov };
+          const [m, next] = tf.engine().runKernel(SGD_KERNEL, { v, buf, g }, attrs as never) as tf.Tensor[];
+          buf.assign(m);
+          v.assign(next);
+          continue;
         }
         const m = tf.add(tf.mul(buf, this.momentum), g);
         buf.assign(m);

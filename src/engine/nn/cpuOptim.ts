@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { countFastKernelHit, f32, type CpuBackend } from './cpuKernelOverride';
+
+/**
+ * The optimizers' updates as one CPU kernel per variable (issue #16), in place of the chain of
+ * tf ops PathSgd and PathAdam run on other backends: five to eleven kernels per variable, each
+ * with its own output array, and ~40 variables a step. Bit-identical to the chain: every
+ * intermediate that a tf op of the chain stores as float32 is rounded here with Math.fround at
+ * the same point, with the same float32 constants (a number passed to a tf op becomes a float32
+ * scalar tensor), in the same order; test/cpuKernels checks each kernel against its chain and
+ * whole training steps with and without it.
+ */
+export const SGD_KERNEL = 'NasSgdUpdate';
+export const ADAM_KERNEL = 'NasAdamUpdate';
+
+let installed = false;
+let enabled = true;
+
+/** Turns the fused updates off (the op chain runs) or back on: for tests that compare the two. */
+export function setFusedOptimizerEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function installFusedOptimizerKernels(): void {
+  if (installed || !tf.getKernel('Multiply', 'cpu')) return;
+  tf.registerKernel({ kernelName: SGD_KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => sgdKernel(inputs as never, backend as unknown as CpuBackend, attrs as never) });
+  tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => adamKernel(inputs as never, backend as unknown as CpuBackend, attrs as never) });
+  installed = true;
+}
+
+/** Whether `kernel` runs for these tensors: the CPU backend with the kernel installed, float32 throughout. */
+export function fusedUpdateApplies(kernel: string, ...ts: tf.Tensor[]): boolean {
+  return enabled && tf.getBackend() === 'cpu' && tf.getKernel(kernel, 'cpu') !== undefined && ts.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, ts[0].shape));
+}
+
+export interface SgdAttrs { momentum: number; lr: number; nesterov: boolean }
+
+/**
+ * PathSgd's chain: m = buf·μ + g; update = g + m·μ (Nesterov) or m; v − update·lr.
+ * Returns [m, new v].
+ */
+function sgdKernel(inputs: Record<'v' | 'buf' | 'g', tf.TensorInfo>, backend: CpuBackend, attrs: SgdAttrs): tf.TensorInfo[] {
+  const v = f32(backend, inputs.v);
+  const buf = f32(backend, inputs.buf);
+  const g = f32(backend, inputs.g);
+  const f = Math.fround;
+  const mu = f(attrs.momentum);
+  const lr = f(attrs.lr);
+  const n = v.length;
+  const m = new Float32Array(n);
+  const next = new Float32Array(n);
+  if (attrs.nesterov) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = f(f(buf[i] * mu) + gi); // add(mul(buf, μ), g)
+      m[i] = mi;
+      next[i] = v[i] - f(f(gi + f(mi * mu)) * lr); // sub(v, mul(add(g, mul(m, μ)), lr)); the store rounds
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const mi = f(f(buf[i] * mu) + g[i]);
+      m[i] = mi;
+      next[i] = v[i] - f(mi * lr);
+    }
+  }
+  countFastKernelHit(SGD_KERNEL);
+  return [backend.makeTensorInfo(inputs.v.shape, 'float32', m), backend.makeTensorInfo(inputs.v.shape, 'float32', next)];
+}
+
+export interface AdamAttrs { beta1: number; beta2: number; eps: number; stepSize: number; decay: number }
+
+/**
+ * PathAdam's chain: m = m·β₁ + g·(1 − β₁); v = v·β₂ + g²·(1 − β₂);
+ * w − m / (√v + ε) · stepSize, then − w·decay where decay ≠ 0 (AdamW on kernels; `decay` is
+ * lr·weightDecay, w the weights before the update). Returns [m, v, new w].
+ */
+function adamKernel(inputs: Record<'w' | 'm' | 'v' | 'g', tf.TensorInfo>, backend: CpuBackend, attrs: AdamAttrs): tf.TensorInfo[] {
+  const w = f32(backend, inputs.w);
+  const m0 = f32(backend, inputs.m);
+  const v0 = f32(backend, inputs.v);
+  const g = f32(backend, inputs.g);
+  const f = Math.fround;
+  const b1 = f(attrs.beta1);
+  const c1 = f(1 - attrs.beta1);
+  const b2 = f(attrs.beta2);
+  const c2 = f(1 - attrs.beta2);
+  const eps = f(attrs.eps);
+  const step = f(attrs.stepSize);
+  const n = w.length;
+  const m = new Float32Array(n);
+  const v = new Float32Array(n);
+  const next = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    const mi = f(f(m0[i] * b1) + f(gi * c1));
+    const vi = f(f(v0[i] * b2) + f(f(gi * gi) * c2));
+    m[i] = mi;
+    v[i] = vi;
+    next[i] = w[i] - f(f(mi / f(f(Math.sqrt(vi)) + eps)) * step);
+  }
+  if (attrs.decay !== 0) {
+    const d = f(attrs.decay);
+    for (let i = 0; i < n; i++) next[i] = next[i] - f(w[i] * d);
+  }
+  countFastKernelHit(ADAM_KERNEL);
+  const shape = inputs.w.shape;
+  return [backend.makeTensorInfo(shape, 'float32', m), backend.makeTensorInfo(shape, 'float32', v), backend.makeTensorInfo(shape, 'float32', next)];
+}
