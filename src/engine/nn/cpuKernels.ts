@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './cpuGradients';
+import { batchNormNhwc, installFusedBatchNorm } from './cpuBatchNorm';
 import { installFusedOptimizerKernels } from './cpuOptim';
 import { countFastKernelHit, f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
@@ -103,6 +104,7 @@ export function installFastCpuKernels(): void {
   installFastDepthwiseKernels();
   installFastGradients();
   installFusedOptimizerKernels();
+  installFusedBatchNorm();
   installed = true;
 }
 
@@ -112,22 +114,6 @@ export function installFastCpuKernels(): void {
  */
 function wasmRan(kernel: string, y: Float32Array | null): Float32Array | null {
   if (y) countFastKernelHit(`${kernel}/wasm`);
-  return y;
-}
-
-/**
- * tfjs-cpu's FusedBatchNorm, off + (x − μ) · γ / √(σ² + ε) per element in float64 and stored as
- * float32, with the square root taken once per channel (the same float64 value) instead of once
- * per element, and no wrap-around index bookkeeping.
- */
-function batchNormNhwc(x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array, offset: Float32Array, eps: number): Float32Array {
-  const C = mean.length;
-  const sd = new Float64Array(C);
-  for (let c = 0; c < C; c++) sd[c] = Math.sqrt(variance[c] + eps);
-  const y = new Float32Array(x.length);
-  for (let off = 0; off < x.length; off += C) {
-    for (let c = 0; c < C; c++) y[off + c] = offset[c] + ((x[off + c] - mean[c]) * scale[c]) / sd[c];
-  }
   return y;
 }
 

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs';
+import { countFastKernelHit, f32, type CpuBackend } from './cpuKernelOverride';
+
+/**
+ * Training-mode BatchNorm of the supernets (params.batchNorm: tf.moments over N, H, W, then
+ * tf.batchNorm4d) as one CPU kernel forward and one backward (issue #16). tfjs records ~8
+ * kernels forward (Mean, Cast, Reshape, Sub, Square, Mean, Reshape, FusedBatchNorm, Reshape) and
+ * ~20 backward (the FusedBatchNorm gradient and its per-channel factors, then the moments'
+ * gradients: Mean's and Square's, a Sum, Neg, Identity, Reshapes, and three Adds that accumulate
+ * x's and the mean's gradients), most of them over the whole activation.
+ *
+ * Bit-identical to that chain on the CPU backend with the project's kernels (which are
+ * bit-identical to tfjs-cpu's): the same float64 sums in row-major order, every value that a kernel
+ * of the chain stores rounded to float32 here at the same point, and x's gradient accumulated in
+ * the tape's order — BatchNorm's own dx, plus the gradient through x − μ, plus the gradient
+ * through μ, each sum rounded. That order holds when nothing recorded after the BatchNorm reads
+ * x (the tape would add its gradient first); in the networks x is the convolution (or node sum)
+ * just computed for it. The batch mean and variance are outputs too (the running statistics
+ * record them) but must not feed the loss: their gradient has to be zero, and the backward kernel
+ * checks it. test/cpuKernels compares both kernels with the chain, and training steps with and
+ * without them.
+ */
+export const BN_TRAIN = 'NasBatchNormTrain';
+export const BN_TRAIN_GRAD = 'NasBatchNormTrainGrad';
+
+let installed = false;
+let enabled = true;
+
+/** Turns the fused BatchNorm off (tf.moments and tf.batchNorm4d run) or back on: for tests. */
+export function setFusedBatchNormEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether batchNormTrain runs as one kernel for these tensors (CPU backend, NHWC float32, per-channel γ, β). */
+export function fusedBatchNormApplies(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): boolean {
+  const C = x.shape[x.rank - 1];
+  return enabled && tf.getBackend() === 'cpu' && tf.getKernel(BN_TRAIN, 'cpu') !== undefined && x.rank === 4
+    && [x, scale, offset].every((t) => t.dtype === 'float32') && scale.rank === 1 && offset.rank === 1 && scale.shape[0] === C && offset.shape[0] === C;
+}
+
+/** y, the batch mean and the batch (biased) variance, as tf.moments(x, [0, 1, 2]) and tf.batchNorm4d give them. */
+export function batchNormTrain(x: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, varianceEpsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const [y, mean, variance] = tf.engine().runKernel(BN_TRAIN, { x, scale, offset }, { varianceEpsilon }) as tf.Tensor[];
+  return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+export function installFusedBatchNorm(): void {
+  if (installed || !tf.getKernel('FusedBatchNorm', 'cpu')) return;
+  tf.registerKernel({
+    kernelName: BN_TRAIN,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => forwardKernel(inputs as never, backend as unknown as CpuBackend, (attrs as { varianceEpsilon: number }).varianceEpsilon),
+  });
+  tf.registerKernel({
+    kernelName: BN_TRAIN_GRAD,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => gradKernel(inputs as never, backend as unknown as CpuBackend, (attrs as { varianceEpsilon: number }).varianceEpsilon),
+  });
+  tf.registerGradient({
+    kernelName: BN_TRAIN,
+    inputsToSave: ['x', 'scale'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, scale, mean, variance] = saved;
+      const [dy, dMean, dVar] = dys as tf.Tensor[];
+      const [dx, dScale, dOffset] = tf.engine().runKernel(BN_TRAIN_GRAD, { x, dy, mean, variance, scale, dMean, dVar }, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+  installed = true;
+}
+
+function forwardKernel(inputs: Record<'x' | 'scale' | 'offset', tf.TensorInfo>, backend: CpuBackend, eps: number): tf.TensorInfo[] {
+  const x = f32(backend, inputs.x);
+  const scale = f32(backend, inputs.scale);
+  const offset = f32(backend, inputs.offset);
+  const f = Math.fround;
+  const C = scale.length;
+  const n = x.length;
+  const count = f(n / C); // Mean divides each element by the reduced count as a float32
+  const accMean = new Float64Array(C);
+  for (let off = 0; off < n; off += C) for (let c = 0; c < C; c++) accMean[c] += f(x[off + c] / count);
+  const mean = Float32Array.from(accMean);
+  const accVar = new Float64Array(C);
+  for (let off = 0; off < n; off += C) {
+    for (let c = 0; c < C; c++) {
+      const d = f(x[off + c] - mean[c]); // sub(x, mean)
+      accVar[c] += f(f(d * d) / count); // mean(square(·))
+    }
+  }
+  const variance = Float32Array.from(accVar);
+  const y = batchNormNhwc(x, mean, variance, scale, offset, eps);
+  countFastKernelHit(BN_TRAIN);
+  return [backend.makeTensorInfo(inputs.x.shape, 'float32', y), backend.makeTensorInfo([C], 'float32', mean), backend.makeTensorInfo([C], 'float32', variance)];
+}
+
+type GradInputs = Record<'x' | 'dy' | 'mean' | 'variance' | 'scale' | 'dMean' | 'dVar', tf.TensorInfo>;
+
+function gradKernel(inputs: GradInputs, backend: CpuBackend, eps: number): tf.TensorInfo[] {
+  const x = f32(backend, inputs.x);
+  const dy = f32(backend, inputs.dy);
+  const mean = f32(backend, inputs.mean);
+  const variance = f32(backend, inputs.variance);
+  const s = f32(backend, inputs.scale);
+  for (const t of [inputs.dMean, inputs.dVar]) {
+    if (f32(backend, t).some((v) => v !== 0)) throw new Error(`${BN_TRAIN}: the batch mean and variance it returns must not feed the loss (their gradient is not zero)`);
+  }
+  const f = Math.fround;
+  const C = mean.length;
+  const n = x.length;
+  const count = f(n / C);
+  // tf.batchNorm's gradient's per-channel factors, as its tf ops compute them (nn/cpuGradients.ts)
+  const r = new Float32Array(C);
+  const negR = new Float32Array(C);
+  const mhrc = new Float32Array(C);
+  const epsf = f(eps);
+  for (let c = 0; c < C; c++) {
+    r[c] = 1 / Math.sqrt(f(variance[c] + epsf)); // rsqrt(add(variance, ε))
+    negR[c] = -r[c]; // mul(r, −1)
+    mhrc[c] = f(f(r[c] * r[c]) * r[c]) * -0.5; // mul(mul(mul(r, r), r), −½)
+  }
+  // 1. tf.batchNorm's gradient (NasFusedBatchNormGrad's loop): dx, and the sums for μ, σ², γ, β
+  const dx = new Float32Array(n);
+  const accMean = new Float64Array(C);
+  const accVar = new Float64Array(C);
+  const accScale = new Float64Array(C);
+  const accOffset = new Float64Array(C);
+  for (let off = 0; off < n; off += C) {
+    for (let c = 0; c < C; c++) {
+      const i = off + c;
+      const g = dy[i];
+      const xm = f(x[i] - mean[c]);
+      const gs = f(g * s[c]);
+      dx[i] = f(g * r[c]) * s[c];
+      accMean[c] += f(negR[c] * gs);
+      accVar[c] += f(f(mhrc[c] * xm) * gs);
+      accScale[c] += f(g * f(xm * r[c]));
+      accOffset[c] += g;
+    }
+  }
+  // 2. through σ² = mean(square(x − μ)): Mean's gradient dσ²/count, Square's (x − μ)·2; the
+  // result reaches x (added to dx) and, negated and summed, μ
+  const dSq = new Float32Array(C);
+  for (let c = 0; c < C; c++) dSq[c] = f(accVar[c]) / count;
+  const accDev = new Float64Array(C);
+  for (let off = 0; off < n; off += C) {
+    for (let c = 0; c < C; c++) {
+      const i = off + c;
+      const d = f(dSq[c] * f(f(x[i] - mean[c]) * 2));
+      accDev[c] += d; // sum(·, [0, 1, 2]) for sub's gradient w.r.t. μ
+      dx[i] = dx[i] + d; // x's gradient so far + cast's clone of sub's gradient w.r.t. x
+    }
+  }
+  // 3. through μ = mean(x): μ's gradient (batchNorm's + the negated sum above) / count
+  const dMeanX = new Float32Array(C);
+  for (let c = 0; c < C; c++) dMeanX[c] = f(f(accMean[c]) + -f(accDev[c])) / count;
+  for (let off = 0; off < n; off += C) for (let c = 0; c < C; c++) dx[off + c] = dx[off + c] + dMeanX[c];
+  countFastKernelHit(BN_TRAIN_GRAD);
+  return [
+    backend.makeTensorInfo(inputs.x.shape, 'float32', dx),
+    backend.makeTensorInfo([C], 'float32', Float32Array.from(accScale)),
+    backend.makeTensorInfo([C], 'float32', Float32Array.from(accOffset)),
+  ];
+}
+
+/**
+ * tfjs-cpu's FusedBatchNorm, off + (x − μ) · γ / √(σ² + ε) per element in float64 and stored as
+ * float32, with the square root taken once per channel (the same float64 value) instead of once
+ * per element, and no wrap-around index bookkeeping.
+ */
+export function batchNormNhwc(x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array, offset: Float32Array, eps: number): Float32Array {
+  const C = mean.length;
+  const sd = new Float64Array(C);
+  for (let c = 0; c < C; c++) sd[c] = Math.sqrt(variance[c] + eps);
+  const y = new Float32Array(x.length);
+  for (let off = 0; off < x.length; off += C) {
+    for (let c = 0; c < C; c++) y[off + c] = offset[c] + ((x[off + c] - mean[c]) * scale[c]) / sd[c];
+  }
+  return y;
+}
