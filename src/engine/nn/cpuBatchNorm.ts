@@ -70,6 +70,12 @@ export function installFusedBatchNorm(): void {
   installed = true;
 }
 
+/*
+ * Both kernels run channel by channel (rows inner, stride C): a channel's sums depend only on the
+ * order of its own rows, which stays row-major, so the results are those of the chain's
+ * row-major loops, while each sum lives in a local instead of a typed-array slot per element,
+ * and a channel's later passes follow its sums at once.
+ */
 function forwardKernel(inputs: Record<'x' | 'scale' | 'offset', tf.TensorInfo>, backend: CpuBackend, eps: number): tf.TensorInfo[] {
   const x = f32(backend, inputs.x);
   const scale = f32(backend, inputs.scale);
@@ -78,18 +84,27 @@ function forwardKernel(inputs: Record<'x' | 'scale' | 'offset', tf.TensorInfo>, 
   const C = scale.length;
   const n = x.length;
   const count = f(n / C); // Mean divides each element by the reduced count as a float32
-  const accMean = new Float64Array(C);
-  for (let off = 0; off < n; off += C) for (let c = 0; c < C; c++) accMean[c] += f(x[off + c] / count);
-  const mean = Float32Array.from(accMean);
-  const accVar = new Float64Array(C);
-  for (let off = 0; off < n; off += C) {
-    for (let c = 0; c < C; c++) {
-      const d = f(x[off + c] - mean[c]); // sub(x, mean)
-      accVar[c] += f(f(d * d) / count); // mean(square(·))
+  const mean = new Float32Array(C);
+  const variance = new Float32Array(C);
+  const y = new Float32Array(n);
+  for (let c = 0; c < C; c++) {
+    let accMean = 0;
+    for (let i = c; i < n; i += C) accMean += f(x[i] / count);
+    const m = f(accMean);
+    let accVar = 0;
+    for (let i = c; i < n; i += C) {
+      const d = f(x[i] - m); // sub(x, mean)
+      accVar += f(f(d * d) / count); // mean(square(·))
     }
+    const v = f(accVar);
+    mean[c] = m;
+    variance[c] = v;
+    // FusedBatchNorm as batchNormNhwc computes it
+    const sd = Math.sqrt(v + eps);
+    const g = scale[c];
+    const o = offset[c];
+    for (let i = c; i < n; i += C) y[i] = o + ((x[i] - m) * g) / sd;
   }
-  const variance = Float32Array.from(accVar);
-  const y = batchNormNhwc(x, mean, variance, scale, offset, eps);
   countFastKernelHit(BN_TRAIN);
   return [backend.makeTensorInfo(inputs.x.shape, 'float32', y), backend.makeTensorInfo([C], 'float32', mean), backend.makeTensorInfo([C], 'float32', variance)];
 }
@@ -119,47 +134,50 @@ function gradKernel(inputs: GradInputs, backend: CpuBackend, eps: number): tf.Te
     negR[c] = -r[c]; // mul(r, −1)
     mhrc[c] = f(f(r[c] * r[c]) * r[c]) * -0.5; // mul(mul(mul(r, r), r), −½)
   }
-  // 1. tf.batchNorm's gradient (NasFusedBatchNormGrad's loop): dx, and the sums for μ, σ², γ, β
   const dx = new Float32Array(n);
-  const accMean = new Float64Array(C);
-  const accVar = new Float64Array(C);
-  const accScale = new Float64Array(C);
-  const accOffset = new Float64Array(C);
-  for (let off = 0; off < n; off += C) {
-    for (let c = 0; c < C; c++) {
-      const i = off + c;
+  const dScale = new Float32Array(C);
+  const dOffset = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const m = mean[c];
+    const sc = s[c];
+    const rc = r[c];
+    const nr = negR[c];
+    const mh = mhrc[c];
+    // 1. tf.batchNorm's gradient (NasFusedBatchNormGrad's loop): dx, and the sums for μ, σ², γ, β
+    let accMean = 0;
+    let accVar = 0;
+    let accScale = 0;
+    let accOffset = 0;
+    for (let i = c; i < n; i += C) {
       const g = dy[i];
-      const xm = f(x[i] - mean[c]);
-      const gs = f(g * s[c]);
-      dx[i] = f(g * r[c]) * s[c];
-      accMean[c] += f(negR[c] * gs);
-      accVar[c] += f(f(mhrc[c] * xm) * gs);
-      accScale[c] += f(g * f(xm * r[c]));
-      accOffset[c] += g;
+      const xm = f(x[i] - m);
+      const gs = f(g * sc);
+      dx[i] = f(g * rc) * sc;
+      accMean += f(nr * gs);
+      accVar += f(f(mh * xm) * gs);
+      accScale += f(g * f(xm * rc));
+      accOffset += g;
     }
-  }
-  // 2. through σ² = mean(square(x − μ)): Mean's gradient dσ²/count, Square's (x − μ)·2; the
-  // result reaches x (added to dx) and, negated and summed, μ
-  const dSq = new Float32Array(C);
-  for (let c = 0; c < C; c++) dSq[c] = f(accVar[c]) / count;
-  const accDev = new Float64Array(C);
-  for (let off = 0; off < n; off += C) {
-    for (let c = 0; c < C; c++) {
-      const i = off + c;
-      const d = f(dSq[c] * f(f(x[i] - mean[c]) * 2));
-      accDev[c] += d; // sum(·, [0, 1, 2]) for sub's gradient w.r.t. μ
+    dScale[c] = accScale;
+    dOffset[c] = accOffset;
+    // 2. through σ² = mean(square(x − μ)): Mean's gradient dσ²/count, Square's (x − μ)·2; the
+    // result reaches x (added to dx) and, negated and summed, μ
+    const dSq = f(f(accVar) / count);
+    let accDev = 0;
+    for (let i = c; i < n; i += C) {
+      const d = f(dSq * f(f(x[i] - m) * 2));
+      accDev += d; // sum(·, [0, 1, 2]) for sub's gradient w.r.t. μ
       dx[i] = dx[i] + d; // x's gradient so far + cast's clone of sub's gradient w.r.t. x
     }
+    // 3. through μ = mean(x): μ's gradient (batchNorm's + the negated sum above) / count
+    const dMeanX = f(f(f(accMean) + -f(accDev)) / count);
+    for (let i = c; i < n; i += C) dx[i] = dx[i] + dMeanX;
   }
-  // 3. through μ = mean(x): μ's gradient (batchNorm's + the negated sum above) / count
-  const dMeanX = new Float32Array(C);
-  for (let c = 0; c < C; c++) dMeanX[c] = f(f(accMean[c]) + -f(accDev[c])) / count;
-  for (let off = 0; off < n; off += C) for (let c = 0; c < C; c++) dx[off + c] = dx[off + c] + dMeanX[c];
   countFastKernelHit(BN_TRAIN_GRAD);
   return [
     backend.makeTensorInfo(inputs.x.shape, 'float32', dx),
-    backend.makeTensorInfo([C], 'float32', Float32Array.from(accScale)),
-    backend.makeTensorInfo([C], 'float32', Float32Array.from(accOffset)),
+    backend.makeTensorInfo([C], 'float32', dScale),
+    backend.makeTensorInfo([C], 'float32', dOffset),
   ];
 }
 
