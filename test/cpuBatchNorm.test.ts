@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
-import { BN_TRAIN, BN_TRAIN_GRAD, batchNormTrain, setFusedBatchNormEnabled } from '../src/engine/nn/cpuBatchNorm';
+import { BN_PLAIN_TRAIN, BN_PLAIN_TRAIN_GRAD, BN_TRAIN, BN_TRAIN_GRAD, batchNormPlainTrain, batchNormTrain, setFusedBatchNormEnabled } from '../src/engine/nn/cpuBatchNorm';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
@@ -27,7 +27,7 @@ function wide(rng: Rng, shape: number[]): tf.Tensor {
  * y, μ, σ² and the gradients w.r.t. x, γ and β of Σ y·c (+ Σ x·k, an earlier reader of x, whose
  * gradient the tape adds after BatchNorm's), through the fused kernels or the chain they replace.
  */
-function bnOutputs(fused: boolean, rng: Rng, shape: number[], earlierReader: boolean): number[][] {
+function bnOutputs(fused: boolean, rng: Rng, shape: number[], earlierReader: boolean, plain = false): number[][] {
   const C = shape[3];
   const x = wide(rng, shape);
   const gamma = tf.add(wide(rng, [C]), 1);
@@ -35,8 +35,13 @@ function bnOutputs(fused: boolean, rng: Rng, shape: number[], earlierReader: boo
   const c = wide(rng, shape);
   const k = wide(rng, shape);
   const bn = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-    if (fused) return batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPS);
+    if (fused) return (plain ? batchNormPlainTrain : batchNormTrain)(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPS);
     const m = tf.moments(a, [0, 1, 2]);
+    if (plain) {
+      // blocks/bn.ts's chain
+      const scale = tf.mul(g, tf.rsqrt(tf.add(m.variance, BN_EPS)));
+      return { y: tf.add(tf.mul(tf.sub(a, m.mean), scale), b), mean: m.mean, variance: m.variance };
+    }
     return { y: tf.batchNorm4d(a as tf.Tensor4D, m.mean as tf.Tensor1D, m.variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, BN_EPS), mean: m.mean, variance: m.variance };
   };
   const f = bn(x, gamma, beta);
@@ -64,6 +69,21 @@ describe('fused training BatchNorm (one CPU kernel forward, one backward)', () =
         setFusedBatchNormEnabled(true);
         expect(fastKernelHits()[BN_TRAIN]).toBe(2);
         expect(fastKernelHits()[BN_TRAIN_GRAD]).toBe(1);
+        fused.forEach((a, i) => expect(a, ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'][i]).toEqual(chain[i]));
+      });
+    }
+  }
+
+  for (const shape of shapes) {
+    for (const earlier of [false, true]) {
+      it(`give the bits of blocks/bn.ts's broadcast chain and its gradients, ${shape.join('×')}${earlier ? ', x read earlier too' : ''}`, () => {
+        setFusedBatchNormEnabled(false);
+        const chain = tf.tidy(() => bnOutputs(false, new Rng(shape[0] * 5 + shape[3]), shape, earlier, true));
+        resetFastKernelHits();
+        const fused = tf.tidy(() => bnOutputs(true, new Rng(shape[0] * 5 + shape[3]), shape, earlier, true));
+        setFusedBatchNormEnabled(true);
+        expect(fastKernelHits()[BN_PLAIN_TRAIN]).toBe(2);
+        expect(fastKernelHits()[BN_PLAIN_TRAIN_GRAD]).toBe(1);
         fused.forEach((a, i) => expect(a, ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'][i]).toEqual(chain[i]));
       });
     }

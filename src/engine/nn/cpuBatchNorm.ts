@@ -67,6 +67,7 @@ export function installFusedBatchNorm(): void {
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
     },
   });
+  installFusedBatchNormPlain();
   installed = true;
 }
 
@@ -195,4 +196,146 @@ export function batchNormNhwc(x: Float32Array, mean: Float32Array, variance: Flo
     for (let c = 0; c < C; c++) y[off + c] = offset[c] + ((x[off + c] - mean[c]) * scale[c]) / sd[c];
   }
   return y;
+}
+
+/**
+ * The block networks' BatchNorm (blocks/bn.ts: tf.moments, then (x − μ) · γ·rsqrt(σ² + ε) + β from
+ * broadcasting ops) in training mode as one CPU kernel forward and one backward, bit-identical
+ * to that chain under the same conditions as batchNormTrain (nothing recorded after it reads x;
+ * the returned μ and σ² do not feed the loss).
+ */
+export const BN_PLAIN_TRAIN = 'NasBatchNormPlainTrain';
+export const BN_PLAIN_TRAIN_GRAD = 'NasBatchNormPlainTrainGrad';
+
+/** y, the batch mean and variance, as blocks/bn.ts's batchNormPlain computes them in training mode. */
+export function batchNormPlainTrain(x: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, varianceEpsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const [y, mean, variance] = tf.engine().runKernel(BN_PLAIN_TRAIN, { x, scale, offset }, { varianceEpsilon }) as tf.Tensor[];
+  return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+export function fusedBatchNormPlainApplies(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): boolean {
+  return fusedBatchNormApplies(x, scale, offset) && tf.getKernel(BN_PLAIN_TRAIN, 'cpu') !== undefined;
+}
+
+function installFusedBatchNormPlain(): void {
+  tf.registerKernel({
+    kernelName: BN_PLAIN_TRAIN,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => plainForwardKernel(inputs as never, backend as unknown as CpuBackend, (attrs as { varianceEpsilon: number }).varianceEpsilon),
+  });
+  tf.registerKernel({
+    kernelName: BN_PLAIN_TRAIN_GRAD,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => plainGradKernel(inputs as never, backend as unknown as CpuBackend, (attrs as { varianceEpsilon: number }).varianceEpsilon),
+  });
+  tf.registerGradient({
+    kernelName: BN_PLAIN_TRAIN,
+    inputsToSave: ['x', 'scale'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, scale, mean, variance] = saved;
+      const [dy, dMean, dVar] = dys as tf.Tensor[];
+      const [dx, dScale, dOffset] = tf.engine().runKernel(BN_PLAIN_TRAIN_GRAD, { x, dy, mean, variance, scale, dMean, dVar }, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+}
+
+/** The batch moments of one channel, as tf.moments computes them (Mean, Sub, Square, Mean). */
+function channelMoments(x: Float32Array, c: number, C: number, count: number): [number, number] {
+  const f = Math.fround;
+  const n = x.length;
+  let accMean = 0;
+  for (let i = c; i < n; i += C) accMean += f(x[i] / count);
+  const m = f(accMean);
+  let accVar = 0;
+  for (let i = c; i < n; i += C) {
+    const d = f(x[i] - m);
+    accVar += f(f(d * d) / count);
+  }
+  return [m, f(accVar)];
+}
+
+function plainForwardKernel(inputs: Record<'x' | 'scale' | 'offset', tf.TensorInfo>, backend: CpuBackend, eps: number): tf.TensorInfo[] {
+  const x = f32(backend, inputs.x);
+  const gamma = f32(backend, inputs.scale);
+  const beta = f32(backend, inputs.offset);
+  const f = Math.fround;
+  const C = gamma.length;
+  const n = x.length;
+  const count = f(n / C);
+  const epsf = f(eps);
+  const mean = new Float32Array(C);
+  const variance = new Float32Array(C);
+  const y = new Float32Array(n);
+  for (let c = 0; c < C; c++) {
+    const [m, v] = channelMoments(x, c, C, count);
+    mean[c] = m;
+    variance[c] = v;
+    const sc = f(gamma[c] * f(1 / Math.sqrt(f(v + epsf)))); // mul(γ, rsqrt(add(σ², ε)))
+    const b = beta[c];
+    for (let i = c; i < n; i += C) y[i] = f(f(x[i] - m) * sc) + b; // add(mul(sub(x, μ), scale), β)
+  }
+  countFastKernelHit(BN_PLAIN_TRAIN);
+  return [backend.makeTensorInfo(inputs.x.shape, 'float32', y), backend.makeTensorInfo([C], 'float32', mean), backend.makeTensorInfo([C], 'float32', variance)];
+}
+
+/**
+ * The chain's gradient, by tape order (last op first): add(·, β) passes dy on (β: Σdy); mul(x − μ,
+ * scale) gives dy·scale to x − μ and Σ dy·(x − μ) to scale; sub(x, μ) gives that to x and −Σ of it
+ * to μ; mul(γ, r) gives dscale·γ to r = rsqrt(σ² + ε) (γ: dscale·r); rsqrt's −dr / ((σ² + ε)^1.5 · 2)
+ * reaches σ², then the moments' gradients as in gradKernel. x's gradient: ((sub's + the
+ * variance path's) + the mean path's), each sum rounded.
+ */
+function plainGradKernel(inputs: GradInputs, backend: CpuBackend, eps: number): tf.TensorInfo[] {
+  const x = f32(backend, inputs.x);
+  const dy = f32(backend, inputs.dy);
+  const mean = f32(backend, inputs.mean);
+  const variance = f32(backend, inputs.variance);
+  const gamma = f32(backend, inputs.scale);
+  for (const t of [inputs.dMean, inputs.dVar]) {
+    if (f32(backend, t).some((v) => v !== 0)) throw new Error(`${BN_PLAIN_TRAIN}: the batch mean and variance it returns must not feed the loss (their gradient is not zero)`);
+  }
+  const f = Math.fround;
+  const C = mean.length;
+  const n = x.length;
+  const count = f(n / C);
+  const epsf = f(eps);
+  const dx = new Float32Array(n);
+  const dGamma = new Float32Array(C);
+  const dBeta = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const m = mean[c];
+    const ve = f(variance[c] + epsf);
+    const r = f(1 / Math.sqrt(ve));
+    const sc = f(gamma[c] * r);
+    let accBeta = 0;
+    let accScale = 0;
+    let accXm = 0;
+    for (let i = c; i < n; i += C) {
+      const g = dy[i];
+      const xm = f(x[i] - m);
+      const dxm = f(g * sc); // mul's gradient w.r.t. x − μ
+      dx[i] = dxm; // sub's gradient w.r.t. x
+      accXm += dxm; // sum for sub's gradient w.r.t. μ
+      accScale += f(g * xm); // sum for mul's gradient w.r.t. scale
+      accBeta += g;
+    }
+    dBeta[c] = accBeta;
+    const dScale = f(accScale);
+    dGamma[c] = dScale * r;
+    const dR = f(dScale * gamma[c]);
+    const dVe = -f(dR / f(f(Math.pow(ve, 1.5)) * 2)); // neg(div(dy, mul(pow(x, 1.5), 2)))
+    const dSq = f(dVe / count);
+    let accDev = 0;
+    for (let i = c; i < n; i += C) {
+      const d = f(dSq * f(f(x[i] - m) * 2));
+      accDev += d;
+      dx[i] = dx[i] + d;
+    }
+    const dMeanX = f(f(-f(accXm) + -f(accDev)) / count);
+    for (let i = c; i < n; i += C) dx[i] = dx[i] + dMeanX;
+  }
+  countFastKernelHit(BN_PLAIN_TRAIN_GRAD);
+  return [backend.makeTensorInfo(inputs.x.shape, 'float32', dx), backend.makeTensorInfo([C], 'float32', dGamma), backend.makeTensorInfo([C], 'float32', dBeta)];
 }
