@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
 import { installFastCpuKernels } from '../src/engine/nn/cpuKernels';
 import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
-import { ADAM_KERNEL, setFusedOptimizerEnabled, SGD_KERNEL } from '../src/engine/nn/cpuOptim';
+import { ADAM_KERNEL, L2_GRAD_KERNEL, L2_KERNEL, setFusedOptimizerEnabled, SGD_KERNEL } from '../src/engine/nn/cpuOptim';
+import { l2 } from '../src/engine/nn/trainer';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
 import { PathSgd } from '../src/engine/nn/optim';
 import { cpu } from './helpers';
@@ -77,6 +78,39 @@ describe('fused optimizer updates (one CPU kernel per variable)', () => {
       fused.forEach((a, i) => expect(a, `output ${i}`).toEqual(chain[i]));
     });
   }
+
+  it('the L2 term and its gradients: the bits of the chain it replaces (kernels read elsewhere too, a scaled loss)', () => {
+    const outputs = () => {
+      const rng = new Rng(9);
+      const shapes = [[3, 3, 8, 8], [8], [1, 1, 8, 16], [16, 10], [3, 3, 1, 8]];
+      const vars = shapes.map((sh) => tf.tensor(wideArray(rng, sh.reduce((a, b) => a * b, 1)), sh));
+      const c = vars.map((v) => tf.tensor(wideArray(rng, v.size), v.shape));
+      const out: number[][] = [];
+      for (const wd of [5e-4, 3e-5, 1]) {
+        out.push(Array.from(l2(vars, wd).dataSync()));
+        // the term, a reader of every weight before it and one after it, times 3
+        const grads = tf.grads((...vs: tf.Tensor[]) => {
+          const before = tf.addN(vs.map((v, i) => tf.sum(tf.mul(v, c[i]))));
+          const term = l2(vs as tf.Variable[], wd);
+          const after = tf.sum(tf.mul(vs[0], c[4].sum()));
+          return tf.add(tf.add(before, tf.mul(term, 3)), after) as tf.Scalar;
+        })(vars);
+        out.push(...grads.map((g) => bits(g.dataSync())));
+      }
+      // AddN rounds after each kernel's Σw²: 2^24 + 1 + 1 + 1 is 2^24 in float32 that way
+      out.push(Array.from(l2([tf.tensor2d([[4096]]), ...[1, 2, 3].map(() => tf.tensor2d([[1]]))], 2).dataSync()));
+      return out;
+    };
+    setFusedOptimizerEnabled(false);
+    const chain = tf.tidy(outputs);
+    setFusedOptimizerEnabled(true);
+    resetFastKernelHits();
+    const fused = tf.tidy(outputs);
+    expect(fastKernelHits()[L2_KERNEL]).toBe(7);
+    expect(fastKernelHits()[L2_GRAD_KERNEL]).toBe(3);
+    fused.forEach((a, i) => expect(a, `output ${i}`).toEqual(chain[i]));
+    expect(fused[fused.length - 1]).toEqual([2 ** 24]);
+  });
 
   it('the supernet and DNA student optimizers keep no more tensors than the chain did', () => {
     for (const make of [() => new PathSgd(0.05, 0.9), () => new PathAdam(0.05)]) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './cpuGradients';
 import { batchNormNhwc, installFusedBatchNorm } from './cpuBatchNorm';
-import { installFusedOptimizerKernels } from './cpuOptim';
+import { installFusedL2, installFusedOptimizerKernels } from './cpuOptim';
 import { countFastKernelHit, f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './wasm/convWasm';
@@ -104,6 +104,7 @@ export function installFastCpuKernels(): void {
   installFastDepthwiseKernels();
   installFastGradients();
   installFusedOptimizerKernels();
+  installFusedL2();
   installFusedBatchNorm();
   installed = true;
 }

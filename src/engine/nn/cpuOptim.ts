@@ -16,7 +16,7 @@ export const ADAM_KERNEL = 'NasAdamUpdate';
 let installed = false;
 let enabled = true;
 
-/** Turns the fused updates off (the op chain runs) or back on: for tests that compare the two. */
+/** Turns the fused updates and L2 term off (the op chains run) or back on: for tests that compare the two. */
 export function setFusedOptimizerEnabled(on: boolean): void {
   enabled = on;
 }
@@ -105,4 +105,78 @@ function adamKernel(inputs: Record<'w' | 'm' | 'v' | 'g', tf.TensorInfo>, backen
   countFastKernelHit(ADAM_KERNEL);
   const shape = inputs.w.shape;
   return [backend.makeTensorInfo(shape, 'float32', m), backend.makeTensorInfo(shape, 'float32', v), backend.makeTensorInfo(shape, 'float32', next)];
+}
+
+/**
+ * The L2 term of the supernets' losses, ½·wd·Σ‖w‖² (trainer.ts l2: per kernel Square and Sum,
+ * then AddN and a Multiply — and backward the Multiply's, AddN's, Sum's and Square's gradients,
+ * with a clone per saved tensor: ~8 kernels a variable), as one CPU kernel forward and one
+ * backward. Forward: each Σ w² in float64 over float32 squares, rounded, added up in float32 as
+ * AddN does, times ½·wd as a float32. Backward: each kernel's gradient dy·(½·wd) · (w·2), rounded
+ * where the chain's kernels store — one tensor per kernel, which the tape adds to that kernel's
+ * other gradients at the same point as the chain's (the term is recorded as one op where the
+ * chain's ops were), so the sums keep their order.
+ */
+export const L2_KERNEL = 'NasL2';
+export const L2_GRAD_KERNEL = 'NasL2Grad';
+
+let l2Installed = false;
+
+export function installFusedL2(): void {
+  if (l2Installed || !tf.getKernel('Multiply', 'cpu')) return;
+  tf.registerKernel({
+    kernelName: L2_KERNEL,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const be = backend as unknown as CpuBackend;
+      const f = Math.fround;
+      let total = 0;
+      for (const t of Object.values(inputs as Record<string, tf.TensorInfo>)) {
+        const w = f32(be, t);
+        let sum = 0;
+        for (let i = 0; i < w.length; i++) sum += f(w[i] * w[i]); // sum(square(w))
+        total = f(total + f(sum)); // addN
+      }
+      countFastKernelHit(L2_KERNEL);
+      return be.makeTensorInfo([], 'float32', Float32Array.of(f((attrs as { scale: number }).scale) * total)); // mul(½·wd, ·)
+    },
+  });
+  tf.registerKernel({
+    kernelName: L2_GRAD_KERNEL,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const be = backend as unknown as CpuBackend;
+      const f = Math.fround;
+      const { dy, ...ws } = inputs as Record<string, tf.TensorInfo>;
+      // mul's gradient dy·(½·wd); AddN's and Sum's pass it on (a clone, a product with ones)
+      const c = f(f32(be, dy)[0] * f((attrs as { scale: number }).scale));
+      const outs: tf.TensorInfo[] = [];
+      for (let k = 0; k < Object.keys(ws).length; k++) {
+        const t = ws[`w${k}`];
+        const w = f32(be, t);
+        const g = new Float32Array(w.length);
+        for (let i = 0; i < w.length; i++) g[i] = c * f(w[i] * 2); // Square's gradient, rounded on store
+        outs.push(be.makeTensorInfo(t.shape, 'float32', g));
+      }
+      countFastKernelHit(L2_GRAD_KERNEL);
+      return outs;
+    },
+  });
+  tf.registerGradient({
+    kernelName: L2_KERNEL,
+    saveAllInputs: true,
+    gradFunc: (dy, saved, attrs) => {
+      const inputs: Record<string, tf.Tensor> = { dy: dy as tf.Tensor };
+      saved.forEach((w, k) => (inputs[`w${k}`] = w));
+      const grads = tf.engine().runKernel(L2_GRAD_KERNEL, inputs, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return Object.fromEntries(grads.map((g, k) => [k, () => g]));
+    },
+  });
+  l2Installed = true;
+}
+
+/** scale·Σ‖w‖² (scale = ½·wd) as trainer.ts's l2 computes it, as one kernel on the CPU backend; null elsewhere (the chain runs). */
+export function fusedL2(kernels: tf.Tensor[], scale: number): tf.Scalar | null {
+  if (!enabled || kernels.length === 0 || tf.getBackend() !== 'cpu' || tf.getKernel(L2_KERNEL, 'cpu') === undefined || kernels.some((k) => k.dtype !== 'float32')) return null;
+  return tf.engine().runKernel(L2_KERNEL, kernels as unknown as tf.NamedTensorMap, { scale }) as tf.Scalar;
 }
