@@ -87,7 +87,7 @@ describe('fused optimizer updates (one CPU kernel per variable)', () => {
       const c = vars.map((v) => tf.tensor(wideArray(rng, v.size), v.shape));
       const out: number[][] = [];
       for (const wd of [5e-4, 3e-5, 1]) {
-        out.push(Array.from(l2(vars, wd).dataSync()));
+        out.push(Array.from(l2(vars as tf.Variable[], wd).dataSync()));
         // the term, a reader of every weight before it and one after it, times 3
         const grads = tf.grads((...vs: tf.Tensor[]) => {
           const before = tf.addN(vs.map((v, i) => tf.sum(tf.mul(v, c[i]))));
@@ -98,7 +98,7 @@ describe('fused optimizer updates (one CPU kernel per variable)', () => {
         out.push(...grads.map((g) => bits(g.dataSync())));
       }
       // AddN rounds after each kernel's Σw²: 2^24 + 1 + 1 + 1 is 2^24 in float32 that way
-      out.push(Array.from(l2([tf.tensor2d([[4096]]), ...[1, 2, 3].map(() => tf.tensor2d([[1]]))], 2).dataSync()));
+      out.push(Array.from(l2([tf.tensor2d([[4096]]), ...[1, 2, 3].map(() => tf.tensor2d([[1]]))] as tf.Variable[], 2).dataSync()));
       return out;
     };
     setFusedOptimizerEnabled(false);

@@ -98,9 +98,21 @@ function batchNormGradKernel(inputs: Inputs, backend: CpuBackend): tf.TensorInfo
  */
 function installReluGrad(): void {
   installElementwiseGrad('Relu', 'NasReluGrad', (g, x, out) => {
-    for (let i = 0; i < out.length; i++) {
-      const v = x[i];
-      out[i] = g[i] * (v > 0 ? 1 : v !== v ? NaN : 0);
+    // dy · step(x) on the bit patterns, without a branch on x's sign: for x > 0 (sign bit clear,
+    // not zero) dy's bits, otherwise dy · 0 — a zero with dy's sign. Where x is NaN or dy is not
+    // finite (dy · 0 is NaN) the float expression runs.
+    const xb = new Int32Array(x.buffer, x.byteOffset, x.length);
+    const gb = new Int32Array(g.buffer, g.byteOffset, g.length);
+    const ob = new Int32Array(out.buffer, out.byteOffset, out.length);
+    for (let i = 0; i < ob.length; i++) {
+      const b = xb[i];
+      const d = gb[i];
+      if ((b & 0x7f800000) === 0x7f800000 || (d & 0x7f800000) === 0x7f800000) {
+        const v = x[i];
+        out[i] = g[i] * (v > 0 ? 1 : v !== v ? NaN : 0);
+      } else {
+        ob[i] = d & (~(((b - 1) | b) >> 31) | 0x80000000);
+      }
     }
   });
 }
