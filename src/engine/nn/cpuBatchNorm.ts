@@ -17,8 +17,9 @@ import { countFastKernelHit, f32, type CpuBackend } from './cpuKernelOverride';
  * x (the tape would add its gradient first); in the networks x is the convolution (or node sum)
  * just computed for it. The batch mean and variance are outputs too (the running statistics
  * record them) but must not feed the loss: their gradient has to be zero, and the backward kernel
- * checks it. test/cpuKernels compares both kernels with the chain, and training steps with and
- * without them.
+ * checks it. test/cpuBatchNorm compares both kernels with the chain (wide-range data, x read
+ * before the BatchNorm too) and supernet steps with and without them; test/cpuKernels' training
+ * steps run through them.
  */
 export const BN_TRAIN = 'NasBatchNormTrain';
 export const BN_TRAIN_GRAD = 'NasBatchNormTrainGrad';
