@@ -161,7 +161,8 @@ function installElementwiseGrad(op: 'Relu' | 'Square', kernel: string, loop: (dy
 }
 
 /**
- * Mean's gradient over leading axes (BatchNorm's moments): tfjs-core's div(mul(dy, ones(x.shape)),
+ * Mean's gradient over a run of consecutive axes (leading: BatchNorm's moments; middle: the head's
+ * global average pool): tfjs-core's div(mul(dy, ones(x.shape)),
  * n) makes a tensor of ones and two activation-sized temporaries; dy · 1 is dy exactly, so each
  * element is dy / n rounded once to float32, as the RealDiv kernel stores it.
  */
@@ -174,11 +175,17 @@ function installMeanGrad(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const be = backend as unknown as CpuBackend;
       const g = f32(be, inputs.dy as tf.TensorInfo);
-      const { shape, reduceSize } = attrs as unknown as { shape: number[]; reduceSize: number };
+      const { shape, reduceSize, inner } = attrs as unknown as { shape: number[]; reduceSize: number; inner: number };
       const n = Math.fround(reduceSize);
       const out = new Float32Array(shape.reduce((p, q) => p * q, 1));
-      const inner = g.length;
-      for (let off = 0; off < out.length; off += inner) for (let j = 0; j < inner; j++) out[off + j] = g[j] / n;
+      // x as [outer, reduced, inner]: dy[o, i] / n to every reduced position
+      const outer = g.length / inner;
+      for (let o = 0; o < outer; o++) {
+        for (let r = 0; r < reduceSize; r++) {
+          const off = (o * reduceSize + r) * inner;
+          for (let j = 0; j < inner; j++) out[off + j] = g[o * inner + j] / n;
+        }
+      }
       countFastKernelHit('NasMeanGrad');
       return be.makeTensorInfo(shape, 'float32', out);
     },
@@ -190,10 +197,11 @@ function installMeanGrad(): void {
       const [x] = saved;
       const d = dy as tf.Tensor;
       const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape).sort((p, q) => p - q);
-      const leading = axes.length > 0 && axes.length < x.rank && axes.every((ax, i) => ax === i);
-      if (tf.getBackend() !== 'cpu' || !leading || x.dtype !== 'float32' || d.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
+      const run = axes.length > 0 && axes.length < x.rank && axes.every((ax, i) => ax === axes[0] + i);
+      if (tf.getBackend() !== 'cpu' || !run || x.dtype !== 'float32' || d.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
       const reduceSize = axes.reduce((p, ax) => p * x.shape[ax], 1);
-      return { x: () => tf.engine().runKernel('NasMeanGrad', { dy: d }, { shape: x.shape, reduceSize } as never) as tf.Tensor };
+      const inner = x.shape.slice(axes[axes.length - 1] + 1).reduce((p, q) => p * q, 1);
+      return { x: () => tf.engine().runKernel('NasMeanGrad', { dy: d }, { shape: x.shape, reduceSize, inner } as never) as tf.Tensor };
     },
   });
 }

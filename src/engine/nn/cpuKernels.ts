@@ -642,33 +642,45 @@ function expand(v: ArrayLike<number>, l: { kind: 'tail' } | { kind: 'head'; inne
 }
 
 /**
- * Sum / mean over leading axes (e.g. [0, 1, 2] of NHWC — BatchNorm's moments and every bias
- * gradient) without tfjs-cpu's transpose to make them innermost. Summation order per output
- * matches the original (reduced elements in row-major order); mean divides each element by the
- * count before summing, as tfjs-cpu's Mean does.
+ * Sum / mean over a run of consecutive axes that leaves at least one axis out: the leading ones
+ * (e.g. [0, 1, 2] of NHWC — BatchNorm's moments and every bias gradient) or middle ones ([1, 2]:
+ * the head's global average pool), without tfjs-cpu's transpose to make them innermost (and the
+ * per-element index arithmetic of that transpose). Summation order per output matches the
+ * original (the reduced elements in row-major order, which the transpose keeps); mean divides
+ * each element by the count before summing, as tfjs-cpu's Mean does.
  */
 function reduceLeading(x: tf.TensorInfo, backend: CpuBackend, axis: number | number[], keepDims: boolean, isMean: boolean): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-  if (axes.length === 0 || !axes.every((ax, i) => ax === i) || axes.length === rank) return null;
-  const outer = axes.reduce((p, ax) => p * x.shape[ax], 1);
-  const innerShape = x.shape.slice(axes.length);
+  if (axes.length === 0 || axes.length === rank || !axes.every((ax, i) => ax === axes[0] + i)) return null;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  const outer = x.shape.slice(0, first).reduce((p, d) => p * d, 1);
+  const mid = axes.reduce((p, ax) => p * x.shape[ax], 1);
+  const innerShape = x.shape.slice(last + 1);
   const inner = innerShape.reduce((p, d) => p * d, 1);
   const v = backend.data.get(x.dataId).values;
+  const out = new Float32Array(outer * inner);
   const acc = new Float64Array(inner);
-  if (isMean) {
-    const scale = new Float32Array([outer])[0];
-    for (let r = 0; r < outer; r++) {
-      const off = r * inner;
-      for (let j = 0; j < inner; j++) acc[j] += Math.fround(v[off + j] / scale);
+  const scale = new Float32Array([mid])[0];
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = o * mid * inner;
+    if (isMean) {
+      for (let r = 0; r < mid; r++) {
+        const off = base + r * inner;
+        for (let j = 0; j < inner; j++) acc[j] += Math.fround(v[off + j] / scale);
+      }
+    } else {
+      for (let r = 0; r < mid; r++) {
+        const off = base + r * inner;
+        for (let j = 0; j < inner; j++) acc[j] += v[off + j];
+      }
     }
-  } else {
-    for (let r = 0; r < outer; r++) {
-      const off = r * inner;
-      for (let j = 0; j < inner; j++) acc[j] += v[off + j];
-    }
+    out.set(acc, o * inner);
   }
-  const shape = keepDims ? [...axes.map(() => 1), ...innerShape] : innerShape;
-  return backend.makeTensorInfo(shape, 'float32', Float32Array.from(acc));
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const shape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
+  return backend.makeTensorInfo(shape, 'float32', out);
 }
