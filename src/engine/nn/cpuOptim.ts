@@ -23,7 +23,7 @@ export function setFusedOptimizerEnabled(on: boolean): void {
 
 export function installFusedOptimizerKernels(): void {
   if (installed || !tf.getKernel('Multiply', 'cpu')) return;
-  tf.registerKernel({ kernelName: SGD_KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => sgdKernel(inputs as never, backend as unknown as CpuBackend, attrs as never) });
+  tf.registerKernel({ kernelName: SGD_KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => sgdKernel(inputs as Record<string, tf.TensorInfo>, backend as unknown as CpuBackend, attrs as never) });
   tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => adamKernel(inputs as never, backend as unknown as CpuBackend, attrs as never) });
   installed = true;
 }
@@ -36,13 +36,22 @@ export function fusedUpdateApplies(kernel: string, ...ts: tf.Tensor[]): boolean 
 export interface SgdAttrs { momentum: number; lr: number; nesterov: boolean }
 
 /**
- * PathSgd's chain: m = buf·μ + g; update = g + m·μ (Nesterov) or m; v − update·lr.
- * Returns [m, new v].
+ * PathSgd's chain for each variable k of a step (inputs v{k}, buf{k}, g{k}): m = buf·μ + g;
+ * update = g + m·μ (Nesterov) or m; v − update·lr. One kernel for the whole step (one dispatch
+ * instead of one per variable); returns [m₀, new v₀, m₁, new v₁, …]. Counted once per variable.
  */
-function sgdKernel(inputs: Record<'v' | 'buf' | 'g', tf.TensorInfo>, backend: CpuBackend, attrs: SgdAttrs): tf.TensorInfo[] {
-  const v = f32(backend, inputs.v);
-  const buf = f32(backend, inputs.buf);
-  const g = f32(backend, inputs.g);
+function sgdKernel(inputs: Record<string, tf.TensorInfo>, backend: CpuBackend, attrs: SgdAttrs): tf.TensorInfo[] {
+  const outs: tf.TensorInfo[] = [];
+  for (let k = 0; inputs[`v${k}`] !== undefined; k++) {
+    const [m, next] = sgdUpdate(f32(backend, inputs[`v${k}`]), f32(backend, inputs[`buf${k}`]), f32(backend, inputs[`g${k}`]), attrs);
+    const shape = inputs[`v${k}`].shape;
+    outs.push(backend.makeTensorInfo(shape, 'float32', m), backend.makeTensorInfo(shape, 'float32', next));
+    countFastKernelHit(SGD_KERNEL);
+  }
+  return outs;
+}
+
+function sgdUpdate(v: Float32Array, buf: Float32Array, g: Float32Array, attrs: SgdAttrs): [Float32Array, Float32Array] {
   const f = Math.fround;
   const mu = f(attrs.momentum);
   const lr = f(attrs.lr);
@@ -63,8 +72,7 @@ function sgdKernel(inputs: Record<'v' | 'buf' | 'g', tf.TensorInfo>, backend: Cp
       next[i] = v[i] - f(mi * lr);
     }
   }
-  countFastKernelHit(SGD_KERNEL);
-  return [backend.makeTensorInfo(inputs.v.shape, 'float32', m), backend.makeTensorInfo(inputs.v.shape, 'float32', next)];
+  return [m, next];
 }
 
 export interface AdamAttrs { beta1: number; beta2: number; eps: number; stepSize: number; decay: number }
