@@ -726,7 +726,7 @@ function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes
   const filter = k.name === 'Conv2DBackpropFilter' ? k.outputShapes[0] : k.inputShapes[1];
   if (k.name === 'Conv2D' || k.name.startsWith('Conv2DBackprop')) return `conv ${filter?.[0]}×${filter?.[1]}`;
   if (k.name.startsWith('DepthwiseConv2dNative')) return 'depthwise conv';
-  if (k.name === 'FusedBatchNorm' || k.name === 'NasFusedBatchNormGrad') return 'BatchNorm (fused kernels)';
+  if (k.name === 'FusedBatchNorm' || k.name === 'NasFusedBatchNormGrad' || k.name.startsWith('NasBatchNorm')) return 'BatchNorm (fused kernels)';
   if (/Pool/.test(k.name)) return 'pooling';
   if (/^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin)$/.test(k.name)) return 'reductions (BN moments, mean, …)';
   if (/MatMul/.test(k.name)) return 'matmul (head)';
@@ -740,7 +740,7 @@ function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes
  * tf.variableGrads on the same path mark where the backward pass and the update begin in the
  * step's kernel list. Returns ms per step.
  */
-async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps: number): Promise<{ byCat: Map<string, [number, number, number]>; byName: Map<string, number>; wallMs: number }> {
+async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps: number): Promise<{ byCat: Map<string, [number, number, number]>; byName: Map<string, number>; wallMs: number; kernels: number }> {
   const s = withDefaults({ dataset: 'digits', evaluator: 'supernet' }).supernet;
   const net = new CellNetwork(defaultMacro('digits'), new Rng(1).fork('bench/profile-init'), 'batch');
   for (const op of NB201_OPS) net.pathVariables({ ops: NB201_EDGES.map(() => op) });
@@ -762,6 +762,7 @@ async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps
   const byCat = new Map<string, [number, number, number]>();
   const byName = new Map<string, number>();
   let wallMs = 0;
+  let kernels = 0;
   try {
     for (const cell of cells.slice(0, 3)) phases.forEach((run) => run(cell, net.pathVariables(cell))); // warm-up, momentum buffers made
     for (const cell of cells) {
@@ -773,6 +774,7 @@ async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps
       const t0 = performance.now();
       const info = await tf.profile(() => phases[2](cell, vars));
       wallMs += performance.now() - t0;
+      kernels += info.kernels.length;
       info.kernels.forEach((k, i) => {
         const ms = k.kernelTimeMs as number;
         const cat = kernelCategory(k);
@@ -791,7 +793,7 @@ async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps
   }
   for (const [c, v] of byCat) byCat.set(c, v.map((t) => t / steps) as [number, number, number]);
   for (const [n, t] of byName) byName.set(n, t / steps);
-  return { byCat, byName, wallMs: wallMs / steps };
+  return { byCat, byName, wallMs: wallMs / steps, kernels: kernels / steps };
 }
 
 async function profileBlock(dataset: Dataset, build: string): Promise<string> {
@@ -799,7 +801,7 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
   const load0 = os.loadavg()[0];
   const parts: string[] = [];
   for (const kind of ['random', 'conv3x3'] as const) {
-    const { byCat, byName, wallMs } = await kernelProfile(dataset, kind, STEPS);
+    const { byCat, byName, wallMs, kernels } = await kernelProfile(dataset, kind, STEPS);
     const total = [...byCat.values()].reduce((a, v) => a + v[0] + v[1] + v[2], 0);
     const header = ['kernels', 'forward ms', 'backward ms', 'optimizer ms', 'total ms', 'share'];
     const rows = [...byCat.entries()]
@@ -807,6 +809,7 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
       .map(([c, [f, g, u]]) => [c, f.toFixed(1), g.toFixed(1), u.toFixed(1), (f + g + u).toFixed(1), `${((100 * (f + g + u)) / total).toFixed(0)} %`]);
     rows.push(['all kernels', '', '', '', total.toFixed(1), '100 %']);
     rows.push(['whole step under the profiler (wall)', '', '', '', wallMs.toFixed(1), '']);
+    rows.push(['kernels per step (count)', '', '', '', kernels.toFixed(0), '']);
     const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(1)}`);
     const title = kind === 'random' ? `uniformly sampled paths (${STEPS} steps)` : `the all-nor_conv_3x3 path (${STEPS} steps)`;
     print(`Kernel profile: ${title}, ms per step`, header, rows);
@@ -814,7 +817,7 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
     parts.push(`#### ${title}\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r'])}\n\nHeaviest kernels of the whole step (ms per step): ${names.join(', ')}.`);
   }
   return [
-    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). BatchNorm's gradient is one fused kernel of the project's (\`NasFusedBatchNormGrad\`), but the gradient through its batch moments and ReLU's gradient are built from elementwise and reduction kernels, so they count under those rows. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
+    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). On the CPU backend a training BatchNorm, its batch moments included, is one kernel of the project's forward and one backward (\`NasBatchNormTrain\`, \`NasBatchNormTrainGrad\`), the optimizer's update one kernel per variable (\`NasSgdUpdate\`) and the L2 term one kernel each way (\`NasL2\`, \`NasL2Grad\`, under elementwise); ReLU's gradient counts under elementwise. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
     ...parts,
   ].join('\n\n');
 }

@@ -194,7 +194,7 @@ describe('fast CPU kernels', () => {
     expect(stepsAfter.length).toBe(stepsBefore.length);
     stepsAfter.forEach((a, i) => expect(Array.from(a), `training step output ${i}`).toEqual(Array.from(stepsBefore[i])));
     const stepHits = fastKernelHits();
-    for (const name of ['Conv2D', 'Conv2D/wasm', 'Conv2DBackpropInput', 'Conv2DBackpropInput/wasm', 'Conv2DBackpropFilter', 'Conv2DBackpropFilter/wasm', 'FusedBatchNorm', 'NasFusedBatchNormGrad', 'NasReluGrad', 'NasMeanGrad', 'NasSquareGrad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative']) {
+    for (const name of ['Conv2D', 'Conv2D/wasm', 'Conv2DBackpropInput', 'Conv2DBackpropInput/wasm', 'Conv2DBackpropFilter', 'Conv2DBackpropFilter/wasm', 'NasBatchNormTrain', 'NasBatchNormTrainGrad', 'NasBatchNormPlainTrain', 'NasBatchNormPlainTrainGrad', 'NasReluGrad', 'NasL2', 'NasL2Grad', 'AvgPool', 'AvgPoolGrad', 'DepthwiseConv2dNative', 'NasSgdUpdate', 'NasAdamUpdate']) {
       expect(stepHits[name] ?? 0, `${name} fast-path hits in the supernet steps`).toBeGreaterThan(0);
     }
   });

@@ -17,6 +17,9 @@ import { opCounts, samplePath } from '../src/engine/methods/cream/sampling';
 import { type CreamSettingsInput, checkCreamSettings, defaultCreamSettings, mergeCreamSettings } from '../src/engine/methods/cream/settings';
 import { CreamSupernet, lookaheadGradient, pathVariables } from '../src/engine/methods/cream/supernet';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
+import { setFusedBatchNormEnabled } from '../src/engine/nn/cpuBatchNorm';
+import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { setFusedOptimizerEnabled } from '../src/engine/nn/cpuOptim';
 import { crossEntropy } from '../src/engine/nn/trainer';
 import { type BlockArch, blockArchCost, formatBlockArch, layerOps, parseBlockArch, validateBlockArch } from '../src/engine/spaces/blocks';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
@@ -277,6 +280,22 @@ describe('Cream on the digits (CPU backend)', () => {
     await runCream(c, { dataset: digits }, controller, (e) => events.push(e));
     return events;
   };
+
+  it('gives the same log with the fused CPU kernels (optimizer updates, L2, BatchNorm) as with the op chains they replace', async () => {
+    resetFastKernelHits();
+    const fused = await run(config(9));
+    const hits = fastKernelHits();
+    for (const k of ['NasSgdUpdate', 'NasL2', 'NasBatchNormPlainTrain', 'NasBatchNormPlainTrainGrad']) expect(hits[k] ?? 0, k).toBeGreaterThan(0);
+    setFusedOptimizerEnabled(false);
+    setFusedBatchNormEnabled(false);
+    try {
+      const chains = await run(config(9));
+      expect(untimed(fused)).toEqual(untimed(chains));
+    } finally {
+      setFusedOptimizerEnabled(true);
+      setFusedBatchNormEnabled(true);
+    }
+  });
 
   it('runs end to end reproducibly by seed, leaks no tensor, and reports the pick beside a random path of similar FLOPs', async () => {
     const before = tf.memory().numTensors;

@@ -19,6 +19,9 @@ import type { TeacherNetwork } from '../src/engine/nn/blocks/teacher';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
 import { blockPaths, type BlockSpace, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { cpu, untimed, payloadProblems } from './helpers';
+import { setFusedBatchNormEnabled } from '../src/engine/nn/cpuBatchNorm';
+import { fastKernelHits, resetFastKernelHits } from '../src/engine/nn/cpuKernelOverride';
+import { setFusedOptimizerEnabled } from '../src/engine/nn/cpuOptim';
 
 let digits: Dataset;
 let files: TeacherFiles;
@@ -144,6 +147,22 @@ describe('DNA on the digits (CPU backend)', () => {
       return out;
     };
     expect(await result('interleaved')).toEqual(await result('sequential'));
+  });
+
+  it('gives the same log with the fused CPU kernels (optimizer updates, L2, BatchNorm) as with the op chains they replace', { timeout: 300_000 }, async () => {
+    resetFastKernelHits();
+    const fused = await run(tinyConfig(13));
+    const hits = fastKernelHits();
+    for (const k of ['NasAdamUpdate', 'NasSgdUpdate', 'NasL2', 'NasBatchNormPlainTrainGrad']) expect(hits[k] ?? 0, k).toBeGreaterThan(0);
+    setFusedOptimizerEnabled(false);
+    setFusedBatchNormEnabled(false);
+    try {
+      const chains = await run(tinyConfig(13));
+      expect(untimed(fused)).toEqual(untimed(chains));
+    } finally {
+      setFusedOptimizerEnabled(true);
+      setFusedBatchNormEnabled(true);
+    }
   });
 
   it('runs end to end: reproducible by seed, events in order, no tensor outlives the run', { timeout: 300_000 }, async () => {

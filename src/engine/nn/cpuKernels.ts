@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './cpuGradients';
+import { batchNormNhwc, installFusedBatchNorm } from './cpuBatchNorm';
+import { installFusedL2, installFusedOptimizerKernels } from './cpuOptim';
 import { countFastKernelHit, f32, overrideCpuKernel as override, type CpuBackend } from './cpuKernelOverride';
 import { installFastDepthwiseKernels } from './cpuKernelsDepthwise';
 import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './wasm/convWasm';
@@ -64,10 +66,7 @@ export function installFastCpuKernels(): void {
   override('Relu', ({ inputs, backend }) => {
     const { x } = inputs;
     if (x.dtype !== 'float32') return null;
-    const v = f32(backend, x);
-    const y = new Float32Array(v.length);
-    for (let i = 0; i < y.length; i++) y[i] = Math.max(0, v[i]); // tfjs-cpu's own expression
-    return backend.makeTensorInfo(x.shape, 'float32', y);
+    return backend.makeTensorInfo(x.shape, 'float32', reluBits(f32(backend, x)));
   });
   override('AvgPool', ({ inputs, backend, attrs }) => {
     const { x } = inputs;
@@ -101,7 +100,28 @@ export function installFastCpuKernels(): void {
   });
   installFastDepthwiseKernels();
   installFastGradients();
+  installFusedOptimizerKernels();
+  installFusedL2();
+  installFusedBatchNorm();
   installed = true;
+}
+
+/**
+ * tfjs-cpu's ReLU, Math.max(0, x), on the float32 bit patterns: a positive x (sign bit clear,
+ * not zero: (b − 1) | b ≥ 0) keeps its bits, anything else becomes +0 — without the branch on
+ * the sign that Math.max costs (half the activations are negative, so it mispredicts: ~3× slower
+ * in a micro-benchmark). A NaN with the sign bit set takes Math.max itself (NaN).
+ */
+function reluBits(x: Float32Array): Float32Array {
+  const y = new Float32Array(x.length);
+  const xb = new Int32Array(x.buffer, x.byteOffset, x.length);
+  const yb = new Int32Array(y.buffer);
+  for (let i = 0; i < yb.length; i++) {
+    const b = xb[i];
+    if (b >>> 0 > 0xff800000) y[i] = Math.max(0, x[i]);
+    else yb[i] = b & ~(((b - 1) | b) >> 31);
+  }
+  return y;
 }
 
 /**
@@ -110,22 +130,6 @@ export function installFastCpuKernels(): void {
  */
 function wasmRan(kernel: string, y: Float32Array | null): Float32Array | null {
   if (y) countFastKernelHit(`${kernel}/wasm`);
-  return y;
-}
-
-/**
- * tfjs-cpu's FusedBatchNorm, off + (x − μ) · γ / √(σ² + ε) per element in float64 and stored as
- * float32, with the square root taken once per channel (the same float64 value) instead of once
- * per element, and no wrap-around index bookkeeping.
- */
-function batchNormNhwc(x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array, offset: Float32Array, eps: number): Float32Array {
-  const C = mean.length;
-  const sd = new Float64Array(C);
-  for (let c = 0; c < C; c++) sd[c] = Math.sqrt(variance[c] + eps);
-  const y = new Float32Array(x.length);
-  for (let off = 0; off < x.length; off += C) {
-    for (let c = 0; c < C; c++) y[off + c] = offset[c] + ((x[off + c] - mean[c]) * scale[c]) / sd[c];
-  }
   return y;
 }
 
@@ -638,33 +642,45 @@ function expand(v: ArrayLike<number>, l: { kind: 'tail' } | { kind: 'head'; inne
 }
 
 /**
- * Sum / mean over leading axes (e.g. [0, 1, 2] of NHWC — BatchNorm's moments and every bias
- * gradient) without tfjs-cpu's transpose to make them innermost. Summation order per output
- * matches the original (reduced elements in row-major order); mean divides each element by the
- * count before summing, as tfjs-cpu's Mean does.
+ * Sum / mean over a run of consecutive axes that leaves at least one axis out: the leading ones
+ * (e.g. [0, 1, 2] of NHWC — BatchNorm's moments and every bias gradient) or middle ones ([1, 2]:
+ * the head's global average pool), without tfjs-cpu's transpose to make them innermost (and the
+ * per-element index arithmetic of that transpose). Summation order per output matches the
+ * original (the reduced elements in row-major order, which the transpose keeps); mean divides
+ * each element by the count before summing, as tfjs-cpu's Mean does.
  */
 function reduceLeading(x: tf.TensorInfo, backend: CpuBackend, axis: number | number[], keepDims: boolean, isMean: boolean): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-  if (axes.length === 0 || !axes.every((ax, i) => ax === i) || axes.length === rank) return null;
-  const outer = axes.reduce((p, ax) => p * x.shape[ax], 1);
-  const innerShape = x.shape.slice(axes.length);
+  if (axes.length === 0 || axes.length === rank || !axes.every((ax, i) => ax === axes[0] + i)) return null;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  const outer = x.shape.slice(0, first).reduce((p, d) => p * d, 1);
+  const mid = axes.reduce((p, ax) => p * x.shape[ax], 1);
+  const innerShape = x.shape.slice(last + 1);
   const inner = innerShape.reduce((p, d) => p * d, 1);
   const v = backend.data.get(x.dataId).values;
+  const out = new Float32Array(outer * inner);
   const acc = new Float64Array(inner);
-  if (isMean) {
-    const scale = new Float32Array([outer])[0];
-    for (let r = 0; r < outer; r++) {
-      const off = r * inner;
-      for (let j = 0; j < inner; j++) acc[j] += Math.fround(v[off + j] / scale);
+  const scale = new Float32Array([mid])[0];
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = o * mid * inner;
+    if (isMean) {
+      for (let r = 0; r < mid; r++) {
+        const off = base + r * inner;
+        for (let j = 0; j < inner; j++) acc[j] += Math.fround(v[off + j] / scale);
+      }
+    } else {
+      for (let r = 0; r < mid; r++) {
+        const off = base + r * inner;
+        for (let j = 0; j < inner; j++) acc[j] += v[off + j];
+      }
     }
-  } else {
-    for (let r = 0; r < outer; r++) {
-      const off = r * inner;
-      for (let j = 0; j < inner; j++) acc[j] += v[off + j];
-    }
+    out.set(acc, o * inner);
   }
-  const shape = keepDims ? [...axes.map(() => 1), ...innerShape] : innerShape;
-  return backend.makeTensorInfo(shape, 'float32', Float32Array.from(acc));
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const shape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
+  return backend.makeTensorInfo(shape, 'float32', out);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedUpdateApplies, SGD_KERNEL, type SgdAttrs } from './cpuOptim';
 
 /**
  * SGD with (Nesterov) momentum whose state is keyed by variable name. tfjs's own optimizers
@@ -19,6 +20,11 @@ export class PathSgd {
   minimize(f: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
     const { value, grads } = tf.variableGrads(f, vars);
     tf.tidy(() => {
+      // On the CPU backend the whole step's updates run as one kernel (nn/cpuOptim.ts), each
+      // variable's the same as the chain below; a variable listed twice keeps the chain (its
+      // second update must see the first).
+      const batch: { v: tf.Variable; buf: tf.Variable; g: tf.Tensor }[] = [];
+      const once = new Set(vars.map((v) => v.name)).size === vars.length;
       for (const v of vars) {
         const g = grads[v.name];
         if (!g) continue;
@@ -27,11 +33,24 @@ export class PathSgd {
           buf = tf.variable(tf.zerosLike(v), false);
           this.buffers.set(v.name, buf);
         }
+        if (once && fusedUpdateApplies(SGD_KERNEL, v, buf, g)) {
+          batch.push({ v, buf, g });
+          continue;
+        }
         const m = tf.add(tf.mul(buf, this.momentum), g);
         buf.assign(m);
         const update = this.nesterov ? tf.add(g, tf.mul(m, this.momentum)) : m;
         v.assign(tf.sub(v, tf.mul(update, this.lr)));
       }
+      if (batch.length === 0) return;
+      const inputs: Record<string, tf.Tensor> = {};
+      batch.forEach(({ v, buf, g }, k) => Object.assign(inputs, { [`v${k}`]: v, [`buf${k}`]: buf, [`g${k}`]: g }));
+      const attrs: SgdAttrs = { momentum: this.momentum, lr: this.lr, nesterov: this.nesterov };
+      const outs = tf.engine().runKernel(SGD_KERNEL, inputs, attrs as never) as tf.Tensor[];
+      batch.forEach(({ v, buf }, k) => {
+        buf.assign(outs[2 * k]);
+        v.assign(outs[2 * k + 1]);
+      });
     });
     for (const g of Object.values(grads)) g.dispose();
     return value;

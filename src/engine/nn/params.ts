@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import type { NamedValues } from '../core/formats';
+import { batchNormTrain, fusedBatchNormApplies } from './cpuBatchNorm';
 
 export type { NamedValues } from '../core/formats';
 
@@ -138,7 +139,10 @@ export function batchNorm(
     mean = store.runningStat(`${name}.mean`, c, 0);
     variance = store.runningStat(`${name}.var`, c, 1);
   } else {
-    const m = tf.moments(x, [0, 1, 2]);
+    // On the CPU backend one kernel forward and one backward (nn/cpuBatchNorm.ts) with the bits
+    // of the moments + batchNorm4d chain below; x is the tensor just computed for this BatchNorm.
+    const fused = fusedBatchNormApplies(x, gamma, beta) ? batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPS) : null;
+    const m = fused ?? tf.moments(x, [0, 1, 2]);
     mean = m.mean;
     variance = m.variance;
     if (bnMode === 'running' && mode === 'train' && recorder) {
@@ -146,6 +150,7 @@ export function batchNorm(
       store.runningStat(`${name}.var`, c, 1);
       recorder.record(name, mean as tf.Tensor1D, variance as tf.Tensor1D);
     }
+    if (fused) return fused.y;
   }
   return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPS);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedL2 } from './cpuOptim';
 import type { StandaloneSettings } from '../core/config';
 import type { Dataset, Split } from '../data/datasets';
 import type { Phase, RunEvent, Untimed } from '../core/events';
@@ -163,5 +164,6 @@ export async function evaluateSplit(
 export function l2(vars: tf.Variable[], wd: number): tf.Scalar {
   if (wd === 0) return tf.scalar(0);
   const kernels = vars.filter((v) => v.rank >= 2);
-  return tf.mul(0.5 * wd, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))) as tf.Scalar;
+  // On the CPU backend one kernel each way with the chain's bits (nn/cpuOptim.ts).
+  return fusedL2(kernels, 0.5 * wd) ?? (tf.mul(0.5 * wd, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))) as tf.Scalar);
 }

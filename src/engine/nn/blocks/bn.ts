@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormPlainTrain, fusedBatchNormPlainApplies } from '../cpuBatchNorm';
 import { BN_EPS, type BnMode, type BnRecorder, type Mode, type ParamStore } from '../params';
 
 /**
@@ -18,7 +19,10 @@ export function batchNormPlain(store: ParamStore, name: string, x: tf.Tensor4D, 
     mean = store.runningStat(`${name}.mean`, c, 0);
     variance = store.runningStat(`${name}.var`, c, 1);
   } else {
-    const m = tf.moments(x, [0, 1, 2]);
+    // On the CPU backend one kernel forward and one backward (nn/cpuBatchNorm.ts) with the bits
+    // of the chain below; x is the tensor just computed for this BatchNorm.
+    const fused = fusedBatchNormPlainApplies(x, gamma, beta) ? batchNormPlainTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPS) : null;
+    const m = fused ?? tf.moments(x, [0, 1, 2]);
     mean = m.mean;
     variance = m.variance;
     if (bnMode === 'running' && mode === 'train' && recorder) {
@@ -26,6 +30,7 @@ export function batchNormPlain(store: ParamStore, name: string, x: tf.Tensor4D, 
       store.runningStat(`${name}.var`, c, 1);
       recorder.record(name, mean as tf.Tensor1D, variance as tf.Tensor1D);
     }
+    if (fused) return fused.y;
   }
   const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPS)));
   return tf.add(tf.mul(tf.sub(x, mean), scale), beta);

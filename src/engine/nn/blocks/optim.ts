@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_KERNEL, type AdamAttrs, fusedUpdateApplies } from '../cpuOptim';
 
 /**
  * Adam with its moments keyed by variable name (and a step count per variable), for supernets
@@ -39,11 +40,21 @@ export class PathAdam {
         }
         const t = (this.steps.get(key) ?? 0) + 1;
         this.steps.set(key, t);
+        const stepSize = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+        const decays = this.weightDecay > 0 && variable.rank >= 2;
+        if (fusedUpdateApplies(ADAM_KERNEL, variable, m, v, g)) {
+          // The same update as the chain below, as one kernel (nn/cpuOptim.ts).
+          const attrs: AdamAttrs = { beta1: this.beta1, beta2: this.beta2, eps: this.eps, stepSize, decay: decays ? this.lr * this.weightDecay : 0 };
+          const [nm, nv, next] = tf.engine().runKernel(ADAM_KERNEL, { w: variable, m, v, g }, attrs as never) as tf.Tensor[];
+          m.assign(nm);
+          v.assign(nv);
+          variable.assign(next);
+          continue;
+        }
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-        const stepSize = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
         let next = tf.sub(variable, tf.mul(tf.div(m, tf.add(tf.sqrt(v), this.eps)), stepSize));
-        if (this.weightDecay > 0 && variable.rank >= 2) next = tf.sub(next, tf.mul(variable, this.lr * this.weightDecay));
+        if (decays) next = tf.sub(next, tf.mul(variable, this.lr * this.weightDecay));
         variable.assign(next);
       }
     });
