@@ -37,8 +37,10 @@ import * as tf from '@tensorflow/tfjs';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
 import { BlockNetwork } from '../src/engine/nn/blockNetwork';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
-import { blockArchFromString, blockInputShapes, blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchFromString, blockInputShapes, blockPaths, defaultBlockSpace, sampleBlockArch } from '../src/engine/spaces/blocks';
 import { DEFAULT_ONE_SHOT, oneShotRanking } from '../src/engine/methods/dna/oneShot';
+import { defaultCreamSettings } from '../src/engine/methods/cream/settings';
+import { pathVariables } from '../src/engine/methods/cream/supernet';
 import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
@@ -709,6 +711,66 @@ async function projectStudentSteps(steps: number, seed: number): Promise<StepTim
   }
 }
 
+const CREAM_BATCH = 32;
+interface CreamPeerOutput {
+  torch: string;
+  params: { supernet: number };
+  paths: { random: StepTime };
+}
+
+/**
+ * One step of the whole block-space supernet as Cream trains it before its board fills (and at
+ * every step with distillation off): one uniformly sampled architecture, cross-entropy plus L2 on
+ * the path's kernels, PathSgd (Nesterov momentum 0.9, lr 0.05), BatchNorm on the batch's moments,
+ * the loss read back every 10 steps; random 8×8×1 images and labels, batch 32, as the PyTorch peer
+ * (`dna_student_peer.py --whole`). Every op of every layer is built first; returns the supernet's
+ * parameter count too.
+ */
+async function projectCreamSteps(steps: number, seed: number): Promise<StepTime & { supernet: number }> {
+  const settings = defaultCreamSettings('digits');
+  const space = defaultBlockSpace('digits');
+  const net = new BlockNetwork(space, new Rng(seed).fork('bench/cream-init'), 'batch');
+  const opt = new PathSgd(settings.supernet.lr, settings.supernet.momentum);
+  const rng = new Rng(seed).fork('bench/cream-data');
+  const x = tf.tensor4d(rng.normalArray(CREAM_BATCH * space.inputShape.reduce((a, b) => a * b, 1), 1), [CREAM_BATCH, ...space.inputShape]);
+  const y = tf.tensor1d(Array.from({ length: CREAM_BATCH }, () => rng.int(space.numClasses)), 'int32');
+  try {
+    for (const op of space.ops) pathVariables(net, { blocks: space.stages.map((st) => Array.from({ length: st.layers }, () => op)) });
+    const supernet = net.parameterCount;
+    const pathRng = rng.fork('paths');
+    let pending: tf.Scalar[] = [];
+    const run = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const arch = sampleBlockArch(space, pathRng);
+        const vars = pathVariables(net, arch);
+        pending.push(opt.minimize(() => tf.add(crossEntropy(net.forward(x, arch, 'train'), y), l2(vars, settings.supernet.weightDecay)) as tf.Scalar, vars));
+        if (pending.length === 10 || i === n - 1) {
+          pending.forEach((l) => l.dataSync());
+          tf.dispose(pending);
+          pending = [];
+        }
+      }
+    };
+    run(10);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    run(steps);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, supernet };
+  } finally {
+    tf.dispose([x, y]);
+    opt.dispose();
+    net.dispose();
+  }
+}
+
+function runCreamPeer(python: string, steps: number): CreamPeerOutput {
+  const r = spawnSync(python, [STUDENT_PEER_SCRIPT, '--whole', '--steps', String(steps), '--warmup', '10', '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${STUDENT_PEER_SCRIPT} --whole failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().slice(-500)}`);
+  return JSON.parse(r.stdout) as CreamPeerOutput;
+}
+
 function runStudentPeer(python: string, steps: number): StudentPeerOutput {
   const r = spawnSync(python, [STUDENT_PEER_SCRIPT, '--block', String(STUDENT_BLOCK), '--steps', String(steps), '--warmup', '20', '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`${STUDENT_PEER_SCRIPT} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().slice(-500)}`);
@@ -740,33 +802,56 @@ function kernelCategory(k: { name: string; inputShapes: number[][]; outputShapes
  * tf.variableGrads on the same path mark where the backward pass and the update begin in the
  * step's kernel list. Returns ms per step.
  */
-async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps: number): Promise<{ byCat: Map<string, [number, number, number]>; byName: Map<string, number>; wallMs: number; kernels: number }> {
-  const s = withDefaults({ dataset: 'digits', evaluator: 'supernet' }).supernet;
-  const net = new CellNetwork(defaultMacro('digits'), new Rng(1).fork('bench/profile-init'), 'batch');
-  for (const op of NB201_OPS) net.pathVariables({ ops: NB201_EDGES.map(() => op) });
-  const opt = new PathSgd(s.lr, s.momentum);
-  const data = new DeviceData(dataset);
-  const { x, y } = data.train.head(s.batchSize);
+async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3' | 'cream', steps: number): Promise<{ byCat: Map<string, [number, number, number]>; byName: Map<string, number>; wallMs: number; kernels: number }> {
+  // One network per kind, seen through the same three callbacks: the path's variables, its loss.
+  type Path = Nb201Cell | BlockArch;
+  let lr: number, momentum: number, batchSize: number, weightDecay: number;
+  let varsOf: (path: Path) => tf.Variable[];
+  let forward: (x: tf.Tensor4D, path: Path) => tf.Tensor2D;
+  let dispose: () => void;
   const rng = new Rng(1).fork('bench/profile-paths');
-  const cells = Array.from({ length: steps }, () => (kind === 'random' ? sampleCell(rng) : CONV_PATH));
-  const lossOf = (cell: Nb201Cell, vars: tf.Variable[]) => () => tf.add(crossEntropy(net.forward(x, cell, 'train'), y), l2(vars, s.weightDecay)) as tf.Scalar;
+  let paths: Path[];
+  if (kind === 'cream') {
+    const c = defaultCreamSettings('digits').supernet;
+    [lr, momentum, batchSize, weightDecay] = [c.lr, c.momentum, CREAM_BATCH, c.weightDecay];
+    const space = defaultBlockSpace('digits');
+    const net = new BlockNetwork(space, new Rng(1).fork('bench/profile-init'), 'batch');
+    for (const op of space.ops) pathVariables(net, { blocks: space.stages.map((st) => Array.from({ length: st.layers }, () => op)) });
+    varsOf = (a) => pathVariables(net, a as BlockArch);
+    forward = (x, a) => net.forward(x, a as BlockArch, 'train');
+    dispose = () => net.dispose();
+    paths = Array.from({ length: steps }, () => sampleBlockArch(space, rng));
+  } else {
+    const s = withDefaults({ dataset: 'digits', evaluator: 'supernet' }).supernet;
+    [lr, momentum, batchSize, weightDecay] = [s.lr, s.momentum, s.batchSize, s.weightDecay];
+    const net = new CellNetwork(defaultMacro('digits'), new Rng(1).fork('bench/profile-init'), 'batch');
+    for (const op of NB201_OPS) net.pathVariables({ ops: NB201_EDGES.map(() => op) });
+    varsOf = (c) => net.pathVariables(c as Nb201Cell);
+    forward = (x, c) => net.forward(x, c as Nb201Cell, 'train');
+    dispose = () => net.dispose();
+    paths = Array.from({ length: steps }, () => (kind === 'random' ? sampleCell(rng) : CONV_PATH));
+  }
+  const opt = new PathSgd(lr, momentum);
+  const data = new DeviceData(dataset);
+  const { x, y } = data.train.head(batchSize);
+  const lossOf = (path: Path, vars: tf.Variable[]) => () => tf.add(crossEntropy(forward(x, path), y), l2(vars, weightDecay)) as tf.Scalar;
   const phases = [
-    (cell: Nb201Cell, vars: tf.Variable[]) => tf.tidy(() => void lossOf(cell, vars)()),
-    (cell: Nb201Cell, vars: tf.Variable[]) => {
-      const { value, grads } = tf.variableGrads(lossOf(cell, vars), vars);
+    (path: Path, vars: tf.Variable[]) => tf.tidy(() => void lossOf(path, vars)()),
+    (path: Path, vars: tf.Variable[]) => {
+      const { value, grads } = tf.variableGrads(lossOf(path, vars), vars);
       value.dispose();
       Object.values(grads).forEach((g) => g.dispose());
     },
-    (cell: Nb201Cell, vars: tf.Variable[]) => opt.minimize(lossOf(cell, vars), vars).dispose(),
+    (path: Path, vars: tf.Variable[]) => opt.minimize(lossOf(path, vars), vars).dispose(),
   ];
   const byCat = new Map<string, [number, number, number]>();
   const byName = new Map<string, number>();
   let wallMs = 0;
   let kernels = 0;
   try {
-    for (const cell of cells.slice(0, 3)) phases.forEach((run) => run(cell, net.pathVariables(cell))); // warm-up, momentum buffers made
-    for (const cell of cells) {
-      const vars = net.pathVariables(cell);
+    for (const path of paths.slice(0, 3)) phases.forEach((run) => run(path, varsOf(path))); // warm-up, momentum buffers made
+    for (const cell of paths) {
+      const vars = varsOf(cell);
       // Kernels run in order (forward, then gradients, then the update) and a path launches the
       // same kernels every time, so the counts of the first two phases split the whole step's list.
       const nForward = (await tf.profile(() => phases[0](cell, vars))).kernels.length;
@@ -789,7 +874,7 @@ async function kernelProfile(dataset: Dataset, kind: 'random' | 'conv3x3', steps
     y.dispose();
     data.dispose();
     opt.dispose();
-    net.dispose();
+    dispose();
   }
   for (const [c, v] of byCat) byCat.set(c, v.map((t) => t / steps) as [number, number, number]);
   for (const [n, t] of byName) byName.set(n, t / steps);
@@ -800,7 +885,7 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
   const STEPS = QUICK ? 5 : 10;
   const load0 = os.loadavg()[0];
   const parts: string[] = [];
-  for (const kind of ['random', 'conv3x3'] as const) {
+  for (const kind of ['random', 'conv3x3', 'cream'] as const) {
     const { byCat, byName, wallMs, kernels } = await kernelProfile(dataset, kind, STEPS);
     const total = [...byCat.values()].reduce((a, v) => a + v[0] + v[1] + v[2], 0);
     const header = ['kernels', 'forward ms', 'backward ms', 'optimizer ms', 'total ms', 'share'];
@@ -811,13 +896,13 @@ async function profileBlock(dataset: Dataset, build: string): Promise<string> {
     rows.push(['whole step under the profiler (wall)', '', '', '', wallMs.toFixed(1), '']);
     rows.push(['kernels per step (count)', '', '', '', kernels.toFixed(0), '']);
     const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(1)}`);
-    const title = kind === 'random' ? `uniformly sampled paths (${STEPS} steps)` : `the all-nor_conv_3x3 path (${STEPS} steps)`;
+    const title = { random: `uniformly sampled paths (${STEPS} steps)`, conv3x3: `the all-nor_conv_3x3 path (${STEPS} steps)`, cream: `Cream's whole block-space supernet, sampled architectures (${STEPS} steps)` }[kind];
     print(`Kernel profile: ${title}, ms per step`, header, rows);
     console.log(`Heaviest kernels (ms per step): ${names.join(', ')}`);
     parts.push(`#### ${title}\n\n${mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r'])}\n\nHeaviest kernels of the whole step (ms per step): ${names.join(', ')}.`);
   }
   return [
-    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). On the CPU backend a training BatchNorm, its batch moments included, is one kernel of the project's forward and one backward (\`NasBatchNormTrain\`, \`NasBatchNormTrainGrad\`), the optimizer's update one kernel per variable (\`NasSgdUpdate\`) and the L2 term one kernel each way (\`NasL2\`, \`NasL2Grad\`, under elementwise); ReLU's gradient counts under elementwise. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1). The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
+    `Kernel time of one project step by kernel category, from \`tf.profile\` (${softwareLine()} with the project's fast kernels, ${build}): the whole \`PathSgd.minimize\` step profiled on fixed paths and one batch, each kernel assigned to the forward pass, the backward pass or the update by its place in the step's kernel list (the kernel counts of the forward pass alone and of forward + \`tf.variableGrads\` on the same path mark the boundaries). On the CPU backend a training BatchNorm, its batch moments included, is one kernel of the project's forward and one backward (\`NasBatchNormTrain\`, \`NasBatchNormTrainGrad\`), the optimizer's update one kernel per variable (\`NasSgdUpdate\`) and the L2 term one kernel each way (\`NasL2\`, \`NasL2Grad\`, under elementwise); ReLU's gradient counts under elementwise. Conv rows include the stem (3×3) and the reductions' convs (3×3) and shortcuts (1×1); in the Cream supernet's step (batch ${CREAM_BATCH}, the peer table's last row) they are the stem and the MBConvs' 1×1 expansions and projections, beside their depthwise k×k convs. The profiler reads memory after every kernel, so the wall time under it is above an unprofiled step's. 1-minute load average ${load0.toFixed(1)} at the start.`,
     ...parts,
   ].join('\n\n');
 }
@@ -839,11 +924,15 @@ async function peerSection(): Promise<void> {
   const load0 = os.loadavg()[0];
   const STUDENT_STEPS = QUICK ? 50 : 100;
   const STUDENT_PEER_STEPS = QUICK ? 100 : 200;
-  const project: Record<'random' | 'conv3x3' | 'student', StepTime[]> = { random: [], conv3x3: [], student: [] };
+  const CREAM_STEPS = QUICK ? 20 : 40;
+  const CREAM_PEER_STEPS = QUICK ? 50 : 100;
+  const project: Record<'random' | 'conv3x3' | 'student' | 'cream', StepTime[]> = { random: [], conv3x3: [], student: [], cream: [] };
   const peer: PeerOutput[] = [];
   const studentPeer: StudentPeerOutput[] = [];
+  const creamPeer: CreamPeerOutput[] = [];
   let counts: { supernet: number; conv3x3: number } | null = null;
   let studentCount: number | null = null;
+  let creamCount: number | null = null;
   for (let round = 1; round <= PEER_ROUNDS; round++) {
     for (const kind of ['random', 'conv3x3'] as const) {
       const r = await projectSteps(dataset, kind, STEPS, round);
@@ -853,22 +942,26 @@ async function peerSection(): Promise<void> {
     const st = await projectStudentSteps(STUDENT_STEPS, round);
     project.student.push(st);
     studentCount = st.student;
+    const cr = await projectCreamSteps(CREAM_STEPS, round);
+    project.cream.push(cr);
+    creamCount = cr.supernet;
     peer.push(runPeer(python, PEER_STEPS));
     studentPeer.push(runStudentPeer(python, STUDENT_PEER_STEPS));
+    creamPeer.push(runCreamPeer(python, CREAM_PEER_STEPS));
     const last = peer[peer.length - 1];
-    console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} / ${st.msPerStep.toFixed(1)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} / ${studentPeer[round - 1].paths.random.msPerStep.toFixed(1)} ms (random / conv3x3 path / DNA student, wall)`);
+    console.log(`  round ${round}: project ${project.random[round - 1].msPerStep.toFixed(0)} / ${project.conv3x3[round - 1].msPerStep.toFixed(0)} / ${st.msPerStep.toFixed(1)} / ${cr.msPerStep.toFixed(1)} ms, PyTorch ${last.paths.random.msPerStep.toFixed(1)} / ${last.paths.conv3x3.msPerStep.toFixed(1)} / ${studentPeer[round - 1].paths.random.msPerStep.toFixed(1)} / ${creamPeer[round - 1].paths.random.msPerStep.toFixed(1)} ms (random / conv3x3 path / DNA student / Cream supernet, wall)`);
   }
   const load1 = os.loadavg()[0];
   const list = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(', ');
   const header = ['path', 'project CPU ms / step', 'PyTorch CPU ms / step', 'ratio (CPU)', 'project wall ms / step', 'PyTorch wall ms / step', 'ratio (wall)'];
-  const rows = (['random', 'conv3x3', 'student'] as const).map((kind) => {
+  const rows = (['random', 'conv3x3', 'student', 'cream'] as const).map((kind) => {
     const p = project[kind];
-    const t = kind === 'student' ? studentPeer.map((o) => o.paths.random) : peer.map((o) => o.paths[kind]);
+    const t = kind === 'student' ? studentPeer.map((o) => o.paths.random) : kind === 'cream' ? creamPeer.map((o) => o.paths.random) : peer.map((o) => o.paths[kind]);
     const ratios = (f: (x: StepTime) => number) => p.map((x, i) => f(x) / f(t[i]));
     const cpuR = ratios((x) => x.cpuMsPerStep);
     const wallR = ratios((x) => x.msPerStep);
     return [
-      kind === 'random' ? 'uniformly sampled' : kind === 'conv3x3' ? 'all nor_conv_3x3' : 'DNA student, block 2 (sampled path)',
+      { random: 'uniformly sampled', conv3x3: 'all nor_conv_3x3', student: 'DNA student, block 2 (sampled path)', cream: 'Cream supernet, whole block space (sampled architecture)' }[kind],
       `**${median(p.map((x) => x.cpuMsPerStep)).toFixed(0)}** (${list(p.map((x) => x.cpuMsPerStep), 0)})`,
       `**${median(t.map((x) => x.cpuMsPerStep)).toFixed(1)}** (${list(t.map((x) => x.cpuMsPerStep), 1)})`,
       `**${median(cpuR).toFixed(1)}×** (${list(cpuR, 1)})`,
@@ -880,11 +973,11 @@ async function peerSection(): Promise<void> {
   const pc = peer[0].params;
   const same = counts !== null && counts.supernet === pc.supernet && counts.conv3x3 === pc.conv3x3;
   const sc = studentPeer[0].params.student;
-  const countLine = `Parameters: project ${counts?.supernet.toLocaleString('en')} (full supernet) and ${counts?.conv3x3.toLocaleString('en')} (all-conv3×3 path); PyTorch ${pc.supernet.toLocaleString('en')} and ${pc.conv3x3.toLocaleString('en')}${same ? ' — equal.' : ' — **they differ: the two networks are not the same, and the ratios below compare different models.**'} DNA student supernet of block 2: project ${studentCount?.toLocaleString('en')}, PyTorch ${sc.toLocaleString('en')}${studentCount === sc ? ' — equal.' : ' — **they differ.**'}`;
+  const countLine = `Parameters: project ${counts?.supernet.toLocaleString('en')} (full supernet) and ${counts?.conv3x3.toLocaleString('en')} (all-conv3×3 path); PyTorch ${pc.supernet.toLocaleString('en')} and ${pc.conv3x3.toLocaleString('en')}${same ? ' — equal.' : ' — **they differ: the two networks are not the same, and the ratios below compare different models.**'} DNA student supernet of block 2: project ${studentCount?.toLocaleString('en')}, PyTorch ${sc.toLocaleString('en')}${studentCount === sc ? ' — equal.' : ' — **they differ.**'} Cream's whole block-space supernet: project ${creamCount?.toLocaleString('en')}, PyTorch ${creamPeer[0].params.supernet.toLocaleString('en')}${creamCount === creamPeer[0].params.supernet ? ' — equal.' : ' — **they differ.**'}`;
   print('Peer: the supernet training step, project vs PyTorch (median of rounds; each round in brackets)', header, rows);
   console.log(countLine);
   blocks.peer = [
-    `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. The last row is one DNA student step (block 2 of the default block space: 8×8×8 in, two MBConv layers with ops mb3/mb6 × k3/k5 to 4×4×16, batch ${STUDENT_BATCH}, a uniformly sampled path, MSE, Adam lr ${STUDENT_LR}) on random tensors of the teacher features' shapes, without the teacher's forward pass: ${STUDENT_STEPS} steps after 20 warm-up steps in the project, ${STUDENT_PEER_STEPS} after 20 in \`scripts/peer/dna_student_peer.py\`. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
+    `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. The last row is one DNA student step (block 2 of the default block space: 8×8×8 in, two MBConv layers with ops mb3/mb6 × k3/k5 to 4×4×16, batch ${STUDENT_BATCH}, a uniformly sampled path, MSE, Adam lr ${STUDENT_LR}) on random tensors of the teacher features' shapes, without the teacher's forward pass: ${STUDENT_STEPS} steps after 20 warm-up steps in the project, ${STUDENT_PEER_STEPS} after 20 in \`scripts/peer/dna_student_peer.py\`. The Cream row is one step of the whole block-space supernet as Cream trains it before its board fills, and at every step with distillation off (stem, three blocks of two layers with one MBConv per op each, head; ${creamCount?.toLocaleString('en')} parameters in the default space; batch ${CREAM_BATCH} of 8×8×1, a uniformly sampled architecture, cross-entropy plus L2 on the path's kernels, SGD with Nesterov momentum 0.9, lr 0.05, BatchNorm on the batch's moments): ${CREAM_STEPS} steps after 10 warm-up steps in the project, ${CREAM_PEER_STEPS} after 10 in \`dna_student_peer.py --whole\`. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
     countLine,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
     `Machine: ${machineLine()}; 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other processes shared the 2 cores, so wall times are inflated).`,

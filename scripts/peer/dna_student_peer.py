@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch peer of one DNA student training step in the playground (issue #16).
+"""PyTorch peer of the block networks' training steps in the playground (issue #16): one DNA
+student step, and (--whole) one step of the whole block-space supernet as Cream trains it.
 
 Builds the student supernet of one block of the default block space (src/engine/spaces/blocks.ts:
 stem 8 channels, blocks of 8 / 16 / 24 channels with strides 1 / 2 / 2, two layers each, ops
@@ -14,8 +15,16 @@ Inputs and targets are random tensors of the teacher features' shapes (8x8x8 in,
 block 2, batch 16): the project's timed step is the same student step on random tensors, without
 the teacher's forward pass. `npm run bench -- --only peer` runs both back to back (scripts/bench.ts).
 
+--whole: the weight-sharing supernet of the whole block space as src/engine/methods/cream/supernet.ts
+trains it before its board fills (its warm-up; with distillation off, every step): stem (3x3 conv ->
+BN -> ReLU, 8 channels), the three blocks with one MBConv per op in every layer, head (global
+average pool -> linear with bias); one uniformly sampled architecture per step, cross-entropy plus
+L2 (0.5 * 5e-4 * the sum of squared conv and linear kernels on the path), SGD with Nesterov
+momentum 0.9, lr 0.05, batch 32 of random 8x8x1 images and labels.
+
   /usr/bin/python3 scripts/peer/dna_student_peer.py --steps 200 --warmup 20
-  /usr/bin/python3 scripts/peer/dna_student_peer.py --count-only
+  /usr/bin/python3 scripts/peer/dna_student_peer.py --whole --steps 100 --warmup 10
+  /usr/bin/python3 scripts/peer/dna_student_peer.py --count-only [--whole]
 """
 import argparse
 import json
@@ -69,6 +78,61 @@ class StudentSupernet(nn.Module):
         return x
 
 
+class WholeSupernet(nn.Module):
+    """Stem, every block's layers with one MBConv per op each, and the head."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, STEM, 3, 1, 1, bias=False), bn(STEM), nn.ReLU())
+        self.blocks = nn.ModuleList()
+        cin = STEM
+        for cout, stride in STAGES:
+            layers = nn.ModuleList()
+            for l in range(LAYERS):
+                layers.append(nn.ModuleDict({op: MbConv(cin if l == 0 else cout, cout, stride if l == 0 else 1, e, k) for op, (e, k) in OPS.items()}))
+            self.blocks.append(layers)
+            cin = cout
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x, arch):
+        h = self.stem(x)
+        for layers, ops in zip(self.blocks, arch):
+            for layer, op in zip(layers, ops):
+                h = layer[op](h)
+        return self.fc(h.mean(dim=(2, 3)))
+
+
+WHOLE_BATCH, WHOLE_WD, WHOLE_MOMENTUM = 32, 5e-4, 0.9
+
+
+def whole(a, out):
+    net = WholeSupernet()
+    out['params'] = {'supernet': sum(p.numel() for p in net.parameters())}
+    if a.count_only:
+        return
+    rng = random.Random(a.seed)
+    gen = torch.Generator().manual_seed(a.seed)
+    x = torch.randn(WHOLE_BATCH, 1, 8, 8, generator=gen)
+    y = torch.randint(0, 10, (WHOLE_BATCH,), generator=gen)
+    opt = torch.optim.SGD(net.parameters(), lr=LR, momentum=WHOLE_MOMENTUM, nesterov=True)
+
+    def steps(n):
+        for _ in range(n):
+            arch = [[rng.choice(list(OPS)) for _ in range(LAYERS)] for _ in STAGES]
+            opt.zero_grad(set_to_none=True)  # weights off the path get no gradient and keep their momentum, as PathSgd
+            loss = F.cross_entropy(net(x, arch), y)
+            path = [net.stem[0].weight, net.fc.weight] + [m.weight for layers, ops in zip(net.blocks, arch) for layer, op in zip(layers, ops) for m in layer[op].modules() if isinstance(m, nn.Conv2d)]
+            loss = loss + 0.5 * WHOLE_WD * sum((w * w).sum() for w in path)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    steps(a.warmup)
+    w0, c0 = time.perf_counter(), time.process_time()
+    steps(a.steps)
+    out['paths'] = {'random': {'msPerStep': 1000 * (time.perf_counter() - w0) / a.steps, 'cpuMsPerStep': 1000 * (time.process_time() - c0) / a.steps, 'steps': a.steps}}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--block', type=int, default=1, help='block index (0-based; 1 is block 2, fed by block 1)')
@@ -77,11 +141,17 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--count-only', action='store_true', help='print the parameter count only')
+    ap.add_argument('--whole', action='store_true', help='the whole block-space supernet (Cream) instead of a DNA student')
     a = ap.parse_args()
     if a.steps < 1 or a.warmup < 0 or a.threads < 1 or not 1 <= a.block < len(STAGES):
         ap.error('--steps and --threads must be at least 1, --warmup at least 0, --block 1 or 2 (block 1 includes the stem)')
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    if a.whole:
+        out = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+        whole(a, out)
+        print(json.dumps(out))
+        return
     rng = random.Random(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
     net = StudentSupernet(a.block)
