@@ -1,7 +1,8 @@
 /**
  * npx tsx scripts/gen-wasm-kernels.ts: writes src/engine/nn/wasm/kernels.generated.ts, the
  * WebAssembly SIMD versions of the 3×3 / 1×1 convolution kernels of src/engine/nn/cpuKernels.ts
- * (forward, input gradient, filter gradient; NHWC). test/cpuKernels.test.ts fails when the
+ * (forward, input gradient, filter gradient; NHWC) and of the depthwise ones of
+ * src/engine/nn/cpuKernelsDepthwise.ts. test/cpuKernels.test.ts fails when the
  * committed module is not the one this script generates.
  *
  * Each kernel computes every output's sum in the JS kernel's order and precision (bit-identical):

@@ -53,7 +53,7 @@ function decode(b64: string): Uint8Array {
   return bytes;
 }
 
-/** Compiled once, synchronously (a 4 KB module), on first use. */
+/** Compiled once, synchronously (a 7 KB module), on first use. */
 function load(): Kernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
