@@ -1,13 +1,15 @@
 /**
  * npx tsx --import ./scripts/tfjs-es2017.mjs scripts/bench-wasm-kernels.ts [--reps N]: each
- * convolution kernel alone, JS (src/engine/nn/cpuKernels.ts) against WebAssembly SIMD
+ * convolution kernel alone, JS (src/engine/nn/cpuKernels.ts, and cpuKernelsDepthwise.ts for the
+ * depthwise ones) against WebAssembly SIMD
  * (src/engine/nn/wasm/convWasm.ts), on a training step's shapes (batch 64, NHWC). Checks the two
  * agree bit for bit, then prints the median time of each (copies into and out of the wasm memory
  * included) and the ratio.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGradNhwc, conv2dForwardNhwc, conv2dInputGradNhwc } from '../src/engine/nn/cpuKernels';
-import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from '../src/engine/nn/wasm/convWasm';
+import { depthwiseFilterGrad, depthwiseForward, depthwiseInputGrad } from '../src/engine/nn/cpuKernelsDepthwise';
+import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm, depthwiseFilterGradWasm, depthwiseForwardWasm, depthwiseInputGradWasm } from '../src/engine/nn/wasm/convWasm';
 
 const argReps = process.argv.indexOf('--reps');
 const REPS = argReps > 0 ? Number(process.argv[argReps + 1]) : 30;
@@ -76,3 +78,41 @@ for (const [k, s, hw, ci, co] of SHAPES) {
   }
 }
 console.log(`3x3 shapes, all three kernels: JS ${totals.js.toFixed(2)} ms, wasm ${totals.wasm.toFixed(2)} ms, ${(totals.js / totals.wasm).toFixed(2)}x`);
+
+/** depthwise: [kernel, stride, height = width, channels] — the MBConv layers' shapes */
+const DW_SHAPES: [number, number, number, number][] = [
+  [3, 1, 8, 48],
+  [5, 1, 8, 48],
+  [3, 2, 8, 96],
+  [3, 1, 4, 96],
+  [5, 1, 4, 96],
+  [5, 2, 4, 144],
+  [3, 1, 2, 144],
+  [5, 1, 2, 144],
+  [3, 1, 8, 18],
+];
+const dwTotals = { js: 0, wasm: 0 };
+console.log('depthwise, batch 64');
+for (const [k, s, hw, c] of DW_SHAPES) {
+  const info = tf.backend_util.computeConv2DInfo([64, hw, hw, c], [k, k, c, 1], s, 1, 'same', undefined, true, 'channelsLast');
+  const x = random(64 * hw * hw * c, 1, true);
+  const w = random(k * k * c, 2, false);
+  const dy = random(64 * info.outHeight * info.outWidth * c, 3, false);
+  const runs: [string, () => Float32Array, () => Float32Array | null][] = [
+    ['Depthwise', () => depthwiseForward(x, w, info), () => depthwiseForwardWasm(x, w, info)],
+    ['BackpropInput', () => depthwiseInputGrad(dy, w, info), () => depthwiseInputGradWasm(dy, w, info)],
+    ['BackpropFilter', () => depthwiseFilterGrad(x, dy, info), () => depthwiseFilterGradWasm(x, dy, info)],
+  ];
+  for (const [name, js, wasm] of runs) {
+    const a = js();
+    const b = wasm();
+    if (!b) throw new Error(`${name}: wasm unavailable for this shape`);
+    if (!same(a, b)) throw new Error(`depthwise ${name} ${k}x${k} s${s} ${hw}x${hw}x${c}: wasm differs from JS`);
+    const tj = median(js);
+    const tw = median(wasm);
+    dwTotals.js += tj;
+    dwTotals.wasm += tw;
+    console.log(`${`dw ${k}x${k} s${s} ${hw}x${hw}x${c}`.padEnd(26)} ${name.padEnd(14)} ${tj.toFixed(3).padStart(6)} ${tw.toFixed(3).padStart(7)} ${(tj / tw).toFixed(2).padStart(8)}`);
+  }
+}
+console.log(`depthwise shapes, all three kernels: JS ${dwTotals.js.toFixed(2)} ms, wasm ${dwTotals.wasm.toFixed(2)} ms, ${(dwTotals.js / dwTotals.wasm).toFixed(2)}x`);

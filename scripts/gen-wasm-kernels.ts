@@ -1,7 +1,8 @@
 /**
  * npx tsx scripts/gen-wasm-kernels.ts: writes src/engine/nn/wasm/kernels.generated.ts, the
  * WebAssembly SIMD versions of the 3×3 / 1×1 convolution kernels of src/engine/nn/cpuKernels.ts
- * (forward, input gradient, filter gradient; NHWC). test/cpuKernels.test.ts fails when the
+ * (forward, input gradient, filter gradient; NHWC) and of the depthwise ones of
+ * src/engine/nn/cpuKernelsDepthwise.ts. test/cpuKernels.test.ts fails when the
  * committed module is not the one this script generates.
  *
  * Each kernel computes every output's sum in the JS kernel's order and precision (bit-identical):
@@ -205,8 +206,149 @@ function convFilterGrad(): { fn: Func; body: Code[] } {
   return { fn, body };
 }
 
+/**
+ * The depthwise kernels (channel multiplier 1) of src/engine/nn/cpuKernelsDepthwise.ts, NHWC,
+ * Ci = Co = C, C even. Each output's sum runs in the JS kernel's order; the two lanes of an f64x2
+ * are two neighbouring channels. The running sums of one output pixel (or one filter tap) live in
+ * a scratch row `acc` of C float64 in the module's memory, swept channel-pair by channel-pair for
+ * every tap: the channel pairs are independent, so the sweep is not held up by the latency of one
+ * sum's chain. `unroll` f64x2 per step of the sweep (C a multiple of 2·unroll).
+ *
+ * dw_fwd(x: f64 [B,H,W,C], w: f64 [fh,fw,C], y: f32 [B,OH,OW,C], rtab, ctab, acc, …geometry):
+ * y[b,yR,yC,d] = Σ_(r,c) x[…,d]·w[r,c,d] in (r, c) order, rounded to float32 after every add
+ * (tfjs-cpu's Float32Array `+=`); rtab[yR] = [r0, r1), ctab[yC] = [c0, c1): the taps inside the image.
+ */
+function dwForward(unroll: 1 | 2): { fn: Func; body: Code[] } {
+  const fn = new Func(`dw_fwd${unroll}`, [['x', 'i32'], ['w', 'i32'], ['y', 'i32'], ['rtab', 'i32'], ['ctab', 'i32'], ['acc', 'i32'], ...geometryParams()]);
+  const L = (n: string) => fn.local(n, 'i32');
+  for (const n of ['b', 'yR', 'yC', 'r', 'c', 'r1', 'c0', 'c1', 'p', 'accEnd', 'xa', 'wa', 'ya', 'xRow']) L(n);
+  const g = fn.get;
+  const s = fn.set;
+  const step = 16 * unroll;
+  const lanes = Array.from({ length: unroll }, (_, j) => 16 * j);
+  const body: Code[] = [
+    s('accEnd', i32.add(g('acc'), i32.shl(g('Co'), i32.c(3)))),
+    s('ya', g('y')),
+    fn.loop('b', i32.c(0), g('B'), i32.c(1), [
+      fn.loop('yR', i32.c(0), g('OH'), i32.c(1), [
+        s('r1', i32.load(i32.add(g('rtab'), i32.shl(g('yR'), i32.c(3))), 4)),
+        fn.loop('yC', i32.c(0), g('OW'), i32.c(1), [
+          s('c0', i32.load(i32.add(g('ctab'), i32.shl(g('yC'), i32.c(3))))),
+          s('c1', i32.load(i32.add(g('ctab'), i32.shl(g('yC'), i32.c(3))), 4)),
+          fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store(g('p'), v128.zero())]),
+          fn.loop('r', i32.load(i32.add(g('rtab'), i32.shl(g('yR'), i32.c(3)))), g('r1'), i32.c(1), [
+            s('xRow', i32.mul(i32.sub(i32.add(i32.add(i32.mul(g('b'), g('H')), i32.mul(g('yR'), g('sh'))), g('r')), g('top')), g('W'))),
+            fn.loop('c', g('c0'), g('c1'), i32.c(1), [
+              s('xa', i32.add(g('x'), i32.shl(i32.mul(i32.sub(i32.add(i32.add(g('xRow'), i32.mul(g('yC'), g('sw'))), g('c')), g('left')), g('Co')), i32.c(3)))),
+              s('wa', i32.add(g('w'), i32.shl(i32.mul(i32.add(i32.mul(g('r'), g('fw')), g('c')), g('Co')), i32.c(3)))),
+              fn.loop('p', g('acc'), g('accEnd'), i32.c(step), [
+                ...lanes.map((o) => v128.store(g('p'), f64x2.promote(f64x2.demote(f64x2.add(v128.load(g('p'), o), f64x2.mul(v128.load(g('xa'), o), v128.load(g('wa'), o))))), o)),
+                s('xa', i32.add(g('xa'), i32.c(step))),
+                s('wa', i32.add(g('wa'), i32.c(step))),
+              ]),
+            ]),
+          ]),
+          // the sums are float32 values already: the demote is exact
+          fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store64Lane0(g('ya'), f64x2.demote(v128.load(g('p')))), s('ya', i32.add(g('ya'), i32.c(8)))]),
+        ]),
+      ]),
+    ]),
+  ];
+  return { fn, body };
+}
+
+/**
+ * dw_dx(dy: f64 [B,OH,OW,C], w: f64 [fh,fw,C], dx: f32 [B,H,W,C], rtab, ctab, acc, …geometry with
+ * top / left = the JS kernel's topPad / leftPad): dx[b,xR,xC,d] = Σ_(yR,yC) dy[…,d]·w[fh−1−wR,
+ * fw−1−wC, d] in float64, in (yR, yC) order, stored once as float32; rtab[xR] = [yR0, yR1),
+ * ctab[xC] = [yC0, yC1).
+ */
+function dwInputGrad(unroll: 1 | 2): { fn: Func; body: Code[] } {
+  const fn = new Func(`dw_dx${unroll}`, [['dy', 'i32'], ['w', 'i32'], ['dx', 'i32'], ['rtab', 'i32'], ['ctab', 'i32'], ['acc', 'i32'], ...geometryParams()]);
+  const L = (n: string) => fn.local(n, 'i32');
+  for (const n of ['b', 'xR', 'xC', 'yR', 'yC', 'r', 'c', 'yR1', 'yC0', 'yC1', 'p', 'accEnd', 'da', 'wa', 'xo']) L(n);
+  const g = fn.get;
+  const s = fn.set;
+  const step = 16 * unroll;
+  const lanes = Array.from({ length: unroll }, (_, j) => 16 * j);
+  const body: Code[] = [
+    s('accEnd', i32.add(g('acc'), i32.shl(g('Co'), i32.c(3)))),
+    s('xo', g('dx')),
+    fn.loop('b', i32.c(0), g('B'), i32.c(1), [
+      fn.loop('xR', i32.c(0), g('H'), i32.c(1), [
+        s('yR1', i32.load(i32.add(g('rtab'), i32.shl(g('xR'), i32.c(3))), 4)),
+        fn.loop('xC', i32.c(0), g('W'), i32.c(1), [
+          s('yC0', i32.load(i32.add(g('ctab'), i32.shl(g('xC'), i32.c(3))))),
+          s('yC1', i32.load(i32.add(g('ctab'), i32.shl(g('xC'), i32.c(3))), 4)),
+          fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store(g('p'), v128.zero())]),
+          fn.loop('yR', i32.load(i32.add(g('rtab'), i32.shl(g('xR'), i32.c(3)))), g('yR1'), i32.c(1), [
+            // r = fh − 1 − (yR·sh − (xR − topPad))
+            s('r', i32.sub(i32.sub(g('fh'), i32.c(1)), i32.sub(i32.mul(g('yR'), g('sh')), i32.sub(g('xR'), g('top'))))),
+            fn.loop('yC', g('yC0'), g('yC1'), i32.c(1), [
+              s('c', i32.sub(i32.sub(g('fw'), i32.c(1)), i32.sub(i32.mul(g('yC'), g('sw')), i32.sub(g('xC'), g('left'))))),
+              s('da', i32.add(g('dy'), i32.shl(i32.mul(i32.add(i32.mul(i32.add(i32.mul(g('b'), g('OH')), g('yR')), g('OW')), g('yC')), g('Co')), i32.c(3)))),
+              s('wa', i32.add(g('w'), i32.shl(i32.mul(i32.add(i32.mul(g('r'), g('fw')), g('c')), g('Co')), i32.c(3)))),
+              fn.loop('p', g('acc'), g('accEnd'), i32.c(step), [
+                ...lanes.map((o) => v128.store(g('p'), f64x2.add(v128.load(g('p'), o), f64x2.mul(v128.load(g('da'), o), v128.load(g('wa'), o))), o)),
+                s('da', i32.add(g('da'), i32.c(step))),
+                s('wa', i32.add(g('wa'), i32.c(step))),
+              ]),
+            ]),
+          ]),
+          fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store64Lane0(g('xo'), f64x2.demote(v128.load(g('p')))), s('xo', i32.add(g('xo'), i32.c(8)))]),
+        ]),
+      ]),
+    ]),
+  ];
+  return { fn, body };
+}
+
+/**
+ * dw_dw(x: f64 [B,H,W,C], dy: f64 [B,OH,OW,C], dw: f32 [fh,fw,C], rtab, ctab, acc, …geometry):
+ * dW[r,c,d] = Σ_(b,yR,yC) x[…,d]·dy[b,yR,yC,d] in float64, in (b, yR, yC) order, stored once as
+ * float32; rtab[r] = [y0, y1), ctab[c] = [x0, x1): the output rows / columns whose input lies
+ * inside the image.
+ */
+function dwFilterGrad(unroll: 1 | 2): { fn: Func; body: Code[] } {
+  const fn = new Func(`dw_dw${unroll}`, [['x', 'i32'], ['dy', 'i32'], ['dw', 'i32'], ['rtab', 'i32'], ['ctab', 'i32'], ['acc', 'i32'], ...geometryParams()]);
+  const L = (n: string) => fn.local(n, 'i32');
+  for (const n of ['r', 'c', 'b', 'yR', 'yC', 'y1', 'x0', 'x1', 'p', 'accEnd', 'xa', 'da', 'wo']) L(n);
+  const g = fn.get;
+  const s = fn.set;
+  const step = 16 * unroll;
+  const lanes = Array.from({ length: unroll }, (_, j) => 16 * j);
+  const body: Code[] = [
+    s('accEnd', i32.add(g('acc'), i32.shl(g('Co'), i32.c(3)))),
+    s('wo', g('dw')),
+    fn.loop('r', i32.c(0), g('fh'), i32.c(1), [
+      s('y1', i32.load(i32.add(g('rtab'), i32.shl(g('r'), i32.c(3))), 4)),
+      fn.loop('c', i32.c(0), g('fw'), i32.c(1), [
+        s('x0', i32.load(i32.add(g('ctab'), i32.shl(g('c'), i32.c(3))))),
+        s('x1', i32.load(i32.add(g('ctab'), i32.shl(g('c'), i32.c(3))), 4)),
+        fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store(g('p'), v128.zero())]),
+        fn.loop('b', i32.c(0), g('B'), i32.c(1), [
+          fn.loop('yR', i32.load(i32.add(g('rtab'), i32.shl(g('r'), i32.c(3)))), g('y1'), i32.c(1), [
+            fn.loop('yC', g('x0'), g('x1'), i32.c(1), [
+              // x[b, yR·sh + r − top, yC·sw + c − left, ·] and dy[b, yR, yC, ·]
+              s('xa', i32.add(g('x'), i32.shl(i32.mul(i32.add(i32.mul(i32.sub(i32.add(i32.add(i32.mul(g('b'), g('H')), i32.mul(g('yR'), g('sh'))), g('r')), g('top')), g('W')), i32.sub(i32.add(i32.mul(g('yC'), g('sw')), g('c')), g('left'))), g('Co')), i32.c(3)))),
+              s('da', i32.add(g('dy'), i32.shl(i32.mul(i32.add(i32.mul(i32.add(i32.mul(g('b'), g('OH')), g('yR')), g('OW')), g('yC')), g('Co')), i32.c(3)))),
+              fn.loop('p', g('acc'), g('accEnd'), i32.c(step), [
+                ...lanes.map((o) => v128.store(g('p'), f64x2.add(v128.load(g('p'), o), f64x2.mul(v128.load(g('xa'), o), v128.load(g('da'), o))), o)),
+                s('xa', i32.add(g('xa'), i32.c(step))),
+                s('da', i32.add(g('da'), i32.c(step))),
+              ]),
+            ]),
+          ]),
+        ]),
+        fn.loop('p', g('acc'), g('accEnd'), i32.c(16), [v128.store64Lane0(g('wo'), f64x2.demote(v128.load(g('p')))), s('wo', i32.add(g('wo'), i32.c(8)))]),
+      ]),
+    ]),
+  ];
+  return { fn, body };
+}
+
 export function wasmKernelBytes(): Uint8Array {
-  return module([convForward(), convInputGrad(4), convInputGrad(8), convFilterGrad()]);
+  return module([convForward(), convInputGrad(4), convInputGrad(8), convFilterGrad(), dwForward(1), dwForward(2), dwInputGrad(1), dwInputGrad(2), dwFilterGrad(1), dwFilterGrad(2)]);
 }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');

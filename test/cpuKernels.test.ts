@@ -249,6 +249,29 @@ const WASM_CASES: [number, number, number, number, number, number, 'same' | 'val
  * sum taken in another order (which float64 accumulation hides from normal data almost always:
  * the difference seldom survives the final rounding to float32) gives other bits.
  */
+/**
+ * [batch, height = width, channels, kernel, stride, pad]: the MBConv depthwise layers of the block
+ * networks (batch 16 / 32 / 64, cin·expansion 3 or 6 channels, 8×8 / 4×4 / 2×2, 3×3 / 5×5, stride
+ * 1 / 2), then odd ones: C ≡ 2 mod 4 (one f64x2 a step), odd C (the JS kernel), 'valid', a
+ * numeric pad, a 1×1 image.
+ */
+const DW_CASES: [number, number, number, number, number, 'same' | 'valid' | number][] = [
+  [16, 8, 24, 3, 1, 'same'],
+  [32, 8, 48, 5, 1, 'same'],
+  [64, 8, 48, 3, 2, 'same'],
+  [16, 4, 72, 5, 1, 'same'],
+  [64, 4, 96, 3, 1, 'same'],
+  [32, 4, 144, 5, 2, 'same'],
+  [64, 2, 144, 3, 1, 'same'],
+  [16, 2, 96, 5, 1, 'same'],
+  [3, 7, 6, 3, 2, 'valid'],
+  [3, 7, 18, 5, 2, 'same'],
+  [2, 6, 10, 5, 2, 'same'],
+  [2, 5, 9, 3, 1, 'same'],
+  [2, 5, 8, 3, 1, 1],
+  [1, 1, 4, 3, 1, 'same'],
+];
+
 const wide = (rng: Rng, shape: number[]) =>
   tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() < 0.5 ? -1 : 1) * 2 ** (25 * (rng.int(3) - 1))), shape);
 
@@ -284,6 +307,10 @@ describe('WebAssembly convolution kernels', () => {
       expect(fresh.conv2dForwardWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
       expect(fresh.conv2dInputGradWasm(new Float32Array(256), new Float32Array(576), g)).toBeNull();
       expect(fresh.conv2dFilterGradWasm(new Float32Array(256), new Float32Array(256), g)).toBeNull();
+      const d = tf.backend_util.computeConv2DInfo([2, 4, 4, 8], [3, 3, 8, 1], 1, 1, 'same', undefined, true);
+      expect(fresh.depthwiseForwardWasm(new Float32Array(256), new Float32Array(72), d)).toBeNull();
+      expect(fresh.depthwiseInputGradWasm(new Float32Array(256), new Float32Array(72), d)).toBeNull();
+      expect(fresh.depthwiseFilterGradWasm(new Float32Array(256), new Float32Array(256), d)).toBeNull();
       expect(refused).toBe(1); // tried once, not on every call
     } finally {
       vi.unstubAllGlobals();
@@ -340,5 +367,58 @@ describe('WebAssembly convolution kernels', () => {
       });
     }
     expect(Object.values(ran).every((n) => n >= 16), JSON.stringify(ran)).toBe(true);
+  });
+
+  it('depthwise: give the bits of tfjs-cpu\'s kernel and of the JS kernel, on the block networks\' shapes and odd ones', () => {
+    expect(wasmConvAvailable()).toBe(true);
+    const backend = tf.backend();
+    const original = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => {
+      const out = originalCpuKernel(name)!.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+      const v = backend.readSync(out.dataId) as Float32Array;
+      backend.disposeData(out.dataId);
+      return v;
+    };
+    const registered = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>, wasm: boolean) => {
+      setWasmConvEnabled(wasm);
+      resetFastKernelHits();
+      try {
+        const t = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+        const v = t.dataSync() as Float32Array;
+        t.dispose();
+        return { v, hits: fastKernelHits() };
+      } finally {
+        setWasmConvEnabled(true);
+      }
+    };
+    const rng = new Rng(22);
+    const ran = { DepthwiseConv2dNative: 0, DepthwiseConv2dNativeBackpropInput: 0, DepthwiseConv2dNativeBackpropFilter: 0 };
+    for (const [[batch, hw, c, k, s, pad], data] of DW_CASES.flatMap((d) => [[d, rnd], [d, wide]] as const)) {
+      const label = `${batch}×${hw}×${hw}×${c}, ${k}×${k} stride ${s} pad ${pad}, ${data === wide ? 'wide-range' : 'normal'} data`;
+      tf.tidy(() => {
+        const x = tf.relu(data(rng, [batch, hw, hw, c]));
+        const w = data(rng, [k, k, c, 1]);
+        const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], [k, k, c, 1], s, 1, pad, undefined, true);
+        const dy = data(rng, [batch, info.outHeight, info.outWidth, c]);
+        const common = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: undefined };
+        const calls: [keyof typeof ran, Record<string, tf.Tensor>, Record<string, unknown>][] = [
+          ['DepthwiseConv2dNative', { x, filter: w }, common],
+          ['DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...common, inputShape: x.shape }],
+          ['DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: [k, k, c, 1] }],
+        ];
+        const onPath = c % 2 === 0;
+        for (const [name, inputs, attrs] of calls) {
+          const want = bits(original(name, inputs, attrs));
+          const js = registered(name, inputs, attrs, false);
+          const wasm = registered(name, inputs, attrs, true);
+          expect(js.hits[name], `${name} ${label}: the fast kernel ran`).toBe(1);
+          expect(js.hits[`${name}/wasm`], `${name} ${label}: the JS kernel ran`).toBeUndefined();
+          expect(wasm.hits[`${name}/wasm`], `${name} ${label}: the wasm kernel ran`).toBe(onPath ? 1 : undefined);
+          expect(bits(js.v), `${name} ${label}: JS kernel against tfjs-cpu`).toEqual(want);
+          expect(bits(wasm.v), `${name} ${label}: wasm kernel against tfjs-cpu`).toEqual(want);
+          if (onPath) ran[name]++;
+        }
+      });
+    }
+    expect(Object.values(ran).every((n) => n >= 24), JSON.stringify(ran)).toBe(true);
   });
 });

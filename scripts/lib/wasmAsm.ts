@@ -98,6 +98,7 @@ const memarg = (align: number, offset: number) => [align, ...uleb(offset)];
 export const v128 = {
   zero: (): Code => [...simd(0x0c), ...new Array(16).fill(0)],
   load: (addr: Code, offset = 0): Code => [...addr, ...simd(0x00, ...memarg(4, offset))],
+  store: (addr: Code, v: Code, offset = 0): Code => [...addr, ...v, ...simd(0x0b, ...memarg(4, offset))],
   /** an f64 at addr in both lanes */
   load64Splat: (addr: Code, offset = 0): Code => [...addr, ...simd(0x0a, ...memarg(3, offset))],
   /** the low 64 bits of v (two float32 after a demote) to addr */

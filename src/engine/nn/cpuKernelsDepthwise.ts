@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { overrideCpuKernel as override } from './cpuKernelOverride';
+import { countFastKernelHit, f32, overrideCpuKernel as override } from './cpuKernelOverride';
+import { depthwiseFilterGradWasm, depthwiseForwardWasm, depthwiseInputGradWasm } from './wasm/convWasm';
 
 /**
  * Faster CPU kernels for depthwise convolution (the MBConv ops of the block space). Each computes
@@ -17,6 +18,11 @@ import { overrideCpuKernel as override } from './cpuKernelOverride';
  *  - forward: y[b,r,c,d] accumulates in float32 (`+=` on a Float32Array), taps in (wR, wC) order;
  *  - input gradient: dx accumulates in a float64 `dotProd` over (yR, yC), stored once as float32;
  *  - filter gradient: dW accumulates in float64 over (b, yR, yC), stored once as float32.
+ *
+ * Each registered kernel runs its WebAssembly SIMD version first (wasm/convWasm.ts, the same sums
+ * in the same order and precision, two channels per f64x2; counted as `<kernel>/wasm`), and the
+ * JS kernel below where wasm is unavailable or the channel count is odd; the tests hold the wasm
+ * kernels to the JS ones and to tfjs-cpu's.
  */
 let installed = false;
 
@@ -53,7 +59,9 @@ export function installFastDepthwiseKernels(): void {
     const { x, filter } = inputs;
     if (!unitDilation(a.dilations) || x.dtype !== 'float32' || filter.shape[3] !== 1) return null;
     const info = convInfo(x.shape, filter.shape, a);
-    const y = depthwiseForward(backend.data.get(x.dataId).values, backend.data.get(filter.dataId).values, info);
+    const xs = f32(backend, x);
+    const ws = f32(backend, filter);
+    const y = wasmRan('DepthwiseConv2dNative', depthwiseForwardWasm(xs, ws, info)) ?? depthwiseForward(xs, ws, info);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   });
   override('DepthwiseConv2dNativeBackpropInput', ({ inputs, backend, attrs }) => {
@@ -61,7 +69,9 @@ export function installFastDepthwiseKernels(): void {
     const { dy, filter } = inputs;
     if (!unitDilation(a.dilations) || filter.shape[3] !== 1) return null;
     const info = convInfo(a.inputShape, filter.shape, a);
-    const dx = depthwiseInputGrad(backend.data.get(dy.dataId).values, backend.data.get(filter.dataId).values, info);
+    const dys = f32(backend, dy);
+    const ws = f32(backend, filter);
+    const dx = wasmRan('DepthwiseConv2dNativeBackpropInput', depthwiseInputGradWasm(dys, ws, info)) ?? depthwiseInputGrad(dys, ws, info);
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   });
   override('DepthwiseConv2dNativeBackpropFilter', ({ inputs, backend, attrs }) => {
@@ -69,10 +79,18 @@ export function installFastDepthwiseKernels(): void {
     const { x, dy } = inputs;
     if (!unitDilation(a.dilations) || a.filterShape[3] !== 1) return null;
     const info = convInfo(x.shape, a.filterShape, a);
-    const dW = depthwiseFilterGrad(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
+    const xs = f32(backend, x);
+    const dys = f32(backend, dy);
+    const dW = wasmRan('DepthwiseConv2dNativeBackpropFilter', depthwiseFilterGradWasm(xs, dys, info)) ?? depthwiseFilterGrad(xs, dys, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dW);
   });
   installed = true;
+}
+
+/** A wasm kernel's result (null: the JS kernel runs instead), counted as `<kernel>/wasm`. */
+function wasmRan(kernel: string, y: Float32Array | null): Float32Array | null {
+  if (y) countFastKernelHit(`${kernel}/wasm`);
+  return y;
 }
 
 type Geometry = Pick<

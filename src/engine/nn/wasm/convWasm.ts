@@ -33,7 +33,15 @@ interface Kernels {
   conv_dx4: Kernel;
   conv_dx8: Kernel;
   conv_dw: Kernel;
+  dw_fwd1: DwKernel;
+  dw_fwd2: DwKernel;
+  dw_dx1: DwKernel;
+  dw_dx2: DwKernel;
+  dw_dw1: DwKernel;
+  dw_dw2: DwKernel;
 }
+
+type DwKernel = (a: number, b: number, out: number, rtab: number, ctab: number, acc: number, ...geometry: number[]) => void;
 
 let kernels: Kernels | null | undefined; // undefined: not tried yet; null: unavailable
 let enabled = true;
@@ -45,7 +53,7 @@ function decode(b64: string): Uint8Array {
   return bytes;
 }
 
-/** Compiled once, synchronously (a 4 KB module), on first use. */
+/** Compiled once, synchronously (a 7 KB module), on first use. */
 function load(): Kernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
@@ -54,7 +62,19 @@ function load(): Kernels | null {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_KERNELS_BASE64) as BufferSource), { env: { memory } });
     const e = instance.exports as unknown as Omit<Kernels, 'memory'>;
-    kernels = { memory, conv_fwd: e.conv_fwd, conv_dx4: e.conv_dx4, conv_dx8: e.conv_dx8, conv_dw: e.conv_dw };
+    kernels = {
+      memory,
+      conv_fwd: e.conv_fwd,
+      conv_dx4: e.conv_dx4,
+      conv_dx8: e.conv_dx8,
+      conv_dw: e.conv_dw,
+      dw_fwd1: e.dw_fwd1,
+      dw_fwd2: e.dw_fwd2,
+      dw_dx1: e.dw_dx1,
+      dw_dx2: e.dw_dx2,
+      dw_dw1: e.dw_dw1,
+      dw_dw2: e.dw_dw2,
+    };
   } catch {
     kernels = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval', or no SIMD
   }
@@ -149,5 +169,59 @@ export function conv2dFilterGradWasm(x: Float32Array, dy: Float32Array, g: WasmC
   writeBounds(k, rp, fh, (r) => [Math.max(0, Math.ceil((top - r) / sh)), Math.min(OH, Math.ceil((H + top - r) / sh))]);
   writeBounds(k, cp, fw, (c) => [Math.max(0, Math.ceil((left - c) / sw)), Math.min(OW, Math.ceil((W + left - c) / sw))]);
   k.conv_dw(xp, dp, wp, rp, cp, ...geometry(g, top, left));
+  return readF32(k, wp, dwSize);
+}
+
+/*
+ * The depthwise kernels (cpuKernelsDepthwise.ts; channel multiplier 1, so Ci = Co = C): C even.
+ * The sweeps take two f64x2 a step where C is a multiple of 4. `acc` is a scratch row of C float64.
+ */
+
+/** cpuKernelsDepthwise.ts depthwiseForward (C even). */
+export function depthwiseForwardWasm(x: Float32Array, w: Float32Array, g: WasmConvGeometry): Float32Array | null {
+  const k = enabled ? load() : null;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
+  if (!k || C % 2 !== 0 || g.outChannels !== C) return null;
+  const { top, left } = g.padInfo;
+  const ySize = g.batchSize * OH * OW * C;
+  const [xp, wp, yp, rp, cp, ap] = layout(k, [8 * x.length, 8 * w.length, 4 * ySize, 8 * OH, 8 * OW, 8 * C]);
+  new Float64Array(k.memory.buffer, xp, x.length).set(x);
+  new Float64Array(k.memory.buffer, wp, w.length).set(w);
+  writeBounds(k, rp, OH, (yR) => [Math.max(0, top - yR * sh), Math.min(fh, H + top - yR * sh)]);
+  writeBounds(k, cp, OW, (yC) => [Math.max(0, left - yC * sw), Math.min(fw, W + left - yC * sw)]);
+  (C % 4 === 0 ? k.dw_fwd2 : k.dw_fwd1)(xp, wp, yp, rp, cp, ap, ...geometry(g, top, left));
+  return readF32(k, yp, ySize);
+}
+
+/** cpuKernelsDepthwise.ts depthwiseInputGrad (C even). */
+export function depthwiseInputGradWasm(dy: Float32Array, w: Float32Array, g: WasmConvGeometry): Float32Array | null {
+  const k = enabled ? load() : null;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
+  if (!k || C % 2 !== 0 || g.outChannels !== C) return null;
+  const topPad = fh - 1 - g.padInfo.top;
+  const leftPad = fw - 1 - g.padInfo.left;
+  const dxSize = g.batchSize * H * W * C;
+  const [dp, wp, xp, rp, cp, ap] = layout(k, [8 * dy.length, 8 * w.length, 4 * dxSize, 8 * H, 8 * W, 8 * C]);
+  new Float64Array(k.memory.buffer, dp, dy.length).set(dy);
+  new Float64Array(k.memory.buffer, wp, w.length).set(w);
+  writeBounds(k, rp, H, (xR) => [Math.max(0, Math.ceil((xR - topPad) / sh)), Math.min(OH, Math.ceil((fh + xR - topPad) / sh))]);
+  writeBounds(k, cp, W, (xC) => [Math.max(0, Math.ceil((xC - leftPad) / sw)), Math.min(OW, Math.ceil((fw + xC - leftPad) / sw))]);
+  (C % 4 === 0 ? k.dw_dx2 : k.dw_dx1)(dp, wp, xp, rp, cp, ap, ...geometry(g, topPad, leftPad));
+  return readF32(k, xp, dxSize);
+}
+
+/** cpuKernelsDepthwise.ts depthwiseFilterGrad (C even). */
+export function depthwiseFilterGradWasm(x: Float32Array, dy: Float32Array, g: WasmConvGeometry): Float32Array | null {
+  const k = enabled ? load() : null;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
+  if (!k || C % 2 !== 0 || g.outChannels !== C) return null;
+  const { top, left } = g.padInfo;
+  const dwSize = fh * fw * C;
+  const [xp, dp, wp, rp, cp, ap] = layout(k, [8 * x.length, 8 * dy.length, 4 * dwSize, 8 * fh, 8 * fw, 8 * C]);
+  new Float64Array(k.memory.buffer, xp, x.length).set(x);
+  new Float64Array(k.memory.buffer, dp, dy.length).set(dy);
+  writeBounds(k, rp, fh, (r) => [Math.max(0, Math.ceil((top - r) / sh)), Math.min(OH, Math.ceil((H + top - r) / sh))]);
+  writeBounds(k, cp, fw, (c) => [Math.max(0, Math.ceil((left - c) / sw)), Math.min(OW, Math.ceil((W + left - c) / sw))]);
+  (C % 4 === 0 ? k.dw_dw2 : k.dw_dw1)(xp, dp, wp, rp, cp, ap, ...geometry(g, top, left));
   return readF32(k, wp, dwSize);
 }
