@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/engine/data/datasets';
-import { SUPERNET_READ_EVERY, supernetReadBacks } from '../src/engine/evaluate/supernet';
+import { SUPERNET_READ_EVERY, supernetProbes, supernetReadBacks } from '../src/engine/evaluate/supernet';
 import { countGpuWork, measureSupernetThroughput } from '../src/engine/evaluate/throughput';
 import { loadDatasetFromDisk } from '../src/cli/nodeIo';
 import { cpu } from './helpers';
@@ -22,6 +22,7 @@ describe('the bench counts read-backs and shader compiles (issue #16)', () => {
     expect(supernetReadBacks(0, 12)).toBe(3);
     // Step 49 (the 50th) flushes 4 rows and scores 4 probe paths.
     expect(supernetReadBacks(45, 12)).toBe(1 + (1 + 4) + 1);
+    expect([supernetProbes(0, 49), supernetProbes(0, 50), supernetProbes(45, 12), supernetProbes(49, 101)]).toEqual([0, 1, 1, 3]);
   });
 
   it('on the cpu backend: no compiles to count (null), and the read-backs are exactly the scheduled ones', async () => {

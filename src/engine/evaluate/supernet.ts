@@ -39,6 +39,11 @@ export function supernetReadBacks(stepsDone: number, steps: number): number {
   return reads + (rows > 0 ? 1 : 0);
 }
 
+/** How many validation probes `train` runs for `steps` steps starting after `stepsDone`. */
+export function supernetProbes(stepsDone: number, steps: number): number {
+  return Math.floor((stepsDone + steps) / SUPERNET_PROBE_EVERY) - Math.floor(stepsDone / SUPERNET_PROBE_EVERY);
+}
+
 /**
  * The weight-sharing supernet (RSPS / SPOS style on the NB-201 cell): every step trains one
  * uniformly sampled path; a candidate is scored with the shared weights on one fixed validation

@@ -4,7 +4,7 @@ import { makeContext, RunController } from '../core/runLoop';
 import type { Dataset } from '../data/datasets';
 import { defaultMacro } from '../nn/macro';
 import { NB201_EDGES, NB201_OPS, sampleCell, type Nb201Cell } from '../spaces/nb201';
-import { SUPERNET_READ_EVERY, SupernetEvaluator, supernetReadBacks } from './supernet';
+import { SUPERNET_READ_EVERY, SupernetEvaluator, supernetProbes, supernetReadBacks } from './supernet';
 
 export interface ThroughputResult {
   backend: string;
@@ -41,7 +41,9 @@ export interface ThroughputResult {
 /**
  * Supernet training throughput on the current backend: the same model, batch and code path as a
  * run (SupernetEvaluator.train). Warm-up steps build every path's weights and compile kernels
- * first; one read-back at the end waits for queued GPU work before the clock stops.
+ * first (one path per op, then `warmup` random ones); one read-back at the end waits for queued
+ * GPU work before the clock stops. Over the timed steps it counts the shader programs compiled
+ * and the read-backs (countGpuWork), to be held against the loss read-back schedule.
  */
 export async function measureSupernetThroughput(
   dataset: Dataset,
@@ -72,12 +74,15 @@ export async function measureSupernetThroughput(
   try {
     await ev.prepare(ctx);
     const rng = ctx.rng.fork('throughput/paths');
+    const ops = NB201_OPS.map((op): Nb201Cell => ({ ops: NB201_EDGES.map(() => op) }));
     if (opts.coverOps ?? true) {
-      const ops = NB201_OPS.map((op): Nb201Cell => ({ ops: NB201_EDGES.map(() => op) }));
       let k = 0;
       await ev.train(ctx, ops.length, () => ops[k++]);
     }
     await ev.train(ctx, opts.warmup, () => sampleCell(rng));
+    // A validation probe in the timed steps scores paths on the eval batch (another shape): its
+    // kernels are warmed too.
+    if ((opts.coverOps ?? true) && supernetProbes(ev.stepsDone, opts.steps) > 0) for (const cell of ops) await ev.score(cell);
     await sync();
     const tensorsBefore = tf.memory().numTensors;
     const stepsDone = ev.stepsDone;
