@@ -51,3 +51,28 @@ export const SIGNATURE: Record<string, string> = {
   dna: 'dna-block-losses',
   cream: 'cream-board',
 };
+
+/** What the worker's `bench` command reports (engine/evaluate/throughput.ts ThroughputResult), in part. */
+export interface BenchCounts {
+  backend: string;
+  steps: number;
+  msPerStep: number;
+  shaderCompiles: number | null;
+  readBacks: number;
+  readBacksScheduled: number;
+  readEvery: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+/** Opens the page on `backend` and runs the worker's `bench` command there (window.nasPlayground.bench). */
+export async function benchCounts(page: Page, backend: 'webgl' | 'webgpu', o: { steps: number; warmup: number; batchSize: number }): Promise<BenchCounts> {
+  await page.goto(`/?backend=${backend}&dataset=digits`);
+  await expect(page.getByTestId('backend-badge')).toContainText(`backend: ${backend}`, { timeout: 120_000 });
+  const r = await page.evaluate(
+    (o) => (window as unknown as { nasPlayground: { bench(o: unknown): Promise<BenchCounts> } }).nasPlayground.bench(o),
+    { dataset: 'digits' as const, ...o },
+  );
+  console.log(`${backend}: ${JSON.stringify(r)}`);
+  return r;
+}

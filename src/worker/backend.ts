@@ -9,7 +9,7 @@ import type { BackendChoice, BackendName, BackendRate, BackendReport } from './p
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 /** The calibration: the run's own code path (SupernetEvaluator.train) on the digits supernet, batch 64. */
-export const CALIBRATION = { steps: 2, warmup: 1, batchSize: 64 } as const;
+export const CALIBRATION = { steps: 2, warmup: 1, batchSize: 64, coverOps: false } as const;
 /**
  * A backend still warming up after this long (and 10 CPU steps) is not kept: a software renderer
  * compiles its shaders for tens of seconds, a real GPU's warm-up takes a few.

@@ -9,6 +9,41 @@ import { sampleCell, type Nb201Cell } from '../spaces/nb201';
 import { finalRetrain } from './standalone';
 import type { Evaluation, Evaluator, EvaluatorState, FinalReport } from './types';
 
+/** The supernet's train loop reads its loss back every this many steps, as in a run (MetricBuffer). */
+export const SUPERNET_READ_EVERY = 10;
+/** A validation probe (PROBE_PATHS paths scored, each one read-back) every this many steps. */
+export const SUPERNET_PROBE_EVERY = 50;
+const PROBE_PATHS = 4;
+
+/**
+ * How many read-backs (tensor.data() calls) `SupernetEvaluator.train` makes for `steps` steps
+ * starting after `stepsDone`, with nobody watching step by step: the first step's loss at once,
+ * then every SUPERNET_READ_EVERY steps, the rest at the end, and each probe's flush and scores.
+ * None falls inside a step: the bench (evaluate/throughput.ts) counts the real ones against it.
+ */
+export function supernetReadBacks(stepsDone: number, steps: number): number {
+  let reads = 0;
+  let rows = 0;
+  for (let i = 0; i < steps; i++) {
+    rows++;
+    if (i === 0 || rows >= SUPERNET_READ_EVERY) {
+      reads++;
+      rows = 0;
+    }
+    if ((stepsDone + i + 1) % SUPERNET_PROBE_EVERY === 0) {
+      if (rows > 0) reads++;
+      rows = 0;
+      reads += PROBE_PATHS;
+    }
+  }
+  return reads + (rows > 0 ? 1 : 0);
+}
+
+/** How many validation probes `train` runs for `steps` steps starting after `stepsDone`. */
+export function supernetProbes(stepsDone: number, steps: number): number {
+  return Math.floor((stepsDone + steps) / SUPERNET_PROBE_EVERY) - Math.floor(stepsDone / SUPERNET_PROBE_EVERY);
+}
+
 /**
  * The weight-sharing supernet (RSPS / SPOS style on the NB-201 cell): every step trains one
  * uniformly sampled path; a candidate is scored with the shared weights on one fixed validation
@@ -53,8 +88,8 @@ export class SupernetEvaluator implements Evaluator<Nb201Cell> {
     const net = this.net!;
     if (!this.opt || !this.sampler) throw new Error('this supernet was restored from a checkpoint, which keeps its weights but not its optimizer or batch stream: it cannot train further');
     const probeRng = ctx.rng.fork('supernet/probe');
-    const probes = Array.from({ length: 4 }, () => sampleCell(probeRng));
-    const metrics = new MetricBuffer('supernet', ctx.emit, 10, ctx.held);
+    const probes = Array.from({ length: PROBE_PATHS }, () => sampleCell(probeRng));
+    const metrics = new MetricBuffer('supernet', ctx.emit, SUPERNET_READ_EVERY, ctx.held);
     try {
       for (let i = 0; i < steps; i++) {
         await ctx.checkpoint();
@@ -74,7 +109,7 @@ export class SupernetEvaluator implements Evaluator<Nb201Cell> {
         y.dispose();
         const step = this.stepsDone++;
         await metrics.push(step, loss, acc!, s.lr);
-        if ((step + 1) % 50 === 0) {
+        if ((step + 1) % SUPERNET_PROBE_EVERY === 0) {
           await metrics.flush();
           const accs = await Promise.all(probes.map((p) => this.score(p)));
           ctx.emit({

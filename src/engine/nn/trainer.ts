@@ -82,7 +82,14 @@ export class MetricBuffer {
     if (this.rows.length === 0) return null;
     const rows = this.rows;
     this.rows = [];
-    const stacked = tf.tidy(() => tf.stack(rows.flatMap((r) => [r.loss, r.acc])));
+    // Padded to `every` rows with a zero made where the losses are (on the GPU: a texture, so the
+    // stack stays on the GPU): every flush reads back one shape, and on a GPU backend its stack
+    // and download compile once, not again for each remainder's size (issue #16).
+    const stacked = tf.tidy(() => {
+      const zero = tf.zerosLike(rows[0].loss);
+      const pad = Array.from({ length: 2 * Math.max(0, this.every - rows.length) }, () => zero);
+      return tf.stack([...rows.flatMap((r) => [r.loss, r.acc]), ...pad]);
+    });
     const values = await stacked.data();
     stacked.dispose();
     rows.forEach((r, i) => {
