@@ -283,7 +283,7 @@ const TAU_RESAMPLES = 1000;
 function tauCell(scoresBySeed: number[][], truth: number[], label: string): string {
   // Seeded by the row's label, so a rerun prints the same interval for the same scores.
   const t = kendallTauBootstrap(scoresBySeed, truth, new Rng(`tau:${label}`), { resamples: TAU_RESAMPLES });
-  const seeds = scoresBySeed.length > 1 ? ` (${scoresBySeed.map((x) => kendallTau(x, truth).toFixed(3)).join(', ')})` : '';
+  const seeds = scoresBySeed.length > 1 ? ` (${scoresBySeed.map((x) => kendallTau(x, truth).toFixed(3).replace('-', '−')).join(', ')})` : '';
   return `${formatTauInterval(t)}${seeds}`;
 }
 
@@ -980,7 +980,7 @@ async function peerSection(): Promise<void> {
     `The supernet training step of §3 (NB-201 macro skeleton, C = 8, one cell per stage, 8×8×1 digits, 10 classes, batch 64, SGD with Nesterov momentum and L2 on the path's kernels) timed in the project — ${softwareLine()} with the project's fast kernels, ${build}, ${STEPS} steps after 5 warm-up steps on a fresh supernet with every op built — and in PyTorch ${peer[0].torch} on one thread (\`scripts/peer/nb201_peer.py\`, the same network on random inputs of the same shape, ${PEER_STEPS} steps after 10 warm-up steps), alternating: project, then PyTorch, ${PEER_ROUNDS} rounds. A path is either uniformly sampled each step or all nor_conv_3x3. The last row is one DNA student step (block 2 of the default block space: 8×8×8 in, two MBConv layers with ops mb3/mb6 × k3/k5 to 4×4×16, batch ${STUDENT_BATCH}, a uniformly sampled path, MSE, Adam lr ${STUDENT_LR}) on random tensors of the teacher features' shapes, without the teacher's forward pass: ${STUDENT_STEPS} steps after 20 warm-up steps in the project, ${STUDENT_PEER_STEPS} after 20 in \`scripts/peer/dna_student_peer.py\`. The Cream row is one step of the whole block-space supernet as Cream trains it before its board fills, and at every step with distillation off (stem, three blocks of two layers with one MBConv per op each, head; ${creamCount?.toLocaleString('en')} parameters in the default space; batch ${CREAM_BATCH} of 8×8×1, a uniformly sampled architecture, cross-entropy plus L2 on the path's kernels, SGD with Nesterov momentum 0.9, lr 0.05, BatchNorm on the batch's moments): ${CREAM_STEPS} steps after 10 warm-up steps in the project, ${CREAM_PEER_STEPS} after 10 in \`dna_student_peer.py --whole\`. CPU time (the process's user + system time) is the comparison that holds under load; wall time is given too. Bold: median over the rounds, each round in brackets; a ratio is the project's time over PyTorch's, per round.`,
     countLine,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
-    `Machine: ${machineLine()}; 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other processes shared the 2 cores, so wall times are inflated).`,
+    `Machine: ${machineLine()}; 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after${Math.max(load0, load1) > 1.5 ? ' (other processes shared the 2 cores, so wall times are inflated)' : ''}.`,
   ].join('\n\n');
   blocks['peer-profile'] = await profileBlock(dataset, build);
 }
