@@ -1,3 +1,4 @@
+import type { FilterGradGeometry } from '../cpuKernels';
 import { WASM_KERNELS_BASE64 } from './kernels.generated';
 
 /**
@@ -9,21 +10,8 @@ import { WASM_KERNELS_BASE64 } from './kernels.generated';
  * forbids compiling) or the shape is off its path; the caller then runs the JS kernel.
  */
 
-/** The geometry the kernels read (a subset of tf.backend_util.Conv2DInfo). */
-export interface WasmConvGeometry {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padInfo: { top: number; left: number };
-}
+/** The geometry the kernels read (a subset of tf.backend_util.Conv2DInfo): the JS kernels' own. */
+export type WasmConvGeometry = FilterGradGeometry;
 
 type Kernel = (a: number, b: number, out: number, rtab: number, ctab: number, ...geometry: number[]) => void;
 
