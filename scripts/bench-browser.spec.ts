@@ -71,8 +71,8 @@ test('supernet throughput per backend, and responsiveness while a search runs', 
         { dataset: 'digits' as const, steps: p.steps, warmup: p.warmup, batchSize: BATCH },
       );
     } catch (err) {
-      // Reported, not skipped silently: e.g. SwiftShader's WebGPU once every op's weights are built
-      // (the warm-up's one path per op) failed a 91,904-byte upload ("too large for the implementation").
+      // Reported, not skipped silently (SwiftShader's WebGPU without --enable-features=Vulkan once
+      // failed a 91,904-byte upload here: "too large for the implementation").
       const note = `${p.backend}: the bench failed (${(err instanceof Error ? err.message : String(err)).split('\n')[0]})`;
       notes.push(note);
       console.log(note);

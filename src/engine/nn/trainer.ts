@@ -172,5 +172,15 @@ export function l2(vars: tf.Variable[], wd: number): tf.Scalar {
   if (wd === 0) return tf.scalar(0);
   const kernels = vars.filter((v) => v.rank >= 2);
   // On the CPU backend one kernel each way with the chain's bits (nn/cpuOptim.ts).
-  return fusedL2(kernels, 0.5 * wd) ?? (tf.mul(0.5 * wd, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))) as tf.Scalar);
+  return fusedL2(kernels, 0.5 * wd) ?? (tf.mul(0.5 * wd, sumInOrder(kernels.map((v) => tf.sum(tf.square(v))))) as tf.Scalar);
+}
+
+/**
+ * t0 + t1 + … added left to right, as tf.addN adds them, but one two-input kernel at a time: a
+ * GPU backend compiles a shader per addN arity, so a sum whose length changes with the sampled
+ * path (the path's kernels in the L2 term) would compile a new program at each new length.
+ */
+export function sumInOrder<T extends tf.Tensor>(ts: T[]): T {
+  if (ts.length === 0) throw new Error('sumInOrder: nothing to add');
+  return ts.slice(1).reduce((acc, t) => tf.add(acc, t) as T, ts[0]);
 }

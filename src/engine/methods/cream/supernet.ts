@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, Untimed } from '../../core/events';
 import type { Rng } from '../../core/rng';
 import { BatchSampler } from '../../data/datasets';
-import { type DeviceData, evaluateSplit, l2, accuracy, cosineLr, crossEntropy, type DeviceSplit } from '../../nn/trainer';
+import { type DeviceData, evaluateSplit, l2, accuracy, cosineLr, crossEntropy, type DeviceSplit, sumInOrder } from '../../nn/trainer';
 import { BlockNetwork } from '../../nn/blockNetwork';
 import { PathSgd } from '../../nn/optim';
 import { type BlockArch, type BlockSpace, blockArchCost, formatBlockArch } from '../../spaces/blocks';
@@ -429,7 +429,7 @@ export function lookaheadGradient(
       for (const v of vars) if (g[v.name]) v.assign(tf.sub(v, tf.mul(g[v.name], step)));
     });
     const { value: lookahead, grads: h } = tf.variableGrads(() => crossEntropy(net.forward(val.x, arch, 'train'), val.y), vars);
-    const dLossDRho = tf.tidy(() => tf.mul(-lr, tf.addN(vars.filter((v) => g[v.name] && h[v.name]).map((v) => tf.sum(tf.mul(h[v.name], g[v.name]))))) as tf.Scalar);
+    const dLossDRho = tf.tidy(() => tf.mul(-lr, sumInOrder(vars.filter((v) => g[v.name] && h[v.name]).map((v) => tf.sum(tf.mul(h[v.name], g[v.name]))))) as tf.Scalar);
     for (const t of Object.values(h)) t.dispose();
     return { lookahead, dLossDRho, rhoBefore };
   } finally {
