@@ -26,21 +26,30 @@ import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';
 import { defaultDnaSettings } from '../../src/engine/methods/dna/settings';
 import { loadTeacherFiles } from '../../src/engine/methods/dna/teacher';
 import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, defaultBlockSpace, formatBlockArch } from '../../src/engine/spaces/blocks';
+import { type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
+import { datasetInfo } from '../../src/engine/data/datasets';
 import { cpu } from '../../test/helpers';
-import { BLOCK_TRUTH_COUNT, BLOCK_TRUTH_SAMPLE_SEED, blockTruthSample } from '../lib/blockTruth';
+import { blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthSample, blockTruthSpace } from '../lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
-const TRUTH_COUNT = BLOCK_TRUTH_COUNT;
-const TRUTH_SEEDS = (process.env.DNA_TRUTH_SEEDS ?? '0,1').split(',').map(Number);
-const SAMPLE_SEED = BLOCK_TRUTH_SAMPLE_SEED;
-const RECIPE: StandaloneSettings = { epochs: 5, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
-const CSV = path.join(REPO_ROOT, 'public', 'benchmarks', 'blocks-digits.csv');
-const LOG = path.join(REPO_ROOT, 'runs', 'dna-truth.jsonl');
+/** Which truth (scripts/lib/blockTruth.ts): DNA_TRUTH=digits (default) or fashion. */
+const TRUTH = blockTruthFromEnv();
+const TRUTH_COUNT = TRUTH.count;
+const TRUTH_SEEDS = process.env.DNA_TRUTH_SEEDS ? process.env.DNA_TRUTH_SEEDS.split(',').map(Number) : TRUTH.seeds;
+const SAMPLE_SEED = TRUTH.sampleSeed;
+const RECIPE: StandaloneSettings = TRUTH.recipe;
+const CSV = blockTruthCsvPath(TRUTH);
+const LOG = blockTruthLogPath(TRUTH);
 const OUT = path.join(REPO_ROOT, 'runs', 'dna-ranking.json');
-const space = defaultBlockSpace('digits');
+const space = blockTruthSpace(TRUTH);
+/** DNA_TRUTH_SHARD=i/n: this process trains the sample's architectures k with k mod n = i (two processes share the log). */
+const SHARD = (() => {
+  const m = /^(\d+)\/(\d+)$/.exec(process.env.DNA_TRUTH_SHARD ?? '0/1');
+  if (!m || Number(m[1]) >= Number(m[2])) throw new Error(`DNA_TRUTH_SHARD must be i/n with 0 ≤ i < n (got ${JSON.stringify(process.env.DNA_TRUTH_SHARD)})`);
+  return { i: Number(m[1]), n: Number(m[2]) };
+})();
 
-const truthSample = blockTruthSample;
+const truthSample = () => blockTruthSample(TRUTH);
 
 interface TruthRow {
   arch: string;
@@ -65,17 +74,22 @@ function readLog(): TruthRow[] {
 const f = (v: number, d = 4) => v.toFixed(d);
 
 function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
+  const info = datasetInfo(TRUTH.dataset);
+  const d = TRUTH.dataset === 'digits'
+    ? 'digits 8×8 (UCI / scikit-learn), split seed 20201: train 1078 / val 359 / test 360, standardised with train statistics'
+    : `${info.title}: train 8000 / val 2000 / test 2000 (the shipped subset's own split), standardised with train statistics`;
+  const opsText = TRUTH.ops.includes('skip') ? 'MBConv k{3,5} × e{3,6} or skip where the layer keeps its shape' : 'MBConv k{3,5} × e{3,6}';
   const lines = [
-    '# title: Digits · DNA/Cream block space (3 blocks × 2 layers × MBConv k{3,5} × e{3,6}): 40 sampled architectures',
-    '# space: blocks (src/engine/spaces/blocks.ts, defaultBlockSpace("digits")): stem 3×3 conv 8 → blocks of widths 8/16/24, strides 1/2/2, 2 layers each → GAP → linear; 4096 architectures',
+    `# title: ${TRUTH.title}`,
+    `# space: blocks (src/engine/spaces/blocks.ts, defaultBlockSpace("${TRUTH.dataset}", [${TRUTH.ops.join(', ')}])): stem 3×3 conv 8 → blocks of widths 8/16/24, strides 1/2/2, 2 layers each (${opsText}) → GAP → linear; ${blockSpaceSize(space).toLocaleString('en')} architectures`,
     `# sample: ${TRUTH_COUNT} distinct architectures, uniform, new Rng(${SAMPLE_SEED}).fork('dna/truth/sample')`,
     `# recipe: ${recipeText(RECIPE)}`,
     `# seeds: ${TRUTH_SEEDS.join(', ')} (each training draws from new Rng(seed).fork('truth/' + arch))`,
-    '# dataset: digits 8×8 (UCI / scikit-learn), split seed 20201: train 1078 / val 359 / test 360, standardised with train statistics',
+    `# dataset: ${d}`,
     `# software: tfjs ${tf.version.tfjs} (${tf.getBackend()} backend, the project's fast CPU kernels), Node ${process.version}`,
     `# machine: ${os.cpus()[0]?.model.trim() ?? 'unknown'} × ${os.cpus().length}`,
     `# date: ${new Date().toISOString().slice(0, 10)}`,
-    '# command: DNA_RANKING=truth npm run bench:dna-ranking',
+    `# command: ${TRUTH.dataset === 'digits' ? '' : `DNA_TRUTH=${TRUTH.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking`,
     '# columns: val_acc / test_acc = accuracy % (mean over seeds); *_std = sample std over seeds; *_s<k> = seed k; train_loss = mean of the last 10 steps; params = trainable parameters; flops = conv + linear multiply-accumulates per image (blockArchCost)',
     ['arch', 'val_acc', 'test_acc', 'val_acc_std', 'test_acc_std', ...TRUTH_SEEDS.map((s) => `val_acc_s${s}`), ...TRUTH_SEEDS.map((s) => `test_acc_s${s}`), 'train_loss', 'params', 'flops'].join(','),
   ];
@@ -104,31 +118,38 @@ function readTruthCsv(text: string): { arch: string; valAcc: number; testAcc: nu
   });
 }
 
-describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING=truth)', () => {
-  it('trains the sample standalone and writes public/benchmarks/blocks-digits.csv', { timeout: 24 * 3600_000 }, async () => {
+describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING=truth, DNA_TRUTH=digits | fashion)', () => {
+  it('trains the sample standalone and writes its CSV in public/benchmarks/', { timeout: 24 * 3600_000 }, async () => {
     await cpu();
     installFastDepthwiseKernels();
-    const digits = await loadDatasetFromDisk('digits');
-    const data = new DeviceData(digits);
+    const ds = await loadDatasetFromDisk(TRUTH.dataset);
+    const data = new DeviceData(ds);
     const archs = truthSample();
     mkdirSync(path.dirname(LOG), { recursive: true });
-    const rows = readLog();
     const ctx = { emit: () => {}, checkpoint: async () => {} };
-    let k = 0;
-    for (const seed of TRUTH_SEEDS) {
-      for (const a of archs) {
-        k++;
-        const arch = formatBlockArch(a);
-        if (rows.some((r) => r.arch === arch && r.seed === seed)) continue;
+    const total = archs.length * TRUTH_SEEDS.length;
+    // Architecture by architecture, every seed of one before the next: a partial log holds whole
+    // rows, so the truth's own seed-to-seed τ can be read while the build runs.
+    for (let k = 0; k < archs.length; k++) {
+      if (k % SHARD.n !== SHARD.i) continue;
+      const arch = formatBlockArch(archs[k]);
+      for (const seed of TRUTH_SEEDS) {
+        // Read again each time: another shard appends to the same log.
+        if (readLog().some((r) => r.arch === arch && r.seed === seed)) continue;
         const t0 = Date.now();
-        const r = await retrainBlockArch(ctx, space, a, data, RECIPE, new Rng(seed).fork(`truth/${arch}`), 'final', false);
+        const r = await retrainBlockArch(ctx, space, archs[k], data, RECIPE, new Rng(seed).fork(`truth/${arch}`), 'final', false);
         const row: TruthRow = { arch, seed, valAcc: r.valAcc, testAcc: r.testAcc!, trainLoss: r.trainLoss, seconds: (Date.now() - t0) / 1000, recipe: JSON.stringify(RECIPE) };
-        rows.push(row);
         appendFileSync(LOG, `${JSON.stringify(row)}\n`);
-        console.log(`[${k}/${archs.length * TRUTH_SEEDS.length}] ${arch} seed ${seed}: val ${r.valAcc.toFixed(2)} test ${r.testAcc!.toFixed(2)} (${row.seconds.toFixed(0)} s)`);
+        console.log(`[${readLog().length}/${total}] #${k} ${arch} seed ${seed}: val ${r.valAcc.toFixed(2)} test ${r.testAcc!.toFixed(2)} (${row.seconds.toFixed(0)} s)`);
       }
     }
     data.dispose();
+    const rows = readLog();
+    const done = archs.filter((a) => TRUTH_SEEDS.every((s) => rows.some((r) => r.arch === formatBlockArch(a) && r.seed === s))).length;
+    if (done < archs.length) {
+      console.log(`${done} of ${archs.length} architectures have every seed; the CSV is written once the other shards finish (run this again then)`);
+      return;
+    }
     writeCsv(rows, archs);
     expect(readTruthCsv(readFileSync(CSV, 'utf8'))).toHaveLength(TRUTH_COUNT);
   });
