@@ -28,7 +28,7 @@ import { formatTauInterval, kendallTau, kendallTauBootstrap, topKOverlap } from 
 import { bootstrapMean, formatMeanStd, formatPaired, mean, median, pairedDifference, stdErr } from '../src/engine/core/stats';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
-import type { Dataset } from '../src/engine/data/datasets';
+import { type Dataset, datasetInfo } from '../src/engine/data/datasets';
 import { SupernetEvaluator } from '../src/engine/evaluate/supernet';
 import type { BenchmarkTable } from '../src/engine/evaluate/table';
 import { methodPlugins } from '../src/engine/methods/registry';
@@ -37,7 +37,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
 import { BlockNetwork } from '../src/engine/nn/blockNetwork';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
-import { type BlockArch, blockArchFromString, blockInputShapes, blockPaths, defaultBlockSpace, sampleBlockArch } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchFromString, blockInputShapes, blockPaths, blockSpaceSize, defaultBlockSpace, sampleBlockArch } from '../src/engine/spaces/blocks';
 import { DEFAULT_ONE_SHOT, oneShotRanking } from '../src/engine/methods/dna/oneShot';
 import { defaultCreamSettings } from '../src/engine/methods/cream/settings';
 import { pathVariables } from '../src/engine/methods/cream/supernet';
@@ -45,7 +45,8 @@ import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
-import { BLOCK_RANKERS, BLOCK_TRUTH, blockCosts, blockScores, readBlockTruth } from './lib/blockRanking';
+import { blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
+import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { findTorchPython } from './lib/python';
@@ -440,9 +441,10 @@ async function nb201Curve(dataset: Dataset, truths: CurveTruth[]): Promise<{ tab
   return { tables: truths.map((t) => curveTable(t, note, archs, scores, CURVE_STEPS)), seconds };
 }
 
-/** The block one-shot supernet (DNA's baseline, oneShot.ts), one per seed, scored after each stage. */
-async function blockCurve(dataset: Dataset, t: CurveTruth): Promise<{ table: RankingCurveTable; seconds: number[] }> {
-  const space = defaultBlockSpace('digits');
+/** The block one-shot supernet (DNA's baseline, oneShot.ts) on the truth's dataset and space, one per seed, scored after each stage. */
+async function blockCurve(spec: BlockTruthSpec, t: CurveTruth): Promise<{ table: RankingCurveTable; seconds: number[] }> {
+  const space = blockTruthSpace(spec);
+  const dataset = await loadDatasetFromDisk(spec.dataset);
   const s = { ...DEFAULT_ONE_SHOT, steps: BLOCK_CURVE_STEPS.at(-1)! };
   const scores: number[][][] = BLOCK_CURVE_STEPS.map(() => []);
   const seconds: number[] = [];
@@ -450,9 +452,9 @@ async function blockCurve(dataset: Dataset, t: CurveTruth): Promise<{ table: Ran
     const r = await oneShotRanking(t.archs.map((a) => blockArchFromString(a, space)), space, dataset, seed, s, 20, BLOCK_CURVE_STEPS);
     r.stages.forEach((st, k) => scores[k].push(st.scores));
     seconds.push(r.seconds);
-    console.log(`  ranking curve, blocks: seed ${seed}, ${BLOCK_CURVE_STEPS.join('/')} steps (${fmtSeconds(r.seconds)})`);
+    console.log(`  ranking curve, ${spec.id}: seed ${seed}, ${BLOCK_CURVE_STEPS.join('/')} steps (${fmtSeconds(r.seconds)})`);
   }
-  const note = `The block one-shot supernet (DNA's weight-sharing baseline) on the digits: batch ${s.batchSize}, SGD lr ${s.lr} (constant), momentum ${s.momentum}, one uniformly sampled architecture per step; an architecture is scored with the shared weights on a fixed batch of ${s.evalBatch} validation images.`;
+  const note = `The block one-shot supernet (DNA's weight-sharing baseline) on ${datasetInfo(spec.dataset).title}${spec.ops.includes('skip') ? ' (skip among the ops)' : ''}: batch ${s.batchSize}, SGD lr ${s.lr} (constant), momentum ${s.momentum}, one uniformly sampled architecture per step; an architecture is scored with the shared weights on a fixed batch of ${s.evalBatch} validation images.`;
   return { table: curveTable(t, note, t.archs, scores, BLOCK_CURVE_STEPS), seconds };
 }
 
@@ -470,16 +472,20 @@ async function rankingCurveSection(): Promise<void> {
     const col = (c: string) => keys.map((a) => table.rows.get(a)![c]);
     return { id: entry.id, title: entry.title, space: 'nb201', archs: keys, truth: col('test_acc'), seedPair: s1 === undefined ? null : [col(`test_acc_s${s0}`), col(`test_acc_s${s1}`)] };
   });
-  const bt = readBlockTruth();
-  const blockTruth: CurveTruth | null = bt && {
-    id: 'blocks-digits',
-    title: `Digits · block space: ${bt.archs.length} sampled architectures`,
-    space: 'blocks',
-    archs: bt.archs,
-    truth: bt.columns.test_acc,
-    seedPair: bt.columns.test_acc_s0 && bt.columns.test_acc_s1 ? [bt.columns.test_acc_s0, bt.columns.test_acc_s1] : null,
-  };
-  if (nbTruths.length === 0 && !blockTruth) {
+  const blockTruths = Object.values(BLOCK_TRUTHS).flatMap((spec) => {
+    const bt = readBlockTruth(spec);
+    if (!bt) return [];
+    const t: CurveTruth = {
+      id: spec.id,
+      title: `${datasetInfo(spec.dataset).title} · block space${spec.ops.includes('skip') ? ' with skip' : ''}: ${bt.archs.length} sampled architectures`,
+      space: 'blocks',
+      archs: bt.archs,
+      truth: bt.columns.test_acc,
+      seedPair: bt.columns.test_acc_s0 && bt.columns.test_acc_s1 ? [bt.columns.test_acc_s0, bt.columns.test_acc_s1] : null,
+    };
+    return [{ spec, t }];
+  });
+  if (nbTruths.length === 0 && blockTruths.length === 0) {
     blocks['ranking-curve'] = '> Not measured: no ground-truth table (run `npm run truth:build`, and `DNA_RANKING=truth npm run bench:dna-ranking` for the block space).';
     return;
   }
@@ -491,10 +497,10 @@ async function rankingCurveSection(): Promise<void> {
     tables.push(...r.tables);
     timing.push(`NB-201 supernet ${r.seconds.map((x) => fmtSeconds(x)).join(', ')}`);
   }
-  if (blockTruth) {
-    const r = await blockCurve(dataset, blockTruth);
+  for (const { spec, t } of blockTruths) {
+    const r = await blockCurve(spec, t);
     tables.push(r.table);
-    timing.push(`block one-shot supernet ${r.seconds.map((x) => fmtSeconds(x)).join(', ')}`);
+    timing.push(`block one-shot supernet on ${spec.dataset} ${r.seconds.map((x) => fmtSeconds(x)).join(', ')}`);
   }
   const file: RankingCurveFile = {
     schema: 1,
@@ -524,45 +530,58 @@ async function rankingCurveSection(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // 2b. Ranking quality on the block space (DNA, Cream)
 
-async function blocksSection(): Promise<void> {
-  const truth = readBlockTruth();
-  if (!truth) {
-    blocks['ranking-blocks'] = `> Not measured: no block-space ground truth at \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (build it with \`DNA_RANKING=truth npm run bench:dna-ranking\`).`;
-    return;
-  }
-  await setupNodeTf();
+/** Seed pairs of a truth's test accuracy (test_acc_s<k>): the truth against itself, the ceiling no evaluator can be expected to pass. */
+function seedPairs(truth: NonNullable<ReturnType<typeof readBlockTruth>>): [number, number][] {
+  const seeds = Object.keys(truth.columns).flatMap((c) => /^test_acc_s(\d+)$/.exec(c)?.[1] ?? []).map(Number);
+  return seeds.flatMap((a, i) => seeds.slice(i + 1).map((b) => [a, b] as [number, number]));
+}
+
+/** One block-space truth: every evaluator's τ on it with its interval, and the references (cost proxies, the truth's own noise). */
+async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
+  const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
+  const truth = readBlockTruth(spec);
+  if (!truth) return `> \`${file}\`: not built yet (\`${spec.dataset === 'digits' ? '' : `DNA_TRUTH=${spec.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
   const test = truth.columns.test_acc;
   const header = ['scores vs block-space truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`, 'train s / seed'];
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
-  for (const r of BLOCK_RANKERS) {
+  for (const r of blockRankers(spec)) {
     const per = [];
     for (const seed of SUPERNET_SEEDS) {
-      const out = await blockScores(r, truth.archs, seed, args.fresh);
+      const out = await blockScores(spec, r, truth.archs, seed, args.fresh);
       per.push(out);
-      console.log(`  ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
+      console.log(`  ${spec.id} · ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
     }
     const tops = per.map((p) => topKOverlap(p.scores, test, BLOCK_TOP_K));
-    rows.push([r.title, truth.archs.length, tauCell(per.map((p) => p.scores), test, r.title), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
+    rows.push([r.title, truth.archs.length, tauCell(per.map((p) => p.scores), test, `${spec.id} ${r.title}`), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
     notes.push(`- **${r.title}**: ${per[0].note}.`);
   }
-  const costs = blockCosts(truth.archs);
+  const costs = blockCosts(spec, truth.archs);
   const ref: (string | number)[][] = [
     tauRow('parameter count', costs.map((c) => c.params), test, BLOCK_TOP_K),
     tauRow('FLOPs', costs.map((c) => c.flops), test, BLOCK_TOP_K),
     tauRow('val_acc vs test_acc (truth)', truth.columns.val_acc, test, BLOCK_TOP_K),
+    ...seedPairs(truth).map(([a, b]) => tauRow(`test_acc seed ${a} vs seed ${b} (truth noise)`, truth.columns[`test_acc_s${a}`], truth.columns[`test_acc_s${b}`], BLOCK_TOP_K)),
   ];
-  if (truth.columns.test_acc_s0 && truth.columns.test_acc_s1) ref.push(tauRow('test_acc seed 0 vs seed 1 (truth noise)', truth.columns.test_acc_s0, truth.columns.test_acc_s1, BLOCK_TOP_K));
-  print('Ranking on the block space', header, rows);
-  print('Ranking on the block space: references', ['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref);
+  print(`Ranking on the block space (${spec.id})`, header, rows);
+  print(`Ranking on the block space (${spec.id}): references`, ['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref);
   const lo = Math.min(...test);
   const hi = Math.max(...test);
-  blocks['ranking-blocks'] = [
-    `Every architecture of \`${path.relative(REPO_ROOT, BLOCK_TRUTH)}\` (${truth.archs.length} sampled from the 4,096 of the default DNA/Cream block space; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator, trained with seeds ${SUPERNET_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
+  const size = blockSpaceSize(blockTruthSpace(spec)).toLocaleString('en');
+  return [
+    `**${spec.title}.** Every architecture of \`${file}\` (${truth.archs.length} sampled from the ${size} of the block space${spec.ops.includes('skip') ? ' with skip' : ''}; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator on the same dataset and space, trained with seeds ${SUPERNET_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r']),
     notes.join('\n'),
     `References: what a cost proxy, and the truth itself, achieve on the same architectures.\n\n${mdTable(['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref, ['l', 'r', 'r', 'r'])}`,
   ].join('\n\n');
+}
+
+async function blocksSection(): Promise<void> {
+  await setupNodeTf();
+  // The truth that can tell first; the digits one after it, as the lesson it was.
+  const parts: string[] = [];
+  for (const spec of [BLOCK_TRUTHS.fashion, BLOCK_TRUTHS.digits]) parts.push(await blockTruthPart(spec));
+  blocks['ranking-blocks'] = parts.join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------

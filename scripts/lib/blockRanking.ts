@@ -7,16 +7,16 @@ import { creamRankingScores } from '../../src/engine/methods/cream/ranking';
 import { DEFAULT_ONE_SHOT, oneShotRanking } from '../../src/engine/methods/dna/oneShot';
 import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';
 import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
-import { blockArchCost, blockArchFromString, defaultBlockSpace } from '../../src/engine/spaces/blocks';
+import { blockArchCost, blockArchFromString } from '../../src/engine/spaces/blocks';
+import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSpace } from './blockTruth';
 
 /**
- * Ranking quality on the block space (DNA, Cream): each evaluator scores every architecture of the
- * block-space ground truth (public/benchmarks/blocks-digits.csv); bench.ts turns the scores into
- * Kendall τ and top-k overlap. Training an evaluator takes minutes, so its scores are cached in
- * runs/bench-blocks-cache.json under (evaluator, seed, the exact list of architectures); --fresh
- * ignores the cache.
+ * Ranking quality on the block space (DNA, Cream): each evaluator scores every architecture of a
+ * block-space ground truth (public/benchmarks/blocks-<dataset>.csv, scripts/lib/blockTruth.ts) on
+ * that truth's dataset and space; bench.ts turns the scores into Kendall τ and top-k overlap.
+ * Training an evaluator takes minutes, so its scores are cached in runs/bench-blocks-cache.json
+ * under (truth, evaluator, seed, the exact list of architectures); --fresh ignores the cache.
  */
-export const BLOCK_TRUTH = path.join(REPO_ROOT, 'public', 'benchmarks', 'blocks-digits.csv');
 const CACHE = path.join(REPO_ROOT, 'runs', 'bench-blocks-cache.json');
 
 export interface BlockTruth {
@@ -25,9 +25,10 @@ export interface BlockTruth {
   provenance: string[];
 }
 
-export function readBlockTruth(): BlockTruth | null {
-  if (!existsSync(BLOCK_TRUTH)) return null;
-  const lines = readFileSync(BLOCK_TRUTH, 'utf8').split(/\r?\n/).filter(Boolean);
+export function readBlockTruth(t: BlockTruthSpec = BLOCK_TRUTHS.digits): BlockTruth | null {
+  const file = blockTruthCsvPath(t);
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
   const provenance = lines.filter((l) => l.startsWith('#')).map((l) => l.slice(1).trim());
   const [head, ...rows] = lines.filter((l) => !l.startsWith('#'));
   const cols = head.split(',');
@@ -49,20 +50,20 @@ export interface BlockRanker {
   score(archs: string[], dataset: Dataset, seed: number): Promise<BlockScores>;
 }
 
-const space = defaultBlockSpace('digits');
-
-/** DNA's block ratings, read two ways (its normalised score, and plain MSE); one rating serves both. */
-const dnaRatings = new Map<number, Promise<Awaited<ReturnType<typeof rateBlocks>>>>();
-async function dnaRating(dataset: Dataset, seed: number) {
-  if (!dnaRatings.has(seed)) dnaRatings.set(seed, loadTeacherFromDisk('digits').then((teacher) => rateBlocks({ dataset, teacher, seed })));
-  return dnaRatings.get(seed)!;
+/** DNA's block ratings, read two ways (its normalised score, and plain MSE); one rating per truth and seed serves both. */
+const dnaRatings = new Map<string, Promise<Awaited<ReturnType<typeof rateBlocks>>>>();
+async function dnaRating(t: BlockTruthSpec, dataset: Dataset, seed: number) {
+  const key = `${t.id}/${seed}`;
+  if (!dnaRatings.has(key)) dnaRatings.set(key, loadTeacherFromDisk(t.dataset).then((teacher) => rateBlocks({ dataset, teacher, seed, settings: { ops: [...t.ops] } })));
+  return dnaRatings.get(key)!;
 }
-function dnaRanker(metric: 'score' | 'mse', title: string): BlockRanker {
+function dnaRanker(t: BlockTruthSpec, metric: 'score' | 'mse', title: string): BlockRanker {
+  const space = blockTruthSpace(t);
   return {
     id: `dna-${metric}`,
     title,
     async score(archs, dataset, seed) {
-      const r = await dnaRating(dataset, seed);
+      const r = await dnaRating(t, dataset, seed);
       return {
         scores: archs.map((a) => -blockScoreOf(blockArchFromString(a, space), r.blocks, metric)),
         seconds: r.seconds,
@@ -72,47 +73,58 @@ function dnaRanker(metric: 'score' | 'mse', title: string): BlockRanker {
   };
 }
 
-export const BLOCK_RANKERS: BlockRanker[] = [
-  dnaRanker('score', 'DNA block-wise distillation: summed block scores'),
-  dnaRanker('mse', 'DNA block-wise distillation: summed plain MSE'),
-  {
-    id: 'one-shot',
-    title: 'Plain weight-sharing supernet on the block space (uniform single path, no teacher)',
-    async score(archs, dataset, seed) {
-      const r = await oneShotRanking(archs.map((a) => blockArchFromString(a, space)), space, dataset, seed, DEFAULT_ONE_SHOT);
-      const s = DEFAULT_ONE_SHOT;
-      return { scores: r.scores, seconds: r.seconds, note: `${s.steps} steps, batch ${s.batchSize}, SGD lr ${s.lr}; accuracy with the shared weights on ${s.evalBatch} validation images` };
+/** Every block-space evaluator, each on the truth's dataset and space (its ops, skip included where the truth has it). */
+export function blockRankers(t: BlockTruthSpec): BlockRanker[] {
+  const space = blockTruthSpace(t);
+  const ops = { ops: [...t.ops] };
+  return [
+    dnaRanker(t, 'score', 'DNA block-wise distillation: summed block scores'),
+    dnaRanker(t, 'mse', 'DNA block-wise distillation: summed plain MSE'),
+    {
+      id: 'one-shot',
+      title: 'Plain weight-sharing supernet on the block space (uniform single path, no teacher)',
+      async score(archs, dataset, seed) {
+        const r = await oneShotRanking(archs.map((a) => blockArchFromString(a, space)), space, dataset, seed, DEFAULT_ONE_SHOT);
+        const s = DEFAULT_ONE_SHOT;
+        return { scores: r.scores, seconds: r.seconds, note: `${s.steps} steps, batch ${s.batchSize}, SGD lr ${s.lr}; accuracy with the shared weights on ${s.evalBatch} validation images` };
+      },
     },
-  },
-  {
-    id: 'cream-distill',
-    title: 'Cream supernet, distillation on (prioritized paths teach)',
-    async score(archs, dataset, seed) {
-      const r = await creamRankingScores(archs, dataset, seed, true);
-      return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+    {
+      id: 'cream-distill',
+      title: 'Cream supernet, distillation on (prioritized paths teach)',
+      async score(archs, dataset, seed) {
+        const r = await creamRankingScores(archs, dataset, seed, true, ops);
+        return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+      },
     },
-  },
-  {
-    id: 'cream-plain',
-    title: 'Cream supernet, distillation off (SPOS-like)',
-    async score(archs, dataset, seed) {
-      const r = await creamRankingScores(archs, dataset, seed, false);
-      return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+    {
+      id: 'cream-plain',
+      title: 'Cream supernet, distillation off (SPOS-like)',
+      async score(archs, dataset, seed) {
+        const r = await creamRankingScores(archs, dataset, seed, false, ops);
+        return { scores: r.scores, seconds: r.trainSeconds, note: r.note };
+      },
     },
-  },
-];
+  ];
+}
 
-/** Scores from the cache when the same evaluator, seed and architecture list were measured before. */
-export async function blockScores(r: BlockRanker, archs: string[], seed: number, fresh: boolean): Promise<BlockScores & { cached: boolean }> {
-  const key = `${r.id}/s${seed}/${archs.length}-${archHash(archs.join(' '))}`;
+/** Scores from the cache when the same truth, evaluator, seed and architecture list were measured before. */
+export async function blockScores(t: BlockTruthSpec, r: BlockRanker, archs: string[], seed: number, fresh: boolean): Promise<BlockScores & { cached: boolean }> {
+  // The digits truth's entries predate the truth in the key; they keep their old key.
+  const key = `${t.id === 'blocks-digits' ? '' : `${t.id}/`}${r.id}/s${seed}/${archs.length}-${archHash(archs.join(' '))}`;
   const cache: Record<string, BlockScores> = existsSync(CACHE) ? JSON.parse(readFileSync(CACHE, 'utf8')) : {};
   if (!fresh && cache[key]) return { ...cache[key], cached: true };
   installFastDepthwiseKernels();
-  const out = await r.score(archs, await loadDatasetFromDisk('digits'), seed);
-  cache[key] = out;
+  const out = await r.score(archs, await loadDatasetFromDisk(t.dataset), seed);
+  // Read again: another process may have added its own entries while this one trained.
+  const now: Record<string, BlockScores> = existsSync(CACHE) ? JSON.parse(readFileSync(CACHE, 'utf8')) : {};
+  now[key] = out;
   mkdirSync(path.dirname(CACHE), { recursive: true });
-  writeFileSync(CACHE, JSON.stringify(cache));
+  writeFileSync(CACHE, JSON.stringify(now));
   return { ...out, cached: false };
 }
 
-export const blockCosts = (archs: string[]) => archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
+export const blockCosts = (t: BlockTruthSpec, archs: string[]) => {
+  const space = blockTruthSpace(t);
+  return archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
+};
