@@ -76,3 +76,18 @@ export async function benchCounts(page: Page, backend: 'webgl' | 'webgpu', o: { 
   console.log(`${backend}: ${JSON.stringify(r)}`);
   return r;
 }
+
+/**
+ * Issue #16's GPU contract over 12 random paths after the per-op warm-up: no shader / pipeline
+ * compiled (paths differ in how many kernels the L2 term sums, which once compiled a program per
+ * count), the loss read back only on its schedule (the first step's at once, the 10th row, the rest
+ * at the end, and the final sync: 4), and no tensor left behind.
+ */
+export async function expectCleanGpuSteps(page: Page, backend: 'webgl' | 'webgpu'): Promise<void> {
+  const r = await benchCounts(page, backend, { steps: 12, warmup: 0, batchSize: 16 });
+  expect(r.backend).toBe(backend);
+  expect(r.shaderCompiles).toBe(0);
+  expect(r.readBacksScheduled).toBe(4);
+  expect(r.readBacks).toBeLessThanOrEqual(r.readBacksScheduled);
+  expect(r.tensorsAfter).toBe(r.tensorsBefore);
+}

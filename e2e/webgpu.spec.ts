@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { benchCounts, count } from './util';
+import { count, expectCleanGpuSteps } from './util';
 
 /**
  * Headless Chromium offers a WebGPU adapter only with --enable-unsafe-webgpu (SwiftShader here,
@@ -22,12 +22,6 @@ test('with an adapter offered, a run on webgpu trains there and leaves no tensor
 
 test('webgpu: no pipeline compiles after the warm-up and no read-back inside a training step', async ({ page }) => {
   test.setTimeout(300_000);
-  // The same count as e2e/gpuCounts.spec.ts on WebGL: the warm-up trains one path per op, then the
-  // timed steps may compile nothing new and read back only what the loss schedule reads.
-  const r = await benchCounts(page, 'webgpu', { steps: 12, warmup: 0, batchSize: 16 });
-  expect(r.backend).toBe('webgpu');
-  expect(r.shaderCompiles).toBe(0);
-  expect(r.readBacksScheduled).toBe(4);
-  expect(r.readBacks).toBeLessThanOrEqual(r.readBacksScheduled);
-  expect(r.tensorsAfter).toBe(r.tensorsBefore);
+  // The same contract as e2e/gpuCounts.spec.ts on WebGL.
+  await expectCleanGpuSteps(page, 'webgpu');
 });
