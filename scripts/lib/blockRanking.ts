@@ -6,6 +6,7 @@ import { archHash } from '../../src/engine/export/architectureFile';
 import { creamRankingScores } from '../../src/engine/methods/cream/ranking';
 import { DEFAULT_ONE_SHOT, oneShotRanking } from '../../src/engine/methods/dna/oneShot';
 import { blockScoreOf, rateBlocks } from '../../src/engine/methods/dna/ranking';
+import { defaultDnaSettings } from '../../src/engine/methods/dna/settings';
 import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
 import { blockArchCost, blockArchFromString } from '../../src/engine/spaces/blocks';
 import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSpace } from './blockTruth';
@@ -64,10 +65,11 @@ function dnaRanker(t: BlockTruthSpec, metric: 'score' | 'mse', title: string): B
     title,
     async score(archs, dataset, seed) {
       const r = await dnaRating(t, dataset, seed);
+      const st = defaultDnaSettings(t.dataset).students;
       return {
         scores: archs.map((a) => -blockScoreOf(blockArchFromString(a, space), r.blocks, metric)),
         seconds: r.seconds,
-        note: `default DNA settings (pretrained teacher, 400 steps per block, batch 16); every path rated on held-out data after BN recalibration; summed ${metric === 'score' ? 'normalised score' : 'plain MSE'} over blocks, lower ranks higher`,
+        note: `default DNA settings (pretrained teacher, ${st.stepsPerBlock} steps per block, batch ${st.batchSize}); every path rated on held-out data after BN recalibration; summed ${metric === 'score' ? 'normalised score' : 'plain MSE'} over blocks, lower ranks higher`,
       };
     },
   };
