@@ -39,7 +39,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CellNetwork } from '../src/engine/nn/cellNetwork';
 import { BlockNetwork } from '../src/engine/nn/blockNetwork';
 import { PathAdam } from '../src/engine/nn/blocks/optim';
-import { type BlockArch, blockArchFromString, blockInputShapes, blockPaths, blockSpaceSize, defaultBlockSpace, sampleBlockArch } from '../src/engine/spaces/blocks';
+import { type BlockArch, blockArchFromString, blockInputShapes, blockPaths, blockSpaceSize, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../src/engine/spaces/blocks';
 import { DEFAULT_ONE_SHOT, oneShotRanking } from '../src/engine/methods/dna/oneShot';
 import { defaultCreamSettings } from '../src/engine/methods/cream/settings';
 import { pathVariables } from '../src/engine/methods/cream/supernet';
@@ -47,8 +47,8 @@ import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
-import { blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
-import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSpace } from './lib/blockTruth';
+import { type BlockRanker, blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
+import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { findTorchPython } from './lib/python';
@@ -541,25 +541,42 @@ function seedPairs(truth: NonNullable<ReturnType<typeof readBlockTruth>>): [numb
   return seeds.flatMap((a, i) => seeds.slice(i + 1).map((b) => [a, b] as [number, number]));
 }
 
-/** One block-space truth: every evaluator's τ on it with its interval, and the references (cost proxies, the truth's own noise). */
-async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
-  const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
-  const truth = readBlockTruth(spec);
-  if (!truth) return `> \`${file}\`: not built yet (\`${spec.dataset === 'digits' ? '' : `DNA_TRUTH=${spec.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
-  const test = truth.columns.test_acc;
-  const header = ['scores vs block-space truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`, 'train s / seed'];
-  const rows: (string | number)[][] = [];
-  const notes: string[] = [];
+/** The block evaluators --rankers names (all without it); an unknown name is refused with the known ones. */
+function pickRankers(spec: BlockTruthSpec): BlockRanker[] {
   const all = blockRankers(spec);
   const wanted = args.rankers?.split(',');
   const unknown = wanted?.filter((id) => !all.some((r) => r.id === id)) ?? [];
   if (unknown.length) throw new Error(`--rankers: no block evaluator ${unknown.join(', ')} (known: ${all.map((r) => r.id).join(', ')})`);
-  for (const r of all.filter((x) => !wanted || wanted.includes(x.id))) {
+  return all.filter((x) => !wanted || wanted.includes(x.id));
+}
+
+const logScores = (spec: BlockTruthSpec, r: BlockRanker, seed: number, out: { cached: boolean; seconds: number }) =>
+  console.log(`  ${spec.id} · ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
+
+/** One block-space truth: every evaluator's τ on it with its interval, and the references (cost proxies, the truth's own noise). */
+async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
+  const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
+  const truth = readBlockTruth(spec);
+  const notBuilt = `> \`${file}\`: not built yet (\`${spec.dataset === 'digits' ? '' : `DNA_TRUTH=${spec.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
+  if (!truth) {
+    // The evaluators need only the sample, not its accuracies: with --rankers they score it (in the
+    // CSV's order, so the cache serves the table once the truth is in) while the truth is built.
+    if (args.rankers) {
+      const archs = blockTruthSample(spec).map(formatBlockArch);
+      for (const r of pickRankers(spec)) for (const seed of BLOCK_SEEDS) logScores(spec, r, seed, await blockScores(spec, r, archs, seed, args.fresh));
+    }
+    return notBuilt;
+  }
+  const test = truth.columns.test_acc;
+  const header = ['scores vs block-space truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`, 'train s / seed'];
+  const rows: (string | number)[][] = [];
+  const notes: string[] = [];
+  for (const r of pickRankers(spec)) {
     const per = [];
     for (const seed of BLOCK_SEEDS) {
       const out = await blockScores(spec, r, truth.archs, seed, args.fresh);
       per.push(out);
-      console.log(`  ${spec.id} · ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
+      logScores(spec, r, seed, out);
     }
     const tops = per.map((p) => topKOverlap(p.scores, test, BLOCK_TOP_K));
     rows.push([r.title, truth.archs.length, tauCell(per.map((p) => p.scores), test, `${spec.id} ${r.title}`), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
