@@ -18,6 +18,7 @@
  *   npx tsx scripts/bench.ts --no-write       print only
  *   npx tsx scripts/bench.ts --only blocks --rankers cream-distill --no-write   score with some block evaluators only
  *                                             (fills the cache; two such processes can share the machine's cores)
+ *   npx tsx scripts/bench.ts --only blocks --block-truths digits --rankers cream-plain   … on one truth only
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDatasetFromDisk, REPO_ROOT } from '../src/cli/nodeIo';
 import { withDefaults } from '../src/engine/core/config';
-import { formatTauInterval, kendallTau, kendallTauBootstrap, topKOverlap } from '../src/engine/core/metrics';
+import { formatTauInterval, kendallTau, kendallTauBootstrap, kendallTauDiffBootstrap, topKOverlap } from '../src/engine/core/metrics';
 import { bootstrapMean, formatMeanStd, formatPaired, mean, median, pairedDifference, stdErr } from '../src/engine/core/stats';
 import { makeContext, RunController } from '../src/engine/core/runLoop';
 import { Rng } from '../src/engine/core/rng';
@@ -51,6 +52,7 @@ import { type BlockRanker, blockCosts, blockRankers, blockScores, readBlockTruth
 import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
+import { type BlockRankingClaim, type BlockRankingTruth, checkBlockRankingFile, claimVerdict } from '../src/app/panels/benchmark/blockRanking';
 import { findTorchPython } from './lib/python';
 import { loadNb201Table, loadShippedTable, NB201_CSV, readShippedIndex } from './lib/tables';
 import { fmtSeconds, machineLine, setupNodeTf, softwareLine } from './lib/tfNode';
@@ -64,6 +66,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     rankers: { type: 'string' },
+    'block-truths': { type: 'string' },
   },
 });
 const QUICK = args.quick;
@@ -553,7 +556,15 @@ function pickRankers(spec: BlockTruthSpec): BlockRanker[] {
 const logScores = (spec: BlockTruthSpec, r: BlockRanker, seed: number, out: { cached: boolean; seconds: number }) =>
   console.log(`  ${spec.id} · ${r.id} seed ${seed}: ${out.cached ? 'cached scores' : `trained in ${fmtSeconds(out.seconds)}`}`);
 
-/** One block-space truth: every evaluator's τ on it with its interval, and the references (cost proxies, the truth's own noise). */
+/** Each block method's central claim: "`better` ranks better than `than`", tested as the paired difference in τ. */
+const BLOCK_CLAIMS: Pick<BlockRankingClaim, 'method' | 'text' | 'better' | 'than'>[] = [
+  { method: 'dna', text: 'DNA’s block-wise ratings rank architectures better than a plain weight-sharing supernet', better: 'dna-score', than: 'one-shot' },
+  { method: 'cream', text: 'Cream’s distillation (prioritized paths teaching) makes its supernet rank architectures better', better: 'cream-distill', than: 'cream-plain' },
+];
+const blockRankingJson: BlockRankingTruth[] = [];
+const BLOCK_RANKING_JSON = path.join(REPO_ROOT, 'public', 'benchmarks', 'block-ranking.json');
+
+/** One block-space truth: every evaluator's τ on it with its interval, the references (cost proxies, the truth's own noise), and each method's claim. */
 async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
   const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
   const truth = readBlockTruth(spec);
@@ -571,6 +582,8 @@ async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
   const header = ['scores vs block-space truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`, 'train s / seed'];
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
+  const evaluators: BlockRankingTruth['evaluators'] = [];
+  const scoresOf = new Map<string, number[][]>();
   for (const r of pickRankers(spec)) {
     const per = [];
     for (const seed of BLOCK_SEEDS) {
@@ -579,9 +592,19 @@ async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
       logScores(spec, r, seed, out);
     }
     const tops = per.map((p) => topKOverlap(p.scores, test, BLOCK_TOP_K));
-    rows.push([r.title, truth.archs.length, tauCell(per.map((p) => p.scores), test, `${spec.id} ${r.title}`), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
+    const bySeed = per.map((p) => p.scores);
+    scoresOf.set(r.id, bySeed);
+    rows.push([r.title, truth.archs.length, tauCell(bySeed, test, `${spec.id} ${r.title}`), pm(tops, 2), mean(per.map((p) => p.seconds)).toFixed(0)]);
     notes.push(`- **${r.title}**: ${per[0].note}.`);
+    const t = kendallTauBootstrap(bySeed, test, new Rng(`tau:${spec.id} ${r.title}`), { resamples: TAU_RESAMPLES });
+    evaluators.push({ id: r.id, title: r.title, note: per[0].note, tau: t.tau, lo: t.lo, hi: t.hi, perSeed: bySeed.map((x) => kendallTau(x, test)), seconds: mean(per.map((p) => p.seconds)) });
   }
+  const claims: BlockRankingClaim[] = BLOCK_CLAIMS.filter((c) => scoresOf.has(c.better) && scoresOf.has(c.than)).map((c) => {
+    const d = kendallTauDiffBootstrap(scoresOf.get(c.better)!, scoresOf.get(c.than)!, test, new Rng(`claim:${spec.id}:${c.method}`), { resamples: TAU_RESAMPLES });
+    return { ...c, diff: d.diff, lo: d.lo, hi: d.hi, verdict: claimVerdict(d.lo, d.hi) };
+  });
+  const f3 = (v: number) => v.toFixed(3).replace('-', '−');
+  const claimRows = claims.map((c) => [c.text, `τ(${c.better}) − τ(${c.than})`, `${f3(c.diff)} [${f3(c.lo)}, ${f3(c.hi)}]`, c.verdict]);
   const costs = blockCosts(spec, truth.archs);
   const ref: (string | number)[][] = [
     tauRow('parameter count', costs.map((c) => c.params), test, BLOCK_TOP_K),
@@ -589,7 +612,26 @@ async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
     tauRow('val_acc vs test_acc (truth)', truth.columns.val_acc, test, BLOCK_TOP_K),
     ...seedPairs(truth).map(([a, b]) => tauRow(`test_acc seed ${a} vs seed ${b} (truth noise)`, truth.columns[`test_acc_s${a}`], truth.columns[`test_acc_s${b}`], BLOCK_TOP_K)),
   ];
+  const interval = (x: number[], y: number[], label: string) => {
+    const t = kendallTauBootstrap([x], y, new Rng(`tau:${label}`), { resamples: TAU_RESAMPLES });
+    return { tau: t.tau, lo: t.lo, hi: t.hi };
+  };
+  blockRankingJson.push({
+    id: spec.id,
+    title: spec.title,
+    archs: truth.archs.length,
+    testRange: [Math.min(...test), Math.max(...test)],
+    provenance: truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; '),
+    ceiling: seedPairs(truth).map(([a, b]) => ({ seeds: [a, b] as [number, number], ...interval(truth.columns[`test_acc_s${a}`], truth.columns[`test_acc_s${b}`], `test_acc seed ${a} vs seed ${b} (truth noise)`) })),
+    evaluators,
+    proxies: [
+      { id: 'params', title: 'parameter count', ...interval(costs.map((c) => c.params), test, 'parameter count') },
+      { id: 'flops', title: 'FLOPs', ...interval(costs.map((c) => c.flops), test, 'FLOPs') },
+    ],
+    claims,
+  });
   print(`Ranking on the block space (${spec.id})`, header, rows);
+  print(`Each method's claim on ${spec.id}`, ['claim', 'difference', 'Δτ [95 % interval]', 'verdict'], claimRows);
   print(`Ranking on the block space (${spec.id}): references`, ['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref);
   const lo = Math.min(...test);
   const hi = Math.max(...test);
@@ -598,6 +640,7 @@ async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
     `**${spec.title}.** Every architecture of \`${file}\` (${truth.archs.length} sampled from the ${size} of the block space${spec.ops.includes('skip') ? ' with skip' : ''}; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator on the same dataset and space, trained with seeds ${BLOCK_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r']),
     notes.join('\n'),
+    `Each method's central claim, as the paired difference in τ (the same resampled architectures for both, each evaluator's seeds resampled): it *holds* at this scale when the interval lies above 0, is *reversed* below it, and is *not told apart* when the interval holds 0.\n\n${mdTable(['claim', 'difference', 'Δτ [95 % interval]', 'verdict'], claimRows, ['l', 'l', 'r', 'l'])}`,
     `References: what a cost proxy, and the truth itself, achieve on the same architectures.\n\n${mdTable(['reference vs truth', 'archs', 'Kendall τ', `top-${BLOCK_TOP_K} overlap`], ref, ['l', 'r', 'r', 'r'])}`,
   ].join('\n\n');
 }
@@ -606,10 +649,20 @@ async function blocksSection(): Promise<void> {
   await setupNodeTf();
   // The truth that can tell first; the digits one after it, as the lesson it was.
   const parts: string[] = [];
-  for (const spec of [BLOCK_TRUTHS.fashion, BLOCK_TRUTHS.digits]) parts.push(await blockTruthPart(spec));
+  const order = [BLOCK_TRUTHS.fashion, BLOCK_TRUTHS.digits];
+  const named = args['block-truths']?.split(',');
+  const unknown = named?.filter((n) => !order.some((t) => t.dataset === n)) ?? [];
+  if (unknown.length) throw new Error(`--block-truths: no block truth ${unknown.join(', ')} (known: ${order.map((t) => t.dataset).join(', ')})`);
+  if (named && !args.rankers) throw new Error('--block-truths goes with --rankers: the docs\' table and the page\'s file hold every truth');
+  for (const spec of order.filter((t) => !named || named.includes(t.dataset))) parts.push(await blockTruthPart(spec));
   // A subset of the evaluators is a partial table: printed and cached, never written over the docs' whole one.
-  if (args.rankers) console.log('--rankers: the block table in docs/benchmarks.md is left as it was');
-  else blocks['ranking-blocks'] = parts.join('\n\n');
+  if (args.rankers) {
+    console.log('--rankers: the block table in docs/benchmarks.md and the page\'s file are left as they were');
+    return;
+  }
+  blocks['ranking-blocks'] = parts.join('\n\n');
+  const file = checkBlockRankingFile({ schema: 1, generated: new Date().toISOString(), command: 'npm run bench -- --only blocks', machine: machineLine(), seeds: BLOCK_SEEDS, truths: blockRankingJson });
+  if (!args['no-write'] && file.truths.length > 0) writeFileSync(BLOCK_RANKING_JSON, `${JSON.stringify(file, null, 1)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

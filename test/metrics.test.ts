@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/engine/core/events';
-import { formatTauInterval, kendallTau, kendallTauBootstrap, mean, pairwiseAccuracy, std, topKOverlap } from '../src/engine/core/metrics';
+import { formatTauInterval, kendallTau, kendallTauBootstrap, kendallTauDiffBootstrap, mean, pairwiseAccuracy, std, topKOverlap } from '../src/engine/core/metrics';
 import { Rng } from '../src/engine/core/rng';
 import { candidatesOf, regretSeries, type TableInfo } from '../src/app/panels/benchmark/regret';
 
@@ -118,6 +118,50 @@ describe('kendallTauBootstrap', () => {
     expect(formatTauInterval({ tau: 0.4123, lo: -0.05, hi: 0.6, level: 0.95, resamples: 10, items: 5, seeds: 1 })).toBe('0.412 [−0.050, 0.600]');
     expect(() => kendallTauBootstrap([[1, 2]], [1, 2, 3], new Rng(1))).toThrow(/2 scores for 3 truths/);
     expect(() => kendallTauBootstrap([], [1, 2, 3], new Rng(1))).toThrow(/no scores/);
+  });
+});
+
+describe('kendallTauDiffBootstrap', () => {
+  const noise = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.normal());
+
+  it('estimates τ(a) − τ(b) over the seeds, and excludes 0 only when one evaluator really ranks better', () => {
+    const rng = new Rng(11);
+    const truth = noise(rng, 60);
+    const good = [0, 1, 2].map(() => truth.map((t) => t + 0.5 * rng.normal()));
+    const guess = [0, 1, 2].map(() => noise(rng, 60));
+    const d = kendallTauDiffBootstrap(good, guess, truth, new Rng(1));
+    const meanTau = (xs: number[][]) => mean(xs.map((x) => kendallTau(x, truth)));
+    expect(d.diff).toBeCloseTo(meanTau(good) - meanTau(guess), 12);
+    expect(d.lo).toBeGreaterThan(0.3);
+    expect(d).toMatchObject({ level: 0.95, items: 60, resamples: 1000 });
+    // Backwards it is the negative, and two guessers are not told apart.
+    const back = kendallTauDiffBootstrap(guess, good, truth, new Rng(1));
+    expect(back.diff).toBeCloseTo(-d.diff, 12);
+    expect(back.hi).toBeLessThan(-0.3);
+    const two = kendallTauDiffBootstrap(guess, [0, 1, 2].map(() => noise(rng, 60)), truth, new Rng(1));
+    expect(two.lo).toBeLessThan(0);
+    expect(two.hi).toBeGreaterThan(0);
+  });
+
+  it('is paired over the architectures: an evaluator against itself differs by exactly 0, and a shared error cancels', () => {
+    const rng = new Rng(12);
+    const truth = noise(rng, 40);
+    const one = [truth.map((t) => t + rng.normal())];
+    expect(kendallTauDiffBootstrap(one, one, truth, new Rng(3))).toMatchObject({ diff: 0, lo: 0, hi: 0 });
+    // Two evaluators sharing most of their error, one slightly better: the paired interval is far
+    // narrower than the two separate intervals put together.
+    const shared = noise(rng, 40);
+    const a = [truth.map((t, i) => t + shared[i])];
+    const b = [truth.map((t, i) => t + shared[i] + 0.3 * rng.normal())];
+    const d = kendallTauDiffBootstrap(a, b, truth, new Rng(3));
+    const ia = kendallTauBootstrap(a, truth, new Rng(3));
+    const ib = kendallTauBootstrap(b, truth, new Rng(3));
+    expect(d.hi - d.lo).toBeLessThan(0.5 * (ia.hi - ia.lo + ib.hi - ib.lo));
+  });
+
+  it('refuses scores that do not match the truth', () => {
+    expect(() => kendallTauDiffBootstrap([[1, 2, 3]], [[1, 2]], [1, 2, 3], new Rng(1))).toThrow(/2 scores for 3 truths/);
+    expect(() => kendallTauDiffBootstrap([], [[1, 2, 3]], [1, 2, 3], new Rng(1))).toThrow(/no scores/);
   });
 });
 

@@ -7,6 +7,7 @@ import { methodPanel } from '../methodViews';
 import { configFromSettings, useSettings } from '../settings';
 import { useMethodEvents, useRunStart, useRunStore } from '../store';
 import { RegretPanel } from './benchmark/RegretChart';
+import { BlockRankingPanel } from './benchmark/BlockRankingPanel';
 import { RankingCurvePanel } from './benchmark/RankingCurvePanel';
 import { CandidatesPanel } from './PanelTabs';
 
@@ -51,6 +52,7 @@ export function MethodPanel() {
       <TableInfo events={events} />
       <RegretPanel />
       {supernetSteps !== null && <RankingCurvePanel steps={supernetSteps} />}
+      {(id === 'dna' || id === 'cream') && <BlockRankingPanel method={id} />}
       {View && <p className="hint method-summary">{option.summary}</p>}
     </section>
   );
