@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { useEffect, useState } from 'react';
-import { Axis, C, ChartFrame, useChartWidth } from '../../charts/kit';
+import { Axis, C, ChartFrame, type LegendItem, useChartWidth } from '../../charts/kit';
 import { seriesColor } from '../../graphs/ops';
 import { type BlockRankingClaim, type BlockRankingFile, type BlockRankingTruth, fetchBlockRanking } from './blockRanking';
 
@@ -77,21 +77,37 @@ export function BlockRankingPanel({ method, baseUrl = import.meta.env.BASE_URL }
 }
 
 const ROW = 26;
-const M = { left: 250, right: 16, top: 24, bottom: 36 };
+const M = { left: 178, right: 16, top: 24, bottom: 36 };
+/** Row labels short enough for the left margin on a projector; the full title is in each dot's tooltip. */
+const SHORT: Record<string, string> = {
+  'dna-score': 'DNA, block scores',
+  'dna-mse': 'DNA, plain MSE',
+  'one-shot': 'one-shot supernet',
+  'cream-distill': 'Cream, distillation on',
+  'cream-plain': 'Cream, distillation off',
+  params: 'parameters (no training)',
+  flops: 'FLOPs (no training)',
+};
+const short = (id: string, title: string) => SHORT[id] ?? (title.length > 24 ? `${title.slice(0, 23)}…` : title);
 
 /** One row per evaluator and proxy: τ as a dot, its interval as a whisker; the claim's two evaluators in colour. */
 function TauForest({ truth, claim }: { truth: BlockRankingTruth; claim: BlockRankingClaim }) {
   const [box, W] = useChartWidth(560, 'block-ranking');
   const rows = [
     ...truth.evaluators.map((e) => ({ id: e.id, label: e.title, tau: e.tau, lo: e.lo, hi: e.hi, detail: `each seed ${e.perSeed.map(f2).join(', ')}; ${Math.round(e.seconds)} s of training per seed` })),
-    ...truth.proxies.map((p) => ({ id: p.id, label: `${p.title} (no training)`, tau: p.tau, lo: p.lo, hi: p.hi, detail: 'a cost, read off the architecture' })),
+    ...truth.proxies.map((p) => ({ id: p.id, label: p.title, tau: p.tau, lo: p.lo, hi: p.hi, detail: 'a cost, read off the architecture' })),
   ];
   const H = M.top + rows.length * ROW + M.bottom;
   const x = d3.scaleLinear().domain([-1, 1]).range([M.left, W - M.right]);
   const band = truth.ceiling.length ? { lo: Math.min(...truth.ceiling.map((c) => c.tau)), hi: Math.max(...truth.ceiling.map((c) => c.tau)) } : null;
   const color = (id: string) => (id === claim.better ? seriesColor(0) : id === claim.than ? seriesColor(1) : C.muted);
+  const legend: LegendItem[] = [
+    { label: `the claim: ${short(claim.better, claim.better)}`, color: seriesColor(0), mark: 'dot' },
+    { label: `against: ${short(claim.than, claim.than)}`, color: seriesColor(1), mark: 'dot' },
+    ...(band ? [{ label: 'the truth against itself, seed to seed', color: C.grid, mark: 'swatch' as const }] : []),
+  ];
   return (
-    <ChartFrame boxRef={box} width={W} height={H} svgClass="block-ranking-chart" role="img" aria-label={`Kendall tau of each block-space evaluator against ${truth.title}, with 95 % intervals`} data-testid="block-ranking-chart" data-rows={rows.length}>
+    <ChartFrame boxRef={box} width={W} height={H} legend={legend} svgClass="block-ranking-chart" role="img" aria-label={`Kendall tau of each block-space evaluator against ${truth.title}, with 95 % intervals`} data-testid="block-ranking-chart" data-rows={rows.length}>
       {band && (
         <rect data-testid="block-ranking-ceiling" x={x(band.lo) - 2} width={x(band.hi) - x(band.lo) + 4} y={M.top - 6} height={rows.length * ROW + 6} fill={C.grid} opacity={0.6}>
           <title>{`The truth against itself, seed to seed: ${truth.ceiling.map((c) => `seeds ${c.seeds[0]}–${c.seeds[1]} τ ${f2(c.tau)} ${span(c)}`).join('; ')}`}</title>
@@ -107,7 +123,7 @@ function TauForest({ truth, claim }: { truth: BlockRankingTruth; claim: BlockRan
         return (
           <g key={r.id} data-testid="block-ranking-row" data-id={r.id} data-tau={r.tau}>
             <text x={M.left - 8} y={cy + 4} textAnchor="end" fill={C.ink} fontSize={12}>
-              {r.label.length > 40 ? `${r.label.slice(0, 39)}…` : r.label}
+              {short(r.id, r.label)}
             </text>
             <line x1={x(r.lo)} x2={x(r.hi)} y1={cy} y2={cy} stroke={color(r.id)} strokeWidth={2} />
             <circle cx={x(r.tau)} cy={cy} r={5} fill={color(r.id)} stroke={C.surface} strokeWidth={1.5}>
