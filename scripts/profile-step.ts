@@ -19,9 +19,13 @@ import { PathAdam } from '../src/engine/nn/blocks/optim';
 import { defaultMacro } from '../src/engine/nn/macro';
 import { PathSgd } from '../src/engine/nn/optim';
 import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
-import { blockInputShapes, blockPaths, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { blockArchCost, blockInputShapes, blockPaths, defaultBlockSpace, formatBlockArch } from '../src/engine/spaces/blocks';
 import { NB201_EDGES, NB201_OPS, type Nb201Cell, sampleCell } from '../src/engine/spaces/nb201';
 import { setupNodeTf } from './lib/tfNode';
+import { BLOCK_TRUTHS, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
+import { archClassifier } from '../src/engine/methods/dna/final';
+import { RunningStatsUpdater } from '../src/engine/nn/params';
+import { BatchSampler } from '../src/engine/data/datasets';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '10' }, only: { type: 'string' }, plain: { type: 'string' } } });
 const STEPS = Number(values.steps);
@@ -118,6 +122,33 @@ async function main(): Promise<void> {
     };
     print('DNA student step, block 2', await measure(step, STEPS * 3));
     x.dispose(); target.dispose(); opt.dispose(); net.dispose();
+  }
+  if (!values.only || values.only === 'standalone') {
+    // What a block truth's build spends its hours on (issue #17): one standalone training step of
+    // the Fashion truth's smallest and largest architectures, as trainClassifier takes it.
+    const spec = BLOCK_TRUTHS.fashion;
+    const space = blockTruthSpace(spec);
+    const data = new DeviceData(await loadDatasetFromDisk(spec.dataset));
+    const bySize = [...blockTruthSample(spec)].sort((a, b) => blockArchCost(a, space).params - blockArchCost(b, space).params);
+    for (const [label, arch] of [['smallest', bySize[0]], ['largest', bySize[bySize.length - 1]]] as const) {
+      const net = archClassifier(space, arch, new Rng(1).fork('profile/standalone'));
+      const vars = net.variables();
+      const opt = new PathSgd(0.05, 0.9);
+      const updater = new RunningStatsUpdater(net.store);
+      const sampler = new BatchSampler(data.train.n, spec.recipe.batchSize, new Rng(1).fork('profile/batches'));
+      const step = () => {
+        const { x, y } = data.train.batch(sampler.next());
+        opt.minimize(() => tf.add(crossEntropy(net.forward(x, 'train', updater), y), l2(vars, spec.recipe.weightDecay)) as tf.Scalar, vars).dispose();
+        updater.apply();
+        x.dispose();
+        y.dispose();
+      };
+      print(`standalone step, Fashion truth's ${label} (${formatBlockArch(arch)}, ${blockArchCost(arch, space).params} params, batch ${spec.recipe.batchSize})`, await measure(step, STEPS));
+      updater.discard();
+      opt.dispose();
+      net.dispose();
+    }
+    data.dispose();
   }
 }
 
