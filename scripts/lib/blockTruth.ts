@@ -57,10 +57,11 @@ export const BLOCK_TRUTHS: Record<'digits' | 'fashion', BlockTruthSpec> = {
   /**
    * The truth meant to tell (issue #17): Fashion-MNIST at 14×14 trained on the shipped 8,000,
    * the space widened by skip where a layer keeps its shape (2 to 6 MBConv layers), 60
-   * architectures, 3 seeds, measured on the official 10,000 test images. Its first design (6 epochs,
-   * the shipped 2,000 test images; runs/dna-truth-fashion-6ep.jsonl) put 8 architectures within
-   * 84.6–86.2 % with a seed moving one by ±0.42 points: a between-architecture spread of about 0.2
-   * points, τ near 0.1. The epochs are being piloted (DNA_RANKING=pilot) before the build.
+   * architectures, 3 seeds, measured on the official 10,000 test images. Piloted, it does not tell
+   * (docs/ground-truth.md): at 6 epochs the extremes of the sample (10k and 28k parameters) are
+   * 1.1 points apart with a seed moving one by ±0.24, at 15 epochs not apart at all; a random
+   * pair differs by less than a seed moves one. Not to be built as it is: its space needs
+   * architectures that really differ at this data scale.
    */
   fashion: {
     id: 'blocks-fashion',
