@@ -59,7 +59,7 @@ export const BLOCK_TRUTHS: Record<'digits' | 'fashion', BlockTruthSpec> = {
    * the space widened by skip where a layer keeps its shape (2 to 6 MBConv layers), 60
    * architectures, 3 seeds, measured on the official 10,000 test images. Piloted, it does not tell
    * (docs/ground-truth.md): at 6 epochs the extremes of the sample (10k and 28k parameters) are
-   * 1.1 points apart with a seed moving one by ±0.24, at 15 epochs not apart at all; a random
+   * 1.1 points apart with a seed moving one by ±0.24, at 15 epochs 0.5 apart with a seed ±0.6; a random
    * pair differs by less than a seed moves one. Not to be built as it is: its space needs
    * architectures that really differ at this data scale.
    */
