@@ -1,11 +1,7 @@
 import * as d3 from 'd3';
-import { useEffect, useState } from 'react';
 import { Axis, C, ChartFrame, type LegendItem, useChartWidth } from '../../charts/kit';
 import { seriesColor } from '../../graphs/ops';
-import { type BlockRankingClaim, type BlockRankingFile, type BlockRankingTruth, fetchBlockRanking } from './blockRanking';
-
-/** Fetched once per page: the file is static. */
-let pending: Promise<BlockRankingFile | null> | null = null;
+import { type BlockRankingClaim, type BlockRankingTruth, useBlockRanking } from './blockRanking';
 
 const f2 = (v: number) => v.toFixed(2).replace('-', '−');
 const span = (t: { lo: number; hi: number }) => `[${f2(t.lo)}, ${f2(t.hi)}]`;
@@ -28,19 +24,7 @@ function verdictText(c: BlockRankingClaim, t: BlockRankingTruth): string {
  * difference in τ, said in words. A damaged file is named in one line.
  */
 export function BlockRankingPanel({ method, baseUrl = import.meta.env.BASE_URL }: { method: 'dna' | 'cream'; baseUrl?: string }) {
-  const [file, setFile] = useState<BlockRankingFile | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    pending ??= fetchBlockRanking(baseUrl);
-    pending.then(
-      (f) => live && setFile(f),
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [baseUrl]);
+  const { file, error } = useBlockRanking(baseUrl);
   if (error)
     return (
       <p className="error" role="alert" data-testid="block-ranking-error">

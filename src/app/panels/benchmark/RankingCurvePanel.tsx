@@ -1,9 +1,5 @@
-import { useEffect, useState } from 'react';
-import { fetchRankingCurves, type RankingCurveFile } from './rankingCurve';
+import { useRankingCurves } from './rankingCurve';
 import { RankingCurveChart } from './RankingCurveChart';
-
-/** Fetched once per page: the file is static. */
-let pending: Promise<RankingCurveFile | null> | null = null;
 
 /**
  * Beside a search whose candidates the weight-sharing supernet scores on the digits: how far to
@@ -11,19 +7,7 @@ let pending: Promise<RankingCurveFile | null> | null = null;
  * τ by training steps, with this run's steps marked. A damaged file is named in one line.
  */
 export function RankingCurvePanel({ steps, baseUrl = import.meta.env.BASE_URL }: { steps: number | null; baseUrl?: string }) {
-  const [file, setFile] = useState<RankingCurveFile | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    pending ??= fetchRankingCurves(baseUrl);
-    pending.then(
-      (f) => live && setFile(f),
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [baseUrl]);
+  const { file, error } = useRankingCurves(baseUrl);
   if (error)
     return (
       <p className="error" role="alert" data-testid="ranking-curves-error">

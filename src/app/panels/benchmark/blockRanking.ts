@@ -1,4 +1,5 @@
-import { check, z } from '../../../engine/core/schema';
+import { z } from '../../../engine/core/schema';
+import { benchFileHeader, checkBenchFile, useBenchFile } from './benchFile';
 
 /**
  * public/benchmarks/block-ranking.json, written by `npm run bench -- --only blocks`: how well each
@@ -72,11 +73,7 @@ const truth = z
 
 export const BlockRankingFileSchema = z
   .object({
-    schema: z.literal(1),
-    generated: z.string().min(1).max(100),
-    command: z.string().min(1).max(500),
-    machine: z.string().max(500),
-    seeds: z.array(z.number().int()).min(1).max(20),
+    ...benchFileHeader,
     truths: z.array(truth).max(10),
   })
   .refine((f) => f.truths.every((t) => t.evaluators.every((e) => e.perSeed.length === f.seeds.length)), { message: 'every evaluator must give one τ per seed' });
@@ -92,17 +89,7 @@ export function claimVerdict(lo: number, hi: number): (typeof CLAIM_VERDICTS)[nu
 
 const FILE = 'benchmarks/block-ranking.json';
 
-export function checkBlockRankingFile(raw: unknown): BlockRankingFile {
-  const r = check(BlockRankingFileSchema, raw);
-  // The first two faults: a line on the page, not a list.
-  if (!r.ok) throw new Error(`${FILE}: ${r.errors.slice(0, 2).join('; ')}${r.errors.length > 2 ? ` (and ${r.errors.length - 2} more)` : ''}`);
-  return r.value;
-}
+export const checkBlockRankingFile = (raw: unknown): BlockRankingFile => checkBenchFile(BlockRankingFileSchema, FILE, raw);
 
-/** `baseUrl` is the app's base (import.meta.env.BASE_URL in the page). A missing file is null: the bench has not run yet. */
-export async function fetchBlockRanking(baseUrl: string): Promise<BlockRankingFile | null> {
-  const res = await fetch(`${baseUrl}${FILE}`);
-  if (res.status === 404) return null;
-  if (!res.ok) throw new Error(`could not load ${FILE}: HTTP ${res.status}`);
-  return checkBlockRankingFile(await res.json());
-}
+/** The file for a panel (benchFile.ts): fetched once per page, a damaged one named in one line. */
+export const useBlockRanking = (baseUrl: string) => useBenchFile(baseUrl, FILE, checkBlockRankingFile);

@@ -1,4 +1,5 @@
-import { check, z } from '../../../engine/core/schema';
+import { z } from '../../../engine/core/schema';
+import { benchFileHeader, checkBenchFile, useBenchFile } from './benchFile';
 
 /**
  * public/benchmarks/ranking-over-training.json, written by `npm run bench -- --only
@@ -40,11 +41,7 @@ const table = z.object({
 
 export const RankingCurveFileSchema = z
   .object({
-    schema: z.literal(1),
-    generated: z.string().min(1).max(100),
-    command: z.string().min(1).max(500),
-    machine: z.string().max(500),
-    seeds: z.array(z.number().int()).min(1).max(20),
+    ...benchFileHeader,
     tables: z.array(table).max(20),
   })
   .refine((f) => f.tables.every((t) => t.points.every((p) => p.perSeed.length === f.seeds.length)), { message: 'every point must give one τ per seed' })
@@ -53,17 +50,9 @@ export const RankingCurveFileSchema = z
 export type RankingCurveFile = z.output<typeof RankingCurveFileSchema>;
 export type RankingCurveTable = RankingCurveFile['tables'][number];
 
-export function checkRankingCurveFile(raw: unknown): RankingCurveFile {
-  const r = check(RankingCurveFileSchema, raw);
-  // The first two faults: a line on the page, not a list.
-  if (!r.ok) throw new Error(`benchmarks/ranking-over-training.json: ${r.errors.slice(0, 2).join('; ')}${r.errors.length > 2 ? ` (and ${r.errors.length - 2} more)` : ''}`);
-  return r.value;
-}
+const FILE = 'benchmarks/ranking-over-training.json';
 
-/** `baseUrl` is the app's base (import.meta.env.BASE_URL in the page). A missing file is null: the bench has not run yet. */
-export async function fetchRankingCurves(baseUrl: string): Promise<RankingCurveFile | null> {
-  const res = await fetch(`${baseUrl}benchmarks/ranking-over-training.json`);
-  if (res.status === 404) return null;
-  if (!res.ok) throw new Error(`could not load benchmarks/ranking-over-training.json: HTTP ${res.status}`);
-  return checkRankingCurveFile(await res.json());
-}
+export const checkRankingCurveFile = (raw: unknown): RankingCurveFile => checkBenchFile(RankingCurveFileSchema, FILE, raw);
+
+/** The file for a panel (benchFile.ts): fetched once per page, a damaged one named in one line. */
+export const useRankingCurves = (baseUrl: string) => useBenchFile(baseUrl, FILE, checkRankingCurveFile);
