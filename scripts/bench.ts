@@ -10,7 +10,7 @@
  * It rewrites its own blocks of docs/benchmarks.md (scripts/lib/benchDoc.ts); blocks the
  * Playwright measurements own are kept.
  *
- *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 2 supernet seeds)
+ *   npx tsx scripts/bench.ts                  full run (20 seeds per cell, 3 supernet seeds)
  *   npx tsx scripts/bench.ts --quick          a short version (5 seeds, budgets 25 and 100, 1 supernet seed)
  *   npx tsx scripts/bench.ts --only search    one section: search | ranking | ranking-curve | blocks | throughput | peer
  *   npx tsx scripts/bench.ts --fresh          retrain the block-space evaluators instead of reading runs/bench-blocks-cache.json
@@ -72,9 +72,9 @@ const { values: args } = parseArgs({
 const QUICK = args.quick;
 const SEARCH_SEEDS = QUICK ? 5 : 20;
 const BUDGETS = QUICK ? [25, 100] : [25, 50, 100, 150];
-const SUPERNET_SEEDS = QUICK ? [1] : [1, 2];
-/** Block-space evaluators over three seeds: their τ interval is over the seeds as well as the architectures (issue #17). */
-const BLOCK_SEEDS = QUICK ? [1] : [1, 2, 3];
+/** Trained evaluators over three seeds: a τ interval is over the seeds as well as the architectures (issue #17). */
+const SUPERNET_SEEDS = QUICK ? [1] : [1, 2, 3];
+const BLOCK_SEEDS = SUPERNET_SEEDS;
 const TOP_K = 10;
 const BLOCK_TOP_K = 5;
 /**
