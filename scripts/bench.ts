@@ -49,7 +49,7 @@ import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { type BlockRanker, blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
-import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
+import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthName, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { type BlockRankingClaim, type BlockRankingTruth, checkBlockRankingFile, claimVerdict } from '../src/app/panels/benchmark/blockRanking';
@@ -568,7 +568,7 @@ const BLOCK_RANKING_JSON = path.join(REPO_ROOT, 'public', 'benchmarks', 'block-r
 async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
   const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
   const truth = readBlockTruth(spec);
-  const notBuilt = `> \`${file}\`: not built yet (\`${spec.dataset === 'digits' ? '' : `DNA_TRUTH=${spec.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
+  const notBuilt = `> \`${file}\`: not built yet (\`${blockTruthName(spec) === 'digits' ? '' : `DNA_TRUTH=${blockTruthName(spec)} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
   if (!truth) {
     // The evaluators need only the sample, not its accuracies: with --rankers they score it (in the
     // CSV's order, so the cache serves the table once the truth is in) while the truth is built.
@@ -649,12 +649,13 @@ async function blocksSection(): Promise<void> {
   await setupNodeTf();
   // The truth that can tell first; the digits one after it, as the lesson it was.
   const parts: string[] = [];
-  const order = [BLOCK_TRUTHS.fashion, BLOCK_TRUTHS.digits];
+  // The first Fashion design is not in the table: piloted, it cannot tell (docs/ground-truth.md).
+  const order = [BLOCK_TRUTHS['fashion-rf'], BLOCK_TRUTHS.digits];
   const named = args['block-truths']?.split(',');
-  const unknown = named?.filter((n) => !order.some((t) => t.dataset === n)) ?? [];
-  if (unknown.length) throw new Error(`--block-truths: no block truth ${unknown.join(', ')} (known: ${order.map((t) => t.dataset).join(', ')})`);
+  const unknown = named?.filter((n) => !order.some((t) => blockTruthName(t) === n)) ?? [];
+  if (unknown.length) throw new Error(`--block-truths: no block truth ${unknown.join(', ')} (known: ${order.map(blockTruthName).join(', ')})`);
   if (named && !args.rankers) throw new Error('--block-truths goes with --rankers: the docs\' table and the page\'s file hold every truth');
-  for (const spec of order.filter((t) => !named || named.includes(t.dataset))) parts.push(await blockTruthPart(spec));
+  for (const spec of order.filter((t) => !named || named.includes(blockTruthName(t)))) parts.push(await blockTruthPart(spec));
   // A subset of the evaluators is a partial table: printed and cached, never written over the docs' whole one.
   if (args.rankers) {
     console.log('--rankers: the block table in docs/benchmarks.md and the page\'s file are left as they were');

@@ -119,3 +119,33 @@ describe('the block search space', () => {
     expect(blockArchCost(a, digits).flops).toBe(sum);
   });
 });
+
+describe('the pointwise MBConv ops (issue #17: a block space that varies the receptive field)', () => {
+  it('mb3_k1 and mb6_k1 mix no pixels, while a 3×3 MBConv reads its neighbours; their cost counts a 1×1 depthwise', async () => {
+    await cpu();
+    const tf = await import('@tensorflow/tfjs');
+    const { ParamStore } = await import('../src/engine/nn/params');
+    const { mbLayer } = await import('../src/engine/nn/blockNetwork');
+    const x = tf.tensor4d(new Rng(3).fork('x').normalArray(7 * 7 * 4, 1), [1, 7, 7, 4]);
+    // Which input pixels the output pixel (3, 3) depends on: the support of its gradient.
+    const support = (op: 'mb3_k1' | 'mb6_k1' | 'mb6_k3') => {
+      const store = new ParamStore(new Rng(1));
+      const g = tf.grad((inp: tf.Tensor4D) => mbLayer(store, 'l', inp, op, 4, 1, 'eval', 'running').slice([0, 3, 3, 0], [1, 1, 1, 4]).sum())(x);
+      const mag = g.abs().sum(3).arraySync() as number[][][];
+      const out = mag[0].flatMap((row, i) => row.flatMap((v, j) => (v > 0 ? [[i, j]] : [])));
+      store.dispose();
+      return out;
+    };
+    expect(support('mb3_k1')).toEqual([[3, 3]]);
+    expect(support('mb6_k1')).toEqual([[3, 3]]);
+    const k3 = support('mb6_k3');
+    expect(k3.every(([i, j]) => Math.abs(i - 3) <= 1 && Math.abs(j - 3) <= 1)).toBe(true);
+    expect(k3.length).toBeGreaterThan(1);
+    x.dispose();
+    const s = layerShapes(withSkip)[1][0]; // 8→16, stride 2, 14×14 → 7×7 on Fashion
+    expect(layerOpCost('mb6_k1', s)).toEqual({
+      params: 8 * 48 + 2 * 48 + 48 + 2 * 48 + 48 * 16 + 2 * 16,
+      flops: 8 * 48 * 196 + 48 * 49 + 48 * 16 * 49,
+    });
+  });
+});

@@ -4,7 +4,7 @@
  *   DNA_RANKING=truth npm run bench:dna-ranking   trains the ground truth, writes public/benchmarks/blocks-<dataset>.csv
  *   DNA_RANKING=noise npm run bench:dna-ranking   the truth's seed-to-seed τ so far, from its log
  *
- * DNA_TRUTH=digits (default) | fashion picks the truth (scripts/lib/blockTruth.ts): its sample of
+ * DNA_TRUTH=digits (default) | fashion | fashion-rf picks the truth (scripts/lib/blockTruth.ts): its sample of
  * distinct architectures, each trained from scratch with its recipe and seeds. Every finished
  * training is appended to its log in runs/, so a stopped build resumes; DNA_TRUTH_SHARD=i/n splits
  * the build across processes. The evaluators' τ on a truth is the bench's (`npm run bench --
@@ -21,13 +21,13 @@ import { Rng } from '../../src/engine/core/rng';
 import { DeviceData, recipeText } from '../../src/engine/nn/trainer';
 import { retrainBlockArch } from '../../src/engine/methods/dna/final';
 import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
-import { type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
+import { BLOCK_OP_LABEL, type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
 import { datasetInfo } from '../../src/engine/data/datasets';
 import { cpu } from '../../test/helpers';
-import { blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthSample, blockTruthSpace, loadBlockTruthData } from '../lib/blockTruth';
+import { blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace, FASHION_FULL_DIR, loadBlockTruthData } from '../lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
-/** Which truth (scripts/lib/blockTruth.ts): DNA_TRUTH=digits (default) or fashion. */
+/** Which truth (scripts/lib/blockTruth.ts): DNA_TRUTH=digits (default), fashion or fashion-rf. */
 const TRUTH = blockTruthFromEnv();
 const TRUTH_COUNT = TRUTH.count;
 const TRUTH_SEEDS = process.env.DNA_TRUTH_SEEDS ? process.env.DNA_TRUTH_SEEDS.split(',').map(Number) : TRUTH.seeds;
@@ -53,6 +53,31 @@ interface TruthRow {
   trainLoss: number;
   seconds: number;
   recipe: string;
+  /** 'pilot': taken over from the pilot's log (DNA_RANKING=pilot at the truth's recipe). */
+  from?: 'pilot';
+}
+
+const PILOT_LOG = LOG.replace(/\.jsonl$/, '-pilot.jsonl');
+interface PilotRow {
+  arch: string;
+  seed: number;
+  epochs: number;
+  testImages: number;
+  valAcc: number;
+  testAcc: number;
+  trainLoss: number;
+  params: number;
+  seconds: number;
+  /** The whole recipe; rows from before it was logged carry the truth's recipe at their epochs. */
+  recipe?: string;
+}
+function readPilot(): (PilotRow & { recipe: string })[] {
+  if (!existsSync(PILOT_LOG)) return [];
+  return readFileSync(PILOT_LOG, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PilotRow)
+    .map((r) => ({ ...r, recipe: r.recipe ?? JSON.stringify({ ...RECIPE, epochs: r.epochs }) }));
 }
 
 function readLog(): TruthRow[] {
@@ -71,8 +96,10 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
   const info = datasetInfo(TRUTH.dataset);
   const d = TRUTH.dataset === 'digits'
     ? 'digits 8×8 (UCI / scikit-learn), split seed 20201: train 1078 / val 359 / test 360, standardised with train statistics'
-    : `${info.title}: train 8000 / val 2000 / test 2000 (the shipped subset's own split), standardised with train statistics`;
-  const opsText = TRUTH.ops.includes('skip') ? 'MBConv k{3,5} × e{3,6} or skip where the layer keeps its shape' : 'MBConv k{3,5} × e{3,6}';
+    : TRUTH.fullTest
+      ? `${info.title}: train 8000 / val 2000 (the shipped subset's own split), test the official 10,000 test images (${FASHION_FULL_DIR}), standardised with train statistics`
+      : `${info.title}: train 8000 / val 2000 / test 2000 (the shipped subset's own split), standardised with train statistics`;
+  const opsText = `${TRUTH.ops.filter((o) => o !== 'skip').map((o) => BLOCK_OP_LABEL[o]).join(', ')}${TRUTH.ops.includes('skip') ? ', or skip where the layer keeps its shape' : ''}`;
   const lines = [
     `# title: ${TRUTH.title}`,
     `# space: blocks (src/engine/spaces/blocks.ts, defaultBlockSpace("${TRUTH.dataset}", [${TRUTH.ops.join(', ')}])): stem 3×3 conv 8 → blocks of widths 8/16/24, strides 1/2/2, 2 layers each (${opsText}) → GAP → linear; ${blockSpaceSize(space).toLocaleString('en')} architectures`,
@@ -83,7 +110,7 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
     `# software: tfjs ${tf.version.tfjs} (${tf.getBackend()} backend, the project's fast CPU kernels), Node ${process.version}`,
     `# machine: ${os.cpus()[0]?.model.trim() ?? 'unknown'} × ${os.cpus().length}`,
     `# date: ${new Date().toISOString().slice(0, 10)}`,
-    `# command: ${TRUTH.dataset === 'digits' ? '' : `DNA_TRUTH=${TRUTH.dataset} `}DNA_RANKING=truth npm run bench:dna-ranking`,
+    `# command: ${blockTruthName(TRUTH) === 'digits' ? '' : `DNA_TRUTH=${blockTruthName(TRUTH)} `}DNA_RANKING=truth npm run bench:dna-ranking`,
     '# columns: val_acc / test_acc = accuracy % (mean over seeds); *_std = sample std over seeds; *_s<k> = seed k; train_loss = mean of the last 10 steps; params = trainable parameters; flops = conv + linear multiply-accumulates per image (blockArchCost)',
     ['arch', 'val_acc', 'test_acc', 'val_acc_std', 'test_acc_std', ...TRUTH_SEEDS.map((s) => `val_acc_s${s}`), ...TRUTH_SEEDS.map((s) => `test_acc_s${s}`), 'train_loss', 'params', 'flops'].join(','),
   ];
@@ -112,7 +139,7 @@ function readTruthCsv(text: string): { arch: string; valAcc: number; testAcc: nu
   });
 }
 
-describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING=truth, DNA_TRUTH=digits | fashion)', () => {
+describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING=truth, DNA_TRUTH=digits | fashion | fashion-rf)', () => {
   it('trains the sample standalone and writes its CSV in public/benchmarks/', { timeout: 24 * 3600_000 }, async () => {
     await cpu();
     installFastDepthwiseKernels();
@@ -129,6 +156,14 @@ describe.skipIf(MODE !== 'truth')('ground truth for the block space (DNA_RANKING
       for (const seed of TRUTH_SEEDS) {
         // Read again each time: another shard appends to the same log.
         if (readLog().some((r) => r.arch === arch && r.seed === seed)) continue;
+        // A pilot training at the truth's recipe is this very training (same code, data, seed
+        // stream; CPU runs repeat bit for bit), so the build takes it over instead of repeating it.
+        const piloted = readPilot().find((r) => r.arch === arch && r.seed === seed && r.recipe === JSON.stringify(RECIPE));
+        if (piloted) {
+          const row: TruthRow = { arch, seed, valAcc: piloted.valAcc, testAcc: piloted.testAcc, trainLoss: piloted.trainLoss, seconds: piloted.seconds, recipe: piloted.recipe, from: 'pilot' };
+          appendFileSync(LOG, `${JSON.stringify(row)}\n`);
+          continue;
+        }
         const t0 = Date.now();
         const r = await retrainBlockArch(ctx, space, archs[k], data, RECIPE, new Rng(seed).fork(`truth/${arch}`), 'final', false);
         const row: TruthRow = { arch, seed, valAcc: r.valAcc, testAcc: r.testAcc!, trainLoss: r.trainLoss, seconds: (Date.now() - t0) / 1000, recipe: JSON.stringify(RECIPE) };
@@ -162,10 +197,13 @@ describe.skipIf(MODE !== 'pilot')('a truth design, piloted on its extremes (DNA_
     installFastDepthwiseKernels();
     const n = Number(process.env.DNA_PILOT_ARCHS ?? 2);
     const epochsList = (process.env.DNA_PILOT_EPOCHS ?? '6,15').split(',').map(Number);
+    // DNA_PILOT_SAMPLE=k: the sample's first k architectures (uniform over the space) instead of
+    // the extremes, so the pilot predicts the truth's own seed-to-seed τ directly.
+    const k = Number(process.env.DNA_PILOT_SAMPLE ?? 0);
     const byParams = [...truthSample()].sort((a, b) => blockArchCost(a, space).params - blockArchCost(b, space).params);
-    const picks = [...byParams.slice(0, n), ...byParams.slice(-n)];
-    const file = LOG.replace(/\.jsonl$/, '-pilot.jsonl');
-    const read = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { arch: string; seed: number; epochs: number; testAcc: number; params: number }) : []);
+    const picks = k > 0 ? truthSample().slice(0, k) : [...byParams.slice(0, n), ...byParams.slice(-n)];
+    const file = PILOT_LOG;
+    const read = readPilot;
     const data = new DeviceData(await loadBlockTruthData(TRUTH));
     const ctx = { emit: () => {}, checkpoint: async () => {} };
     const jobs = epochsList.flatMap((epochs) => picks.flatMap((a) => [0, 1].map((seed) => ({ a, seed, epochs }))));
@@ -176,7 +214,7 @@ describe.skipIf(MODE !== 'pilot')('a truth design, piloted on its extremes (DNA_
       const t0 = Date.now();
       const recipe = { ...RECIPE, epochs };
       const r = await retrainBlockArch(ctx, space, a, data, recipe, new Rng(seed).fork(`truth/${arch}`), 'final', false);
-      const row = { arch, seed, epochs, testImages: data.test.n, valAcc: r.valAcc, testAcc: r.testAcc!, trainLoss: r.trainLoss, params: blockArchCost(a, space).params, seconds: (Date.now() - t0) / 1000 };
+      const row: PilotRow = { arch, seed, epochs, testImages: data.test.n, valAcc: r.valAcc, testAcc: r.testAcc!, trainLoss: r.trainLoss, params: blockArchCost(a, space).params, seconds: (Date.now() - t0) / 1000, recipe: JSON.stringify(recipe) };
       appendFileSync(file, `${JSON.stringify(row)}\n`);
       console.log(`pilot ${epochs} epochs, ${arch} (${row.params} params) seed ${seed}: test ${r.testAcc!.toFixed(2)} val ${r.valAcc.toFixed(2)} loss ${r.trainLoss.toFixed(3)} (${row.seconds.toFixed(0)} s)`);
     }
@@ -188,7 +226,15 @@ describe.skipIf(MODE !== 'pilot')('a truth design, piloted on its extremes (DNA_
         console.log(`${epochs} epochs: ${formatBlockArch(a)} (${blockArchCost(a, space).params} params): ${accs.join(', ') || '–'}`);
       }
     }
-    expect(picks.length).toBe(2 * n);
+    for (const epochs of epochsList) {
+      const rows = read().filter((r) => r.epochs === epochs);
+      const done = picks.map(formatBlockArch).filter((a) => [0, 1].every((sd) => rows.some((r) => r.arch === a && r.seed === sd)));
+      if (done.length < 4) continue;
+      const acc = (a: string, sd: number) => rows.find((r) => r.arch === a && r.seed === sd)!.testAcc;
+      const r = kendallTauBootstrap([done.map((a) => acc(a, 0))], done.map((a) => acc(a, 1)), new Rng(`pilot:${epochs}`));
+      console.log(`${epochs} epochs: seed 0 vs seed 1 over ${done.length} architectures: τ ${r.tau.toFixed(3)} [${r.lo.toFixed(3)}, ${r.hi.toFixed(3)}]`);
+    }
+    expect(picks.length).toBe(k > 0 ? k : 2 * n);
   });
 });
 

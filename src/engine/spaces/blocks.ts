@@ -13,7 +13,8 @@ import type { Cost } from '../core/cost';
  * where block b has `layers` layers and each layer chooses one op: an MBConv inverted residual
  * (1×1 expand to cin·e, k×k depthwise, 1×1 linear projection to cout; residual when shapes
  * match) with kernel k ∈ {3, 5} and expansion e ∈ {3, 6}, or — optionally — a skip where the
- * layer keeps its input's shape. The first layer of a block changes width and (for stride 2)
+ * layer keeps its input's shape, or a pointwise MBConv (1×1 depthwise, e3 or e6: no spatial mixing, so
+ * it leaves the receptive field as it is; issue #17's truth varies that). The first layer of a block changes width and (for stride 2)
  * resolution; the others keep them. DNA's original space is MBConv k ∈ {3,5,7} × e ∈ {3,6}
  * (with squeeze-excitation) on EfficientNet's 6 stages; here it is scaled to 8×8 / 14×14 images.
  *
@@ -21,7 +22,7 @@ import type { Cost } from '../core/cost';
  *   mb3_k3-mb6_k5|mb6_k3-skip|mb3_k5-mb3_k3
  * (no commas, so it sits in a CSV column unquoted; the parser also accepts "," between layers).
  */
-export const BLOCK_OPS = ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'skip'] as const;
+export const BLOCK_OPS = ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'mb3_k1', 'mb6_k1', 'skip'] as const;
 export type BlockOp = (typeof BLOCK_OPS)[number];
 /** The default op set: DNA's (no skip), kernel {3,5} × expansion {3,6}. */
 export const DEFAULT_BLOCK_OPS: readonly BlockOp[] = ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5'];
@@ -37,6 +38,8 @@ export const BLOCK_OP_SPEC: Record<BlockOp, MbConvSpec | null> = {
   mb3_k5: { kernel: 5, expansion: 3 },
   mb6_k3: { kernel: 3, expansion: 6 },
   mb6_k5: { kernel: 5, expansion: 6 },
+  mb3_k1: { kernel: 1, expansion: 3 },
+  mb6_k1: { kernel: 1, expansion: 6 },
   skip: null,
 };
 
@@ -45,6 +48,8 @@ export const BLOCK_OP_LABEL: Record<BlockOp, string> = {
   mb3_k5: 'MBConv e3 5×5',
   mb6_k3: 'MBConv e6 3×3',
   mb6_k5: 'MBConv e6 5×5',
+  mb3_k1: 'MBConv e3 1×1',
+  mb6_k1: 'MBConv e6 1×1',
   skip: 'skip',
 };
 

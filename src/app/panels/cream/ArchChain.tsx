@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { BLOCK_OP_LABEL, BLOCK_OP_SPEC, type BlockOp } from '../../../engine/spaces/blocks';
 import { archBlocks } from './creamState';
 
-export const BLOCK_OP_SHORT: Record<BlockOp, string> = { mb3_k3: 'e3 3×3', mb3_k5: 'e3 5×5', mb6_k3: 'e6 3×3', mb6_k5: 'e6 5×5', skip: 'skip' };
+export const BLOCK_OP_SHORT: Record<BlockOp, string> = { mb3_k3: 'e3 3×3', mb3_k5: 'e3 5×5', mb6_k3: 'e6 3×3', mb6_k5: 'e6 5×5', mb3_k1: 'e3 1×1', mb6_k1: 'e6 1×1', skip: 'skip' };
 
 /**
  * A block-space architecture as a chain: stem → the blocks' layers → head. Each layer is a box
@@ -50,8 +50,8 @@ export function ArchChain({ arch, width = 220, height = 50, title, testId }: { a
               </rect>
             );
           }
-          // 3×3 fills 60% of the band, 5×5 all of it (7×7 would overflow: the space offers 3 and 5).
-          const w = bw * (spec.kernel >= 5 ? 1 : 0.6);
+          // 1×1 fills 30% of the band, 3×3 60%, 5×5 all of it (7×7 would overflow: the space offers 1, 3 and 5).
+          const w = bw * (spec.kernel >= 5 ? 1 : spec.kernel >= 3 ? 0.6 : 0.3);
           const h = boxH * (spec.expansion >= 6 ? 1 : 0.7);
           return (
             <rect key={`${b}.${l}`} x={x0 + (bw - w) / 2} y={mid - h / 2} width={w} height={h} rx={2} fill={blockOpColor(op)} stroke={C.ink} strokeWidth={0.5} data-op={op}>
