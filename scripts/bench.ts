@@ -49,7 +49,7 @@ import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { type BlockRanker, blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
-import { BLOCK_TRUTHS, type BlockTruthSpec, blockTruthCsvPath, blockTruthName, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
+import { BLOCK_TRUTHS, blockOpsText, type BlockTruthSpec, blockTruthCsvPath, blockTruthName, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { type BlockRankingClaim, type BlockRankingTruth, checkBlockRankingFile, claimVerdict } from '../src/app/panels/benchmark/blockRanking';
@@ -485,7 +485,7 @@ async function rankingCurveSection(): Promise<void> {
     if (!bt) return [];
     const t: CurveTruth = {
       id: spec.id,
-      title: `${datasetInfo(spec.dataset).title} · block space${spec.ops.includes('skip') ? ' with skip' : ''}: ${bt.archs.length} sampled architectures`,
+      title: `${datasetInfo(spec.dataset).title} · block space of ${blockOpsText(spec.ops)}: ${bt.archs.length} sampled architectures`,
       space: 'blocks',
       archs: bt.archs,
       truth: bt.columns.test_acc,
@@ -637,7 +637,7 @@ async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
   const hi = Math.max(...test);
   const size = blockSpaceSize(blockTruthSpace(spec)).toLocaleString('en');
   return [
-    `**${spec.title}.** Every architecture of \`${file}\` (${truth.archs.length} sampled from the ${size} of the block space${spec.ops.includes('skip') ? ' with skip' : ''}; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator on the same dataset and space, trained with seeds ${BLOCK_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
+    `**${spec.title}.** Every architecture of \`${file}\` (${truth.archs.length} sampled from the ${size} of the block space of ${blockOpsText(spec.ops)}; test accuracy ${lo.toFixed(2)}–${hi.toFixed(2)} %) scored by each evaluator on the same dataset and space, trained with seeds ${BLOCK_SEEDS.join(', ')}; Kendall τ-b with its bootstrap 95 % interval over the architectures and the evaluator's seeds (${TAU_RESAMPLES} resamples; each seed's τ in brackets) and top-${BLOCK_TOP_K} overlap against \`test_acc\` (mean over the truth's seeds). Truth provenance: ${truth.provenance.filter((l) => /^(recipe|seeds|date|command):/.test(l)).join('; ')}.`,
     mdTable(header, rows, ['l', 'r', 'r', 'r', 'r']),
     notes.join('\n'),
     `Each method's central claim, as the paired difference in τ (the same resampled architectures for both, each evaluator's seeds resampled): it *holds* at this scale when the interval lies above 0, is *reversed* below it, and is *not told apart* when the interval holds 0.\n\n${mdTable(['claim', 'difference', 'Δτ [95 % interval]', 'verdict'], claimRows, ['l', 'l', 'r', 'l'])}`,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/core/rng';
-import { BlockNetwork } from '../src/engine/nn/blockNetwork';
+import * as tf from '@tensorflow/tfjs';
+import { BlockNetwork, mbLayer } from '../src/engine/nn/blockNetwork';
+import { ParamStore } from '../src/engine/nn/params';
 import { teacherCost, TeacherNetwork, teacherArchOf } from '../src/engine/nn/blocks/teacher';
 import {
   blockArchAt,
@@ -123,14 +125,11 @@ describe('the block search space', () => {
 describe('the pointwise MBConv ops (issue #17: a block space that varies the receptive field)', () => {
   it('mb3_k1 and mb6_k1 mix no pixels, while a 3×3 MBConv reads its neighbours; their cost counts a 1×1 depthwise', async () => {
     await cpu();
-    const tf = await import('@tensorflow/tfjs');
-    const { ParamStore } = await import('../src/engine/nn/params');
-    const { mbLayer } = await import('../src/engine/nn/blockNetwork');
     const x = tf.tensor4d(new Rng(3).fork('x').normalArray(7 * 7 * 4, 1), [1, 7, 7, 4]);
     // Which input pixels the output pixel (3, 3) depends on: the support of its gradient.
     const support = (op: 'mb3_k1' | 'mb6_k1' | 'mb6_k3') => {
       const store = new ParamStore(new Rng(1));
-      const g = tf.grad((inp: tf.Tensor4D) => mbLayer(store, 'l', inp, op, 4, 1, 'eval', 'running').slice([0, 3, 3, 0], [1, 1, 1, 4]).sum())(x);
+      const g = tf.grad((inp: tf.Tensor) => mbLayer(store, 'l', inp as tf.Tensor4D, op, 4, 1, 'eval', 'running').slice([0, 3, 3, 0], [1, 1, 1, 4]).sum())(x);
       const mag = g.abs().sum(3).arraySync() as number[][][];
       const out = mag[0].flatMap((row, i) => row.flatMap((v, j) => (v > 0 ? [[i, j]] : [])));
       store.dispose();

@@ -21,10 +21,10 @@ import { Rng } from '../../src/engine/core/rng';
 import { DeviceData, recipeText } from '../../src/engine/nn/trainer';
 import { retrainBlockArch } from '../../src/engine/methods/dna/final';
 import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepthwise';
-import { BLOCK_OP_LABEL, type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
+import { type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
 import { datasetInfo } from '../../src/engine/data/datasets';
 import { cpu } from '../../test/helpers';
-import { blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace, FASHION_FULL_DIR, loadBlockTruthData } from '../lib/blockTruth';
+import { blockOpsText, blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace, FASHION_FULL_DIR, loadBlockTruthData } from '../lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
 /** Which truth (scripts/lib/blockTruth.ts): DNA_TRUTH=digits (default), fashion or fashion-rf. */
@@ -99,7 +99,7 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
     : TRUTH.fullTest
       ? `${info.title}: train 8000 / val 2000 (the shipped subset's own split), test the official 10,000 test images (${FASHION_FULL_DIR}), standardised with train statistics`
       : `${info.title}: train 8000 / val 2000 / test 2000 (the shipped subset's own split), standardised with train statistics`;
-  const opsText = `${TRUTH.ops.filter((o) => o !== 'skip').map((o) => BLOCK_OP_LABEL[o]).join(', ')}${TRUTH.ops.includes('skip') ? ', or skip where the layer keeps its shape' : ''}`;
+  const opsText = blockOpsText(TRUTH.ops);
   const lines = [
     `# title: ${TRUTH.title}`,
     `# space: blocks (src/engine/spaces/blocks.ts, defaultBlockSpace("${TRUTH.dataset}", [${TRUTH.ops.join(', ')}])): stem 3×3 conv 8 → blocks of widths 8/16/24, strides 1/2/2, 2 layers each (${opsText}) → GAP → linear; ${blockSpaceSize(space).toLocaleString('en')} architectures`,

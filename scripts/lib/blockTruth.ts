@@ -5,7 +5,7 @@ import { loadDatasetFromDisk, REPO_ROOT } from '../../src/cli/nodeIo';
 import type { StandaloneSettings } from '../../src/engine/core/config';
 import { Rng } from '../../src/engine/core/rng';
 import { type Dataset, type DatasetId, loadDataset } from '../../src/engine/data/datasets';
-import { type BlockArch, type BlockOp, type BlockSpace, DEFAULT_BLOCK_OPS, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../../src/engine/spaces/blocks';
+import { BLOCK_OP_LABEL, type BlockArch, type BlockOp, type BlockSpace, DEFAULT_BLOCK_OPS, defaultBlockSpace, formatBlockArch, sampleBlockArch } from '../../src/engine/spaces/blocks';
 
 /**
  * A block-space ground truth: `count` distinct architectures drawn uniformly from a block space
@@ -124,6 +124,10 @@ export async function loadBlockTruthData(t: BlockTruthSpec): Promise<Dataset> {
 export const blockTruthCsvPath = (t: BlockTruthSpec) => path.join(REPO_ROOT, 'public', 'benchmarks', t.csv);
 export const blockTruthLogPath = (t: BlockTruthSpec) => path.join(REPO_ROOT, 'runs', `${t.log}.jsonl`);
 export const blockTruthSpace = (t: BlockTruthSpec): BlockSpace => defaultBlockSpace(t.dataset, t.ops);
+
+/** A truth's op set in words: "MBConv e6 1×1, MBConv e6 3×3 or skip where a layer keeps its shape". */
+export const blockOpsText = (ops: readonly BlockOp[]): string =>
+  `${ops.filter((o) => o !== 'skip').map((o) => BLOCK_OP_LABEL[o]).join(', ')}${ops.includes('skip') ? ' or skip where a layer keeps its shape' : ''}`;
 
 /** The name DNA_TRUTH and the bench's --block-truths give a spec: its id without "blocks-". */
 export const blockTruthName = (t: BlockTruthSpec): string => t.id.replace(/^blocks-/, '');
