@@ -7,7 +7,7 @@ import { finalRetrain } from '../src/engine/evaluate/standalone';
 import { retrainBlockArch } from '../src/engine/methods/dna/final';
 import { defaultMacro } from '../src/engine/nn/macro';
 import type { DeviceData } from '../src/engine/nn/trainer';
-import { blockArchFromString, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { BLOCK_OPS, blockArchFromString, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { parseCell } from '../src/engine/spaces/nb201';
 
 /** Networks retrained as the final phase does, kept as the worker keeps them: what the export tests export. */
@@ -27,7 +27,8 @@ export const CELLS = [
   '|none~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|',
   '|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|',
 ];
-export const BLOCK_ARCH = 'mb3_k3-skip|mb6_k5-mb3_k5|mb6_k3-skip';
+// Every kind of layer: 3×3 and 5×5 MBConvs, a pointwise one (1×1 depthwise) and skip.
+export const BLOCK_ARCH = 'mb3_k3-skip|mb6_k5-mb3_k5|mb6_k3-mb3_k1';
 
 /** The final retrain of the playground (4 SGD steps, seeded) with the trained network kept, as the worker keeps it. */
 export async function retrainedCell(data: DeviceData, dataset: Dataset, arch: string, seed = 7): Promise<RetrainedNetwork> {
@@ -42,7 +43,7 @@ export async function retrainedCell(data: DeviceData, dataset: Dataset, arch: st
 }
 
 export async function retrainedBlocks(data: DeviceData, dataset: Dataset, seed = 7): Promise<RetrainedNetwork> {
-  const space = defaultBlockSpace(dataset.info.id, ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'skip']);
+  const space = defaultBlockSpace(dataset.info.id, [...BLOCK_OPS]);
   let kept: RetrainedNetwork | null = null;
   await retrainBlockArch({ emit: () => {}, checkpoint: async () => {} }, space, blockArchFromString(BLOCK_ARCH, space), data, recipe, new Rng(seed), 'final', false, (n) => (kept = n));
   if (!kept) throw new Error('the retrain kept no network');

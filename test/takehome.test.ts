@@ -8,7 +8,7 @@ import { graphParams, modelGraph, samePad } from '../src/engine/export/modelGrap
 import { defaultMacro, nb201Cost } from '../src/engine/nn/macro';
 import { DeviceData } from '../src/engine/nn/trainer';
 import { installFastDepthwiseKernels } from '../src/engine/nn/cpuKernelsDepthwise';
-import { blockArchCost, blockArchFromString, defaultBlockSpace } from '../src/engine/spaces/blocks';
+import { BLOCK_OPS, blockArchCost, blockArchFromString, defaultBlockSpace } from '../src/engine/spaces/blocks';
 import { BLOCK_ARCH, CELLS, recipe, retrainedBlocks, retrainedCell, small } from './exportHelpers';
 import { parseCell } from '../src/engine/spaces/nb201';
 import { cpu } from './helpers';
@@ -87,7 +87,7 @@ describe('the retrained winner as a TensorFlow.js LayersModel (CPU backend)', ()
     for (const [dataset, data] of [[fashion, fashionData], [digits, digitsData]] as const) {
       const net = await retrainedBlocks(data, dataset);
       if (net.space !== 'blocks') throw new Error('not a block chain');
-      const space = defaultBlockSpace(dataset.info.id, ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'skip']);
+      const space = defaultBlockSpace(dataset.info.id, [...BLOCK_OPS]);
       expect(graphParams(modelGraph(net))).toBe(blockArchCost(blockArchFromString(BLOCK_ARCH, space), space).params);
       const model = await loadLayersModelFiles(await exportModel(net));
       const check = await comparePredictions(model, net, data.test.x);
