@@ -258,6 +258,14 @@ describe.skipIf(MODE !== 'noise')('the truth against itself, from its log (DNA_R
         console.log(`test_acc seed ${a} vs seed ${b}: τ ${f(r.tau)} [${f(r.lo)}, ${f(r.hi)}]`);
       }
     }
+    // One seed against the mean of the others: how far averaging seeds steadies the truth.
+    if (TRUTH_SEEDS.length > 2) {
+      for (const a of TRUTH_SEEDS) {
+        const rest = TRUTH_SEEDS.filter((s) => s !== a);
+        const r = kendallTauBootstrap([archs.map((x) => acc(x, a))], archs.map((x) => mean(rest.map((s) => acc(x, s)))), new Rng(`noise:${a}:rest`));
+        console.log(`test_acc seed ${a} vs the mean of seeds ${rest.join(', ')}: τ ${f(r.tau)} [${f(r.lo)}, ${f(r.hi)}]`);
+      }
+    }
     const test = archs.map((a) => mean(TRUTH_SEEDS.map((s) => acc(a, s))));
     const spread = archs.map((a) => std(TRUTH_SEEDS.map((s) => acc(a, s))));
     console.log(`test accuracy ${f(Math.min(...test))}–${f(Math.max(...test))} % (mean over seeds); seed std per architecture ${f(mean(spread))} on average`);
