@@ -39,3 +39,20 @@ test('a misspelt method setting is refused with a message naming it, and nothing
   await expect(page.getByTestId('cream-board-card')).toHaveCount(0);
   expect(await count(page, 'loss-chart')).toBe(0);
 });
+
+test("DNA's op choices: a pointwise MBConv joins the set through the form, and a set without an MBConv is refused in words", async ({ page }) => {
+  await page.goto('/?method=dna&dataset=fashion&backend=cpu');
+  await page.getByTestId('method-settings').locator('summary').first().click();
+  const json = page.getByTestId('method-settings-input');
+  await page.getByTestId('dna-setting-op-mb3_k1').check();
+  await expect(json).toHaveValue(/"ops":\["mb3_k3","mb3_k5","mb6_k3","mb6_k5","mb3_k1"\]/);
+  for (const op of ['mb3_k3', 'mb3_k5', 'mb6_k3', 'mb6_k5', 'mb3_k1']) await page.getByTestId(`dna-setting-op-${op}`).uncheck();
+  await page.getByTestId('dna-setting-skip').check();
+  await expect(json).toHaveValue(/"ops":\["skip"\]/);
+  await expect(page.getByTestId('dna-settings').getByRole('alert')).toContainText('at least one MBConv op is needed');
+  // Ticked back in any order, the set is written in the space's order.
+  await page.getByTestId('dna-setting-op-mb3_k3').check();
+  await page.getByTestId('dna-setting-op-mb3_k1').check();
+  await expect(json).toHaveValue(/"ops":\["mb3_k3","mb3_k1","skip"\]/);
+  await expect(page.getByTestId('dna-settings').getByRole('alert')).toHaveCount(0);
+});

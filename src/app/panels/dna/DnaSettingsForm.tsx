@@ -1,6 +1,6 @@
 import type { DatasetId } from '../../../engine/data/datasets';
 import { checkDnaSettings, defaultDnaSettings, type DnaSettingsInput, mergeDnaSettings } from '../../../engine/methods/dna/settings';
-import { DEFAULT_BLOCK_OPS } from '../../../engine/spaces/blocks';
+import { BLOCK_OP_LABEL, BLOCK_OPS } from '../../../engine/spaces/blocks';
 
 /**
  * DNA's own settings, for the page's controls to mount: it edits `methodSettings.dna` (a partial
@@ -12,7 +12,6 @@ export function DnaSettingsForm({ dataset, value, onChange, disabled }: { datase
   const problems = checkDnaSettings(s);
   const set = (patch: DnaSettingsInput) => onChange(mergeDnaSettings(mergeDnaSettings(defaultDnaSettings(dataset), value), patch));
   const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
-  const withSkip = s.ops.includes('skip');
   return (
     <fieldset className="dna-settings" disabled={disabled} data-testid="dna-settings">
       <legend>DNA</legend>
@@ -51,9 +50,21 @@ export function DnaSettingsForm({ dataset, value, onChange, disabled }: { datase
         <span className="field-label">Random architectures of the same budget to retrain</span>
         <input type="number" min={0} step={1} value={s.final.randomBaselines} onChange={(e) => set({ final: { randomBaselines: num(e.target.value) } })} data-testid="dna-setting-randoms" />
       </label>
-      <label className="check">
-        <input type="checkbox" checked={withSkip} onChange={(e) => set({ ops: e.target.checked ? [...DEFAULT_BLOCK_OPS, 'skip'] : [...DEFAULT_BLOCK_OPS] })} data-testid="dna-setting-skip" /> allow a skip op where a layer keeps its shape
-      </label>
+      <fieldset className="field dna-ops" data-testid="dna-setting-ops">
+        <legend className="field-label">Ops a layer may choose</legend>
+        {BLOCK_OPS.map((op) => (
+          <label className="check" key={op}>
+            <input
+              type="checkbox"
+              checked={s.ops.includes(op)}
+              // Kept in BLOCK_OPS order, so the same set is the same setting however it was ticked.
+              onChange={(e) => set({ ops: BLOCK_OPS.filter((o) => (o === op ? e.target.checked : s.ops.includes(o))) })}
+              data-testid={op === 'skip' ? 'dna-setting-skip' : `dna-setting-op-${op}`}
+            />{' '}
+            {op === 'skip' ? 'skip, where a layer keeps its shape' : BLOCK_OP_LABEL[op]}
+          </label>
+        ))}
+      </fieldset>
       {problems.length > 0 && (
         <ul className="config-problems" role="alert">
           {problems.map((p) => (

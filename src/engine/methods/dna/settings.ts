@@ -16,7 +16,7 @@ const int = (name: string, min: number) => numberSetting(name, { int: true, min 
 const rate = (name: string) => numberSetting(name, { gt: 0, lt: 10 });
 
 export const dnaSettingsSchema = settingsGroup({
-  ops: blockOpsSchema('DNA').describe("ops a layer may choose: MBConv k{3,5} × e{3,6} by default; add 'skip' for variable depth"),
+  ops: blockOpsSchema('DNA').describe("ops a layer may choose: MBConv k{3,5} × e{3,6} by default; add 'skip' for variable depth, 'mb3_k1' / 'mb6_k1' (1×1 depthwise: no spatial mixing) for a varying receptive field"),
   teacher: settingsGroup({
     source: enumSetting('teacher source', ['pretrained', 'train']).describe("'pretrained': the weights shipped in public/teachers/<dataset>/; 'train': train one live first"),
     epochs: int('teacher epochs', 1).describe('epochs of the live teacher training'),
