@@ -49,7 +49,7 @@ import { crossEntropy, DeviceData, l2 } from '../src/engine/nn/trainer';
 import { cellFromString, NB201_EDGES, NB201_OPS, type Nb201Cell, type Nb201Op, sampleCell } from '../src/engine/spaces/nb201';
 import { mdTable, textTable, THROUGHPUT_HEADER, updateDoc } from './lib/benchDoc';
 import { type BlockRanker, blockCosts, blockRankers, blockScores, readBlockTruth } from './lib/blockRanking';
-import { BLOCK_TRUTHS, blockOpsText, type BlockTruthSpec, blockTruthCsvPath, blockTruthName, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
+import { BLOCK_TRUTHS, blockOpsText, type BlockTruthSpec, blockTruthCommand, blockTruthCsvPath, blockTruthName, blockTruthSample, blockTruthSpace } from './lib/blockTruth';
 import { searchOnTable } from './lib/searchOnTable';
 import { checkRankingCurveFile, type RankingCurveFile, type RankingCurveTable } from '../src/app/panels/benchmark/rankingCurve';
 import { type BlockRankingClaim, type BlockRankingTruth, checkBlockRankingFile, claimVerdict } from '../src/app/panels/benchmark/blockRanking';
@@ -568,7 +568,7 @@ const BLOCK_RANKING_JSON = path.join(REPO_ROOT, 'public', 'benchmarks', 'block-r
 async function blockTruthPart(spec: BlockTruthSpec): Promise<string> {
   const file = path.relative(REPO_ROOT, blockTruthCsvPath(spec));
   const truth = readBlockTruth(spec);
-  const notBuilt = `> \`${file}\`: not built yet (\`${blockTruthName(spec) === 'digits' ? '' : `DNA_TRUTH=${blockTruthName(spec)} `}DNA_RANKING=truth npm run bench:dna-ranking\`).`;
+  const notBuilt = `> \`${file}\`: not built yet (\`${blockTruthCommand(spec)}\`).`;
   if (!truth) {
     // The evaluators need only the sample, not its accuracies: with --rankers they score it (in the
     // CSV's order, so the cache serves the table once the truth is in) while the truth is built.

@@ -129,8 +129,7 @@ describe('the pointwise MBConv ops (issue #17: a block space that varies the rec
     // Which input pixels the output pixel (3, 3) depends on: the support of its gradient.
     const support = (op: 'mb3_k1' | 'mb6_k1' | 'mb6_k3') => {
       const store = new ParamStore(new Rng(1));
-      const g = tf.grad((inp: tf.Tensor) => mbLayer(store, 'l', inp as tf.Tensor4D, op, 4, 1, 'eval', 'running').slice([0, 3, 3, 0], [1, 1, 1, 4]).sum())(x);
-      const mag = g.abs().sum(3).arraySync() as number[][][];
+      const mag = tf.tidy(() => tf.grad((inp: tf.Tensor) => mbLayer(store, 'l', inp as tf.Tensor4D, op, 4, 1, 'eval', 'running').slice([0, 3, 3, 0], [1, 1, 1, 4]).sum())(x).abs().sum(3).arraySync() as number[][][]);
       const out = mag[0].flatMap((row, i) => row.flatMap((v, j) => (v > 0 ? [[i, j]] : [])));
       store.dispose();
       return out;

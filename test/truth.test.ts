@@ -12,7 +12,7 @@ import { BENCHMARKS_DIR } from '../scripts/lib/tables';
 import { enumerateCells, sampleDistinctCells, tableCells, trainTruth, TRUTH_RECIPE, TRUTH_TABLES } from '../scripts/lib/truth';
 import { cpu } from './helpers';
 import { readBlockTruth } from '../scripts/lib/blockRanking';
-import { BLOCK_TRUTHS, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace } from '../scripts/lib/blockTruth';
+import { BLOCK_TRUTHS, blockTruthCommand, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace } from '../scripts/lib/blockTruth';
 import { blockArchCost, blockArchFromString, formatBlockArch, layerOps } from '../src/engine/spaces/blocks';
 
 const index = checkBenchmarkIndex(JSON.parse(readFileSync(path.join(BENCHMARKS_DIR, 'index.json'), 'utf8')));
@@ -216,7 +216,7 @@ describe.each(Object.values(BLOCK_TRUTHS))('block-space ground truth $id', (spec
   });
 
   it.runIf(built)('exists, with its recipe, seeds, date and command in the header', () => {
-    expect(truth, `${spec.csv} is missing: ${blockTruthName(spec) === 'digits' ? '' : `DNA_TRUTH=${blockTruthName(spec)} `}DNA_RANKING=truth npm run bench:dna-ranking`).not.toBeNull();
+    expect(truth, `${spec.csv} is missing: ${blockTruthCommand(spec)}`).not.toBeNull();
     for (const key of ['recipe', 'seeds', 'date', 'command', 'sample', 'software']) expect(truth!.provenance.some((l) => l.startsWith(`${key}:`)), key).toBe(true);
     expect(truth!.provenance.find((l) => l.startsWith('seeds:'))).toContain(spec.seeds.join(', '));
   });

@@ -24,7 +24,7 @@ import { installFastDepthwiseKernels } from '../../src/engine/nn/cpuKernelsDepth
 import { type BlockArch, blockArchCost, blockSpaceSize, formatBlockArch } from '../../src/engine/spaces/blocks';
 import { datasetInfo } from '../../src/engine/data/datasets';
 import { cpu } from '../../test/helpers';
-import { blockOpsText, blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthName, blockTruthSample, blockTruthSpace, FASHION_FULL_DIR, loadBlockTruthData } from '../lib/blockTruth';
+import { blockOpsText, blockTruthCommand, blockTruthCsvPath, blockTruthFromEnv, blockTruthLogPath, blockTruthSample, blockTruthSpace, FASHION_FULL_DIR, loadBlockTruthData } from '../lib/blockTruth';
 
 const MODE = process.env.DNA_RANKING ?? '';
 /** Which truth (scripts/lib/blockTruth.ts): DNA_TRUTH=digits (default), fashion or fashion-rf. */
@@ -110,7 +110,7 @@ function writeCsv(rows: TruthRow[], archs: BlockArch[]): void {
     `# software: tfjs ${tf.version.tfjs} (${tf.getBackend()} backend, the project's fast CPU kernels), Node ${process.version}`,
     `# machine: ${os.cpus()[0]?.model.trim() ?? 'unknown'} × ${os.cpus().length}`,
     `# date: ${new Date().toISOString().slice(0, 10)}`,
-    `# command: ${blockTruthName(TRUTH) === 'digits' ? '' : `DNA_TRUTH=${blockTruthName(TRUTH)} `}DNA_RANKING=truth npm run bench:dna-ranking`,
+    `# command: ${blockTruthCommand(TRUTH)}`,
     '# columns: val_acc / test_acc = accuracy % (mean over seeds); *_std = sample std over seeds; *_s<k> = seed k; train_loss = mean of the last 10 steps; params = trainable parameters; flops = conv + linear multiply-accumulates per image (blockArchCost)',
     ['arch', 'val_acc', 'test_acc', 'val_acc_std', 'test_acc_std', ...TRUTH_SEEDS.map((s) => `val_acc_s${s}`), ...TRUTH_SEEDS.map((s) => `test_acc_s${s}`), 'train_loss', 'params', 'flops'].join(','),
   ];
