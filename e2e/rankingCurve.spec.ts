@@ -32,13 +32,30 @@ test('beside a supernet-scored search, the supernet’s τ over training for eve
   const quick = METHOD_CATALOG.find((m) => m.id === 'random')!.presets.quick.supernet!.steps!;
   await expect(chart.getByTestId('ranking-curve-mark')).toHaveAttribute('data-steps', String(quick));
 
-  // Not beside a search the supernet does not score: a table run, or a block-space method.
+  // Not beside a search the supernet does not score: a table run.
   await page.goto('/?method=random&evaluator=table&backend=cpu');
   await expect(page.getByTestId('method-panel')).toBeVisible();
   await expect(page.getByTestId('ranking-curves')).toHaveCount(0);
-  await page.goto('/?method=dna&dataset=digits&backend=cpu');
-  await expect(page.getByTestId('method-panel')).toBeVisible();
-  await expect(page.getByTestId('ranking-curves')).toHaveCount(0);
+});
+
+test('beside DNA and Cream, the block one-shot supernet’s τ over training on every block truth, with no run mark', async ({ page }) => {
+  const blocks = file.tables.filter((t) => t.space === 'blocks');
+  for (const method of ['dna', 'cream']) {
+    await page.goto(`/?method=${method}&dataset=digits&backend=cpu`);
+    const curves = page.getByTestId('method-panel').getByTestId('ranking-curves');
+    await expect(curves).toHaveAttribute('data-space', 'blocks');
+    await curves.locator('summary').click();
+    const chart = curves.getByTestId('ranking-curve');
+    await expect(chart).toHaveAttribute('data-tables', String(blocks.length));
+    for (const t of blocks) {
+      const titles = await chart.locator(`g[data-table="${t.id}"] circle title`).allTextContents();
+      expect(titles).toHaveLength(t.points.length);
+      t.points.forEach((p, i) => expect(titles[i]).toContain(`τ ${p.tau.toFixed(2).replace('-', '−')}`));
+    }
+    // No NB-201 table beside a block-space method, and no steps of this run to mark.
+    for (const t of nb201) await expect(chart.locator(`g[data-table="${t.id}"]`)).toHaveCount(0);
+    await expect(chart.getByTestId('ranking-curve-mark')).toHaveCount(0);
+  }
 });
 
 test('a damaged curve file is named in one line, and a run still starts', async ({ page }) => {

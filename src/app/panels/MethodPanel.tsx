@@ -51,8 +51,9 @@ export function MethodPanel() {
       )}
       <TableInfo events={events} />
       <RegretPanel />
-      {supernetSteps !== null && <RankingCurvePanel steps={supernetSteps} />}
+      {supernetSteps !== null && <RankingCurvePanel space="nb201" steps={supernetSteps} />}
       {(id === 'dna' || id === 'cream') && <BlockRankingPanel method={id} />}
+      {(id === 'dna' || id === 'cream') && <RankingCurvePanel space="blocks" steps={null} />}
       {View && <p className="hint method-summary">{option.summary}</p>}
     </section>
   );

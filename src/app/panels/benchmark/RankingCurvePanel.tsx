@@ -1,12 +1,18 @@
 import { useRankingCurves } from './rankingCurve';
 import { RankingCurveChart } from './RankingCurveChart';
 
+const SUMMARY = {
+  nb201: 'How far to trust the supernet’s scores: its ranking of cells trained from scratch, by training steps',
+  blocks: 'How far to trust a weight-sharing supernet on the block space: its ranking of architectures trained from scratch, by training steps',
+} as const;
+
 /**
- * Beside a search whose candidates the weight-sharing supernet scores on the digits: how far to
- * trust those scores, as measured by the bench on the shipped truth tables — the supernet's Kendall
- * τ by training steps, with this run's steps marked. A damaged file is named in one line.
+ * How far to trust weight sharing, as measured by the bench on the shipped truths — the supernet's
+ * Kendall τ by training steps. For the NB-201 cell: beside a search whose candidates the supernet
+ * scores on the digits, with this run's steps marked. For the block space: beside DNA and Cream,
+ * whose claims are made against that one-shot supernet. A damaged file is named in one line.
  */
-export function RankingCurvePanel({ steps, baseUrl = import.meta.env.BASE_URL }: { steps: number | null; baseUrl?: string }) {
+export function RankingCurvePanel({ space, steps, baseUrl = import.meta.env.BASE_URL }: { space: 'nb201' | 'blocks'; steps: number | null; baseUrl?: string }) {
   const { file, error } = useRankingCurves(baseUrl);
   if (error)
     return (
@@ -14,16 +20,17 @@ export function RankingCurvePanel({ steps, baseUrl = import.meta.env.BASE_URL }:
         {error}
       </p>
     );
-  const tables = file?.tables.filter((t) => t.space === 'nb201') ?? [];
+  const tables = file?.tables.filter((t) => t.space === space) ?? [];
   if (!file || tables.length === 0) return null;
+  const evaluators = [...new Set(tables.map((t) => t.evaluator))];
   return (
-    <details className="ranking-curves" data-testid="ranking-curves">
-      <summary>How far to trust the supernet’s scores: its ranking of cells trained from scratch, by training steps</summary>
+    <details className="ranking-curves" data-testid="ranking-curves" data-space={space}>
+      <summary>{SUMMARY[space]}</summary>
       <RankingCurveChart file={{ ...file, tables }} mark={steps} />
       <p className="hint">
-        {tables[0].evaluator} Each point is Kendall τ of its scores against a shipped table&rsquo;s <code>{tables[0].truth}</code> (every cell trained from scratch), averaged over {file.seeds.length}{' '}
-        supernet seeds, with the 95 % interval over the cells and the seeds; a dashed line is the table against itself, seed to seed. Measured by <code>{file.command}</code> on{' '}
-        {file.generated.slice(0, 10)}.
+        {evaluators.join(' ')} Each point is Kendall τ of its scores against a truth&rsquo;s <code>{tables[0].truth}</code> (every {space === 'nb201' ? 'cell' : 'architecture'} trained from
+        scratch), averaged over {file.seeds.length} supernet seeds, with the 95 % interval over the {space === 'nb201' ? 'cells' : 'architectures'} and the seeds; a dashed line is the truth
+        against itself, seed to seed. Measured by <code>{file.command}</code> on {file.generated.slice(0, 10)}.
       </p>
     </details>
   );
