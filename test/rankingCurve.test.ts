@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/cli/nodeIo';
 import { checkBenchmarkIndex } from '../src/app/panels/benchmark/benchmarkIndex';
 import { checkRankingCurveFile, type RankingCurveFile } from '../src/app/panels/benchmark/rankingCurve';
+import { readBlockTruth } from '../scripts/lib/blockRanking';
+import { BLOCK_TRUTHS } from '../scripts/lib/blockTruth';
 
 /**
  * The shipped "ranking quality over training" file (npm run bench -- --only ranking-curve): it
@@ -14,18 +16,21 @@ const FILE = path.join(REPO_ROOT, 'public', 'benchmarks', 'ranking-over-training
 const raw = () => JSON.parse(readFileSync(FILE, 'utf8')) as RankingCurveFile;
 
 describe('ranking quality over training', () => {
-  it('the shipped file fits the schema: every shipped NB-201 table to 3,000 steps and the block truth to 1,000, three supernet seeds', () => {
+  it('the shipped file fits the schema: every shipped NB-201 table and every built block truth to 3,000 steps, three supernet seeds', () => {
     const f = checkRankingCurveFile(raw());
     const index = checkBenchmarkIndex(JSON.parse(readFileSync(path.join(REPO_ROOT, 'public', 'benchmarks', 'index.json'), 'utf8')));
     const nb = f.tables.filter((t) => t.space === 'nb201');
     expect(nb.map((t) => t.id).sort()).toEqual(index.tables.map((t) => t.id).sort());
     const blocks = f.tables.filter((t) => t.space === 'blocks');
-    expect(blocks.map((t) => [t.id, t.cells])).toEqual([['blocks-digits', 40]]);
+    const built = Object.values(BLOCK_TRUTHS).flatMap((t) => {
+      const truth = readBlockTruth(t);
+      return truth ? [[t.id, truth.archs.length] as const] : [];
+    });
+    expect(blocks.map((t) => [t.id, t.cells]).sort()).toEqual(built.map(([id, n]) => [id, n]).sort());
     expect(f.seeds.length).toBeGreaterThanOrEqual(3);
     expect(f.command).toBe('npm run bench -- --only ranking-curve');
-    for (const t of blocks) expect(t.points.map((p) => p.steps)).toEqual([100, 300, 1000]);
+    for (const t of [...nb, ...blocks]) expect(t.points.map((p) => p.steps)).toEqual([100, 300, 1000, 3000]);
     for (const t of nb) {
-      expect(t.points.map((p) => p.steps)).toEqual([100, 300, 1000, 3000]);
       expect(t.cells).toBe(index.tables.find((e) => e.id === t.id)!.rows);
     }
     for (const t of f.tables) {
