@@ -194,6 +194,7 @@ const NAO_VARIANTS: { file: string; settings: string }[] = [
   { file: 'nao-compare.jsonl', settings: 'defaults (pool 20, 10 rounds of 10, top-20 seeds, rank targets)' },
   { file: 'nao-compare-all-seeds.jsonl', settings: '`{"topK":100}` (every measured cell a seed; the quota of 10 taken best seed first)' },
   { file: 'nao-compare-pool50.jsonl', settings: '`{"initialPool":50,"iterations":5}` (half the budget on the random seed pool, then 5 rounds of 10)' },
+  { file: 'nao-compare-epochs600.jsonl', settings: '`{"epochs":600,"warmEpochs":150}` (three times the controller epochs, toward the original\'s 1,000 a round)' },
 ];
 const NAO_SEED_RANGES: [number, number][] = [
   [1, 20],
