@@ -52,8 +52,12 @@ export function MethodPanel() {
       <TableInfo events={events} />
       <RegretPanel />
       {supernetSteps !== null && <RankingCurvePanel space="nb201" steps={supernetSteps} />}
-      {(id === 'dna' || id === 'cream') && <BlockRankingPanel method={id} />}
-      {(id === 'dna' || id === 'cream') && <RankingCurvePanel space="blocks" steps={null} />}
+      {(id === 'dna' || id === 'cream') && (
+        <>
+          <BlockRankingPanel method={id} />
+          <RankingCurvePanel space="blocks" steps={null} />
+        </>
+      )}
       {View && <p className="hint method-summary">{option.summary}</p>}
     </section>
   );

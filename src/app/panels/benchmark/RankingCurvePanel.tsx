@@ -1,9 +1,10 @@
 import { useRankingCurves } from './rankingCurve';
 import { RankingCurveChart } from './RankingCurveChart';
 
-const SUMMARY = {
-  nb201: 'How far to trust the supernet’s scores: its ranking of cells trained from scratch, by training steps',
-  blocks: 'How far to trust a weight-sharing supernet on the block space: its ranking of architectures trained from scratch, by training steps',
+/** What the panel says for each space: its summary, and what one of its truth's rows is. */
+const SPACE = {
+  nb201: { summary: 'How far to trust the supernet’s scores: its ranking of cells trained from scratch, by training steps', unit: 'cell' },
+  blocks: { summary: 'How far to trust a weight-sharing supernet on the block space: its ranking of architectures trained from scratch, by training steps', unit: 'architecture' },
 } as const;
 
 /**
@@ -23,13 +24,14 @@ export function RankingCurvePanel({ space, steps, baseUrl = import.meta.env.BASE
   const tables = file?.tables.filter((t) => t.space === space) ?? [];
   if (!file || tables.length === 0) return null;
   const evaluators = [...new Set(tables.map((t) => t.evaluator))];
+  const { summary, unit } = SPACE[space];
   return (
     <details className="ranking-curves" data-testid="ranking-curves" data-space={space}>
-      <summary>{SUMMARY[space]}</summary>
+      <summary>{summary}</summary>
       <RankingCurveChart file={{ ...file, tables }} mark={steps} />
       <p className="hint">
-        {evaluators.join(' ')} Each point is Kendall τ of its scores against a truth&rsquo;s <code>{tables[0].truth}</code> (every {space === 'nb201' ? 'cell' : 'architecture'} trained from
-        scratch), averaged over {file.seeds.length} supernet seeds, with the 95 % interval over the {space === 'nb201' ? 'cells' : 'architectures'} and the seeds; a dashed line is the truth
+        {evaluators.join(' ')} Each point is Kendall τ of its scores against a truth&rsquo;s <code>{tables[0].truth}</code> (every {unit} trained from
+        scratch), averaged over {file.seeds.length} supernet seeds, with the 95 % interval over the {unit}s and the seeds; a dashed line is the truth
         against itself, seed to seed. Measured by <code>{file.command}</code> on {file.generated.slice(0, 10)}.
       </p>
     </details>
