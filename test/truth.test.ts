@@ -200,7 +200,7 @@ describe.each(Object.values(BLOCK_TRUTHS))('block-space ground truth $id', (spec
     expect(blockTruthSample({ ...spec, sampleSeed: spec.sampleSeed + 1 }).map(formatBlockArch)).not.toEqual(names);
   });
 
-  it.runIf(!built)('while it is built: every logged training is of the sample, with its recipe and seeds, once', () => {
+  it('every logged training is of the sample, with its recipe and seeds, once', () => {
     const file = blockTruthLogPath(spec);
     const rows = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { arch: string; seed: number; testAcc: number; recipe: string }) : [];
     const names = new Set(sample.map(formatBlockArch));
@@ -215,27 +215,31 @@ describe.each(Object.values(BLOCK_TRUTHS))('block-space ground truth $id', (spec
     }
   });
 
-  it.runIf(built)('exists, with its recipe, seeds, date and command in the header', () => {
-    expect(truth, `${spec.csv} is missing: ${blockTruthCommand(spec)}`).not.toBeNull();
-    for (const key of ['recipe', 'seeds', 'date', 'command', 'sample', 'software']) expect(truth!.provenance.some((l) => l.startsWith(`${key}:`)), key).toBe(true);
-    expect(truth!.provenance.find((l) => l.startsWith('seeds:'))).toContain(spec.seeds.join(', '));
-  });
-
-  it.runIf(built)('holds exactly the seeded sample, each architecture canonical and once, with its exact cost', () => {
-    const want = sample.map(formatBlockArch);
-    expect([...truth!.archs].sort()).toEqual([...want].sort());
-    const costs = truth!.archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
-    expect(truth!.columns.params).toEqual(costs.map((c) => c.params));
-    expect(truth!.columns.flops).toEqual(costs.map((c) => c.flops));
-  });
-
-  it.runIf(built)('has plausible accuracies, and the mean columns are the means of the seed columns', () => {
-    const seedCols = Object.keys(truth!.columns).filter((c) => /^test_acc_s\d+$/.test(c));
-    expect(seedCols.length).toBe(spec.seeds.length);
-    truth!.columns.test_acc.forEach((v, i) => {
-      expect(v).toBeGreaterThan(50);
-      expect(v).toBeLessThanOrEqual(100);
-      expect(v).toBeCloseTo(mean(seedCols.map((c) => truth!.columns[c][i])), 3);
+  // Checked as a built table once its CSV is written (the first Fashion design never is: its log
+  // is the record); registered only then, so no test stands skipped for a state the truth is not in.
+  if (built) {
+    it('exists, with its recipe, seeds, date and command in the header', () => {
+      expect(truth, `${spec.csv} is missing: ${blockTruthCommand(spec)}`).not.toBeNull();
+      for (const key of ['recipe', 'seeds', 'date', 'command', 'sample', 'software']) expect(truth!.provenance.some((l) => l.startsWith(`${key}:`)), key).toBe(true);
+      expect(truth!.provenance.find((l) => l.startsWith('seeds:'))).toContain(spec.seeds.join(', '));
     });
-  });
+
+    it('holds exactly the seeded sample, each architecture canonical and once, with its exact cost', () => {
+      const want = sample.map(formatBlockArch);
+      expect([...truth!.archs].sort()).toEqual([...want].sort());
+      const costs = truth!.archs.map((a) => blockArchCost(blockArchFromString(a, space), space));
+      expect(truth!.columns.params).toEqual(costs.map((c) => c.params));
+      expect(truth!.columns.flops).toEqual(costs.map((c) => c.flops));
+    });
+
+    it('has plausible accuracies, and the mean columns are the means of the seed columns', () => {
+      const seedCols = Object.keys(truth!.columns).filter((c) => /^test_acc_s\d+$/.test(c));
+      expect(seedCols.length).toBe(spec.seeds.length);
+      truth!.columns.test_acc.forEach((v, i) => {
+        expect(v).toBeGreaterThan(50);
+        expect(v).toBeLessThanOrEqual(100);
+        expect(v).toBeCloseTo(mean(seedCols.map((c) => truth!.columns[c][i])), 3);
+      });
+    });
+  }
 });
